@@ -1,0 +1,54 @@
+package io.noprop.driver;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A parsed device address: {@code scheme:target?key=value&key=value}.
+ *
+ * <pre>
+ *   sim:rram?seed=3            scheme "sim",    target "rram"
+ *   serial:/dev/ttyUSB0?baud=921600
+ *   mqtt://host:1883/chip-1    scheme "mqtt",   target "//host:1883/chip-1"
+ * </pre>
+ */
+public record DeviceUri(String text, String scheme, String target, Map<String, String> options) {
+  public DeviceUri {
+    options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+  }
+
+  public static DeviceUri parse(String text) {
+    int colon = text.indexOf(':');
+    if (colon <= 0) {
+      throw new DeviceException(DeviceException.Kind.BAD_URI,
+          "device '" + text + "' has no scheme; write it like sim:rram, serial:/dev/ttyUSB0 or mqtt://host/chip");
+    }
+    String scheme = text.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+    String rest = text.substring(colon + 1);
+    Map<String, String> opts = new LinkedHashMap<>();
+    int q = rest.indexOf('?');
+    if (q >= 0) {
+      for (String kv : rest.substring(q + 1).split("&")) {
+        if (kv.isEmpty()) continue;
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          throw new DeviceException(DeviceException.Kind.BAD_URI, "device option '" + kv + "' in '" + text + "' is not key=value");
+        }
+        opts.put(decode(kv.substring(0, eq)), decode(kv.substring(eq + 1)));
+      }
+      rest = rest.substring(0, q);
+    }
+    return new DeviceUri(text, scheme, rest, opts);
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}

@@ -1,0 +1,96 @@
+package io.noprop.driver;
+
+import io.noprop.driver.link.Link;
+import io.noprop.driver.link.LinkDownException;
+import io.noprop.protocol.chip.ChipDispatcher;
+import io.noprop.protocol.frame.Frame;
+import io.noprop.protocol.msg.ErrorCode;
+import io.noprop.protocol.msg.ErrorReply;
+import io.noprop.protocol.msg.MalformedPayloadException;
+import io.noprop.protocol.msg.MessageType;
+
+/**
+ * One request, one reply, matched by sequence number, with a timeout per attempt and bounded
+ * resends of the same frame (same seq: the chip answers a resend from its replay cache, so
+ * UPDATE and WRITE are never applied twice).
+ */
+public final class ProtocolClient implements AutoCloseable {
+  private final Link link;
+  private final RetryPolicy retry;
+  private int nextSeq;
+  private long requests;
+  private long retries;
+  private long stale;
+
+  public ProtocolClient(Link link, RetryPolicy retry) {
+    this.link = link;
+    this.retry = retry;
+  }
+
+  /** Sends a request and returns the reply payload; ERROR replies become {@link DeviceException}. */
+  public byte[] call(MessageType type, byte[] payload) {
+    int seq = nextSeq;
+    nextSeq = (nextSeq + 1) % ChipDispatcher.UNSOLICITED_SEQ; // 0xFFFF is reserved
+    Frame request = Frame.of(type.code, seq, payload);
+    long timeout = retry.timeout().toNanos();
+    for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
+      if (attempt > 1) retries++;
+      try {
+        link.send(request);
+        long deadline = System.nanoTime() + timeout;
+        while (true) {
+          long left = deadline - System.nanoTime();
+          Frame reply = left > 0 ? link.receive(left) : null;
+          if (reply == null) break; // timeout: resend
+          if (reply.type() == MessageType.ERROR.code && reply.seq() == ChipDispatcher.UNSOLICITED_SEQ) {
+            break; // the chip saw a corrupt frame, possibly ours: resend now
+          }
+          if (reply.seq() != seq) {
+            stale++;
+            continue;
+          }
+          requests++;
+          return unwrap(type, seq, reply);
+        }
+      } catch (LinkDownException e) {
+        throw new DeviceException(DeviceException.Kind.LINK_DOWN,
+            "link to " + link.peer() + " is down during " + type + ": " + e.getMessage(), e);
+      }
+    }
+    throw new DeviceException(DeviceException.Kind.TIMEOUT, String.format(
+        "no reply from %s to %s (seq %d) after %d attempts of %d ms; check the cable or the device's power",
+        link.peer(), type, seq, retry.attempts(), retry.timeout().toMillis()));
+  }
+
+  private byte[] unwrap(MessageType type, int seq, Frame reply) {
+    if (reply.type() == MessageType.ERROR.code) {
+      ErrorReply err;
+      try {
+        err = ErrorReply.decode(reply.payload());
+      } catch (MalformedPayloadException e) {
+        throw new DeviceException(DeviceException.Kind.PROTOCOL, link.peer() + " sent an unreadable ERROR frame: " + e.getMessage());
+      }
+      ErrorCode code = err.knownCode();
+      throw new DeviceException(DeviceException.Kind.DEVICE_ERROR,
+          link.peer() + " refused " + type + ": " + (code == null ? "error " + err.code() : code.name()) + ": " + err.message(), err, null);
+    }
+    if (reply.type() != type.replyCode()) {
+      throw new DeviceException(DeviceException.Kind.PROTOCOL, String.format(
+          "%s answered %s (seq %d) with type 0x%02x instead of 0x%02x", link.peer(), type, seq, reply.type(), type.replyCode()));
+    }
+    return reply.payload();
+  }
+
+  public WireStats stats() {
+    return new WireStats(link.bytesSent(), link.bytesReceived(), requests, retries, stale);
+  }
+
+  public Link link() {
+    return link;
+  }
+
+  @Override
+  public void close() {
+    link.close();
+  }
+}

@@ -1,0 +1,141 @@
+package io.noprop.driver;
+
+import io.noprop.driver.link.Link;
+import io.noprop.protocol.frame.FrameCodec;
+import io.noprop.protocol.msg.DataRows;
+import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.EvalResult;
+import io.noprop.protocol.msg.EvaluateRequest;
+import io.noprop.protocol.msg.HelloInfo;
+import io.noprop.protocol.msg.MalformedPayloadException;
+import io.noprop.protocol.msg.MessageType;
+import io.noprop.protocol.msg.PayloadWriter;
+import io.noprop.protocol.msg.ReadWeightsRequest;
+import io.noprop.protocol.msg.UpdateRequest;
+import io.noprop.protocol.msg.UpdateResult;
+import io.noprop.protocol.msg.WeightsChunk;
+import java.util.Arrays;
+
+/** {@link Device} over the firmware protocol, on any {@link Link}. */
+public final class ProtocolDevice implements Device {
+  private final String uri;
+  private final ProtocolClient client;
+  private final HelloInfo info;
+
+  /** Opens the session: HELLO, then checks the device speaks our protocol version. */
+  public ProtocolDevice(String uri, Link link, RetryPolicy retry) {
+    this.uri = uri;
+    this.client = new ProtocolClient(link, retry);
+    HelloInfo hello;
+    try {
+      hello = HelloInfo.decode(client.call(MessageType.HELLO, new PayloadWriter(1).u8(FrameCodec.VERSION).toByteArray()));
+    } catch (MalformedPayloadException e) {
+      client.close();
+      throw new DeviceException(DeviceException.Kind.PROTOCOL, uri + " is not a noprop chip: its HELLO reply is unreadable (" + e.getMessage() + ")");
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+    if (hello.protocolVersion() != FrameCodec.VERSION) {
+      client.close();
+      throw new DeviceException(DeviceException.Kind.PROTOCOL, "protocol version " + hello.protocolVersion()
+          + " not supported: " + uri + " must speak version " + FrameCodec.VERSION + "; update the firmware or noprop");
+    }
+    this.info = hello;
+  }
+
+  @Override
+  public String uri() {
+    return uri;
+  }
+
+  @Override
+  public HelloInfo info() {
+    return info;
+  }
+
+  @Override
+  public long ping(byte[] payload) {
+    long t0 = System.nanoTime();
+    byte[] echo = client.call(MessageType.PING, payload);
+    long dt = System.nanoTime() - t0;
+    if (!Arrays.equals(echo, payload)) {
+      throw new DeviceException(DeviceException.Kind.PROTOCOL, uri + " echoed " + echo.length + " bytes that differ from the " + payload.length + " sent");
+    }
+    return dt;
+  }
+
+  @Override
+  public void reset() {
+    client.call(MessageType.RESET, new byte[0]);
+  }
+
+  @Override
+  public void uploadDataset(DatasetHeader header, byte[] packedRows) {
+    if (packedRows.length != header.totalBytes()) {
+      throw new IllegalArgumentException("dataset of " + header.rows() + " rows needs " + header.totalBytes() + " bytes, got " + packedRows.length);
+    }
+    if (header.totalBytes() > info.maxDatasetBytes()) {
+      throw new DeviceException(DeviceException.Kind.DEVICE_ERROR, String.format(
+          "dataset of %d rows (%d bytes) exceeds the %d bytes %s can store; upload fewer rows", header.rows(), header.totalBytes(), info.maxDatasetBytes(), uri));
+    }
+    client.call(MessageType.DATA_DEFINE, header.encode());
+    int rowBytes = header.rowBytes();
+    int perChunk = Math.max(1, Math.min(0xFFFF, (info.maxPayload() - DataRows.HEADER_BYTES) / rowBytes));
+    if (rowBytes + DataRows.HEADER_BYTES > info.maxPayload()) {
+      throw new DeviceException(DeviceException.Kind.DEVICE_ERROR, "one row of " + rowBytes + " bytes does not fit the device's " + info.maxPayload() + "-byte payload");
+    }
+    for (int first = 0; first < header.rows(); first += perChunk) {
+      int n = Math.min(perChunk, header.rows() - first);
+      byte[] chunk = Arrays.copyOfRange(packedRows, first * rowBytes, (first + n) * rowBytes);
+      client.call(MessageType.DATA_WRITE, new DataRows(header.slot(), first, n, chunk).encode());
+    }
+  }
+
+  @Override
+  public EvalResult evaluate(EvaluateRequest request) {
+    return EvalResult.decode(client.call(MessageType.EVALUATE, request.encode()));
+  }
+
+  @Override
+  public UpdateResult update(UpdateRequest request) {
+    return UpdateResult.decode(client.call(MessageType.UPDATE, request.encode()));
+  }
+
+  @Override
+  public void writeWeights(float[] weights) {
+    if (weights.length != info.parameterCount()) {
+      throw new IllegalArgumentException(uri + " holds " + info.parameterCount() + " parameters, got " + weights.length);
+    }
+    int per = WeightsChunk.capacity(info.maxPayload());
+    for (int off = 0; off < weights.length; off += per) {
+      float[] part = Arrays.copyOfRange(weights, off, Math.min(weights.length, off + per));
+      client.call(MessageType.WRITE_WEIGHTS, new WeightsChunk(off, part).encode());
+    }
+  }
+
+  @Override
+  public float[] readWeights(ReadWeightsRequest.Source source) {
+    float[] out = new float[info.parameterCount()];
+    int per = WeightsChunk.capacity(info.maxPayload());
+    for (int off = 0; off < out.length; off += per) {
+      int n = Math.min(per, out.length - off);
+      WeightsChunk c = WeightsChunk.decode(client.call(MessageType.READ_WEIGHTS, new ReadWeightsRequest(off, n, source).encode()));
+      if (c.offset() != off || c.values().length != n) {
+        throw new DeviceException(DeviceException.Kind.PROTOCOL, uri + " answered READ_WEIGHTS(" + off + ", " + n + ") with (" + c.offset() + ", " + c.values().length + ")");
+      }
+      System.arraycopy(c.values(), 0, out, off, n);
+    }
+    return out;
+  }
+
+  @Override
+  public WireStats wireStats() {
+    return client.stats();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

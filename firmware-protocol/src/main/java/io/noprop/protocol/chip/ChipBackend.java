@@ -1,0 +1,37 @@
+package io.noprop.protocol.chip;
+
+import io.noprop.protocol.msg.DataRows;
+import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.EvalResult;
+import io.noprop.protocol.msg.EvaluateRequest;
+import io.noprop.protocol.msg.HelloInfo;
+import io.noprop.protocol.msg.ReadWeightsRequest;
+import io.noprop.protocol.msg.UpdateRequest;
+import io.noprop.protocol.msg.UpdateResult;
+import io.noprop.protocol.msg.WeightsChunk;
+
+/**
+ * The chip side of the protocol, free of bytes: a simulator or a bridge to real hardware
+ * implements it, and {@link ChipDispatcher} serves it over any link.
+ *
+ * <p>Calls arrive one at a time. Requests are already validated for shape; the backend checks
+ * ranges against its own state and throws {@link ChipException} with a code a user can act on.
+ */
+public interface ChipBackend {
+  HelloInfo hello();
+
+  /** Clears datasets and sets all weights to zero. */
+  void reset();
+
+  void defineDataset(DatasetHeader header);
+
+  void writeRows(DataRows rows);
+
+  EvalResult evaluate(EvaluateRequest request);
+
+  UpdateResult update(UpdateRequest request);
+
+  void writeWeights(WeightsChunk chunk);
+
+  WeightsChunk readWeights(ReadWeightsRequest request);
+}

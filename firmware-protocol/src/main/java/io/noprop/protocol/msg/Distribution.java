@@ -1,0 +1,20 @@
+package io.noprop.protocol.msg;
+
+/** Distribution of a seeded direction's entries. */
+public enum Distribution {
+  /** No perturbation (EVALUATE only). */
+  NONE(0),
+  /** Each entry +1 or -1 with probability 1/2; see {@code PerturbationPrng}. */
+  RADEMACHER(1);
+
+  public final int code;
+
+  Distribution(int code) {
+    this.code = code;
+  }
+
+  public static Distribution of(int code) {
+    for (Distribution d : values()) if (d.code == code) return d;
+    throw new MalformedPayloadException("unknown distribution code " + code);
+  }
+}

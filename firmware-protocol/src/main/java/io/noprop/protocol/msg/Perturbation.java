@@ -1,0 +1,42 @@
+package io.noprop.protocol.msg;
+
+/**
+ * A seeded direction applied during one evaluation only: weights read as
+ * {@code w + sign * scale * z(seed)}.
+ *
+ * @param distribution NONE for the unperturbed weights
+ * @param seed direction seed, unsigned 32-bit
+ * @param sign +1 or -1
+ * @param scale magnitude in weight units, finite and non-negative
+ */
+public record Perturbation(Distribution distribution, int seed, int sign, float scale) {
+  public static final Perturbation NONE = new Perturbation(Distribution.NONE, 0, 1, 0f);
+
+  public Perturbation {
+    if (sign != 1 && sign != -1) throw new IllegalArgumentException("sign must be +1 or -1: " + sign);
+    if (!(scale >= 0f) || Float.isInfinite(scale)) throw new IllegalArgumentException("scale must be finite and >= 0: " + scale);
+  }
+
+  public static Perturbation rademacher(int seed, int sign, float scale) {
+    return new Perturbation(Distribution.RADEMACHER, seed, sign, scale);
+  }
+
+  /** The signed amplitude added along the direction; computed identically on both sides. */
+  public float amplitude() {
+    return sign * scale;
+  }
+
+  void write(PayloadWriter w) {
+    w.u8(distribution.code).i32(seed).i8(sign).f32(scale);
+  }
+
+  static Perturbation read(PayloadReader r) {
+    Distribution d = Distribution.of(r.u8("distribution"));
+    int seed = r.i32("direction seed");
+    int sign = r.i8("sign");
+    float scale = r.f32("scale");
+    if (sign != 1 && sign != -1) throw new MalformedPayloadException("sign must be +1 or -1, got " + sign);
+    if (!(scale >= 0f) || Float.isInfinite(scale)) throw new MalformedPayloadException("scale must be finite and >= 0, got " + scale);
+    return new Perturbation(d, seed, sign, scale);
+  }
+}

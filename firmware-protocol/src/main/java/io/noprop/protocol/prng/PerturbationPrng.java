@@ -1,0 +1,99 @@
+package io.noprop.protocol.prng;
+
+/**
+ * The counter-based generator both sides use to turn a seed into a direction or a batch.
+ * Only 32-bit integer operations (xor, shift, wrapping multiply and add), so a Cortex-M0 runs it.
+ *
+ * <pre>
+ *   mix(x):   x ^= x >>> 16; x *= 0x7feb352d; x ^= x >>> 15; x *= 0x846ca68b; x ^= x >>> 16
+ *   key(seed, domain)   = mix(seed ^ domain)
+ *   word(key, counter)  = mix(mix(counter ^ key) + key)
+ *
+ *   Rademacher direction, parameter n:   bit = (word(key(seed, DIRECTION), n >>> 5) >>> (n & 31)) & 1
+ *                                        z_n = bit == 0 ? +1 : -1
+ *   Seeded batch, row i of the batch:    row = word(key(seed, BATCH), i) mod rows   (unsigned)
+ * </pre>
+ *
+ * ({@code mix} is Chris Wellons' "lowbias32" integer hash.) One word gives 32 directions' signs,
+ * so a direction over 50,000 weights costs 1,563 hashes.
+ */
+public final class PerturbationPrng {
+  /** Domain constant for directions: ASCII "DIR1". */
+  public static final int DIRECTION = 0x44495231;
+  /** Domain constant for batch sampling: ASCII "BAT1". */
+  public static final int BATCH = 0x42415431;
+
+  private PerturbationPrng() {}
+
+  public static int mix(int x) {
+    x ^= x >>> 16;
+    x *= 0x7feb352d;
+    x ^= x >>> 15;
+    x *= 0x846ca68b;
+    x ^= x >>> 16;
+    return x;
+  }
+
+  public static int key(int seed, int domain) {
+    return mix(seed ^ domain);
+  }
+
+  public static int word(int key, int counter) {
+    return mix(mix(counter ^ key) + key);
+  }
+
+  /** z_n of the Rademacher direction named by {@code seed}: +1 or -1. */
+  public static int rademacher(int seed, int n) {
+    int bit = (word(key(seed, DIRECTION), n >>> 5) >>> (n & 31)) & 1;
+    return bit == 0 ? 1 : -1;
+  }
+
+  /**
+   * {@code w[off + n] += a * z_n} for n in [0, count): the operation at the heart of both
+   * perturbed evaluation and UPDATE. Adding {@code +a} or {@code -a} is exact sign flipping, so
+   * controller and chip get bit-identical results from the same float inputs.
+   */
+  public static void addRademacher(float[] w, int off, int count, int seed, float a) {
+    int key = key(seed, DIRECTION);
+    int aBits = Float.floatToRawIntBits(a);
+    int n = 0;
+    int block = 0;
+    while (n < count) {
+      int bits = word(key, block++);
+      int lim = Math.min(32, count - n);
+      int base = off + n;
+      for (int j = 0; j < lim; j++) {
+        // bit j set flips the sign bit of a: z = -1.
+        w[base + j] += Float.intBitsToFloat(aBits ^ ((bits >>> j) << 31));
+      }
+      n += lim;
+    }
+  }
+
+  /** {@code dst[n] = src[n] + a * z_n}: a perturbed copy without touching the source. */
+  public static void perturbInto(float[] src, float[] dst, int count, int seed, float a) {
+    int key = key(seed, DIRECTION);
+    int aBits = Float.floatToRawIntBits(a);
+    int n = 0;
+    int block = 0;
+    while (n < count) {
+      int bits = word(key, block++);
+      int lim = Math.min(32, count - n);
+      for (int j = 0; j < lim; j++) {
+        dst[n + j] = src[n + j] + Float.intBitsToFloat(aBits ^ ((bits >>> j) << 31));
+      }
+      n += lim;
+    }
+  }
+
+  /** Row index {@code i} of the seeded batch over {@code rows} rows. */
+  public static int batchRow(int key, int i, int rows) {
+    return (int) Integer.remainderUnsigned(word(key, i), rows);
+  }
+
+  /** Fills {@code out[0, count)} with the rows of the seeded batch. */
+  public static void batchRows(int seed, int rows, int[] out, int count) {
+    int key = key(seed, BATCH);
+    for (int i = 0; i < count; i++) out[i] = Integer.remainderUnsigned(word(key, i), rows);
+  }
+}

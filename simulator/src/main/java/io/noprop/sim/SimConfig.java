@@ -1,0 +1,141 @@
+package io.noprop.sim;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything that makes one simulated chip differ from another. Units are weight units (the
+ * device range is {@code [weightMin, weightMax]}) and normalised input/output units (the DAC
+ * range is [-1, 1] after per-vector abs-max scaling, as aihwkit's {@code NoiseManagementType.ABS_MAX}).
+ * Presets live in {@link SimPresets}; {@link #with(String, String)} overrides one field by name.
+ *
+ * @param preset name of the preset this config started from
+ * @param layers network widths, input to output
+ * @param tileRows crossbar rows (inputs) per tile; larger layers are split, partial sums added digitally
+ * @param tileCols crossbar columns (outputs) per tile
+ * @param weightMin lowest programmable weight (weight units)
+ * @param weightMax highest programmable weight (weight units)
+ * @param levels programmable levels over the range, 0 for continuous
+ * @param progNoise std of programming noise, drawn once per write of a cell and then frozen (weight units)
+ * @param dacBits input DAC resolution in bits over [-1, 1], 0 for ideal
+ * @param adcBits output ADC resolution in bits over [-outBound, outBound], 0 for ideal
+ * @param outBound ADC saturation level (normalised output units); Infinity for none
+ * @param outNoise std of Gaussian output (read) noise added to every analog output at every evaluation (normalised units)
+ * @param seed seed of the chip's own noise (programming and read noise)
+ * @param maxBatch largest EVALUATE batch
+ * @param maxPayload largest frame payload, bytes
+ * @param maxDatasetBytes dataset memory, bytes
+ */
+public record SimConfig(
+    String preset,
+    int[] layers,
+    int tileRows,
+    int tileCols,
+    float weightMin,
+    float weightMax,
+    int levels,
+    float progNoise,
+    int dacBits,
+    int adcBits,
+    float outBound,
+    float outNoise,
+    long seed,
+    int maxBatch,
+    int maxPayload,
+    long maxDatasetBytes) {
+
+  public SimConfig {
+    layers = layers.clone();
+    if (layers.length < 2) throw new IllegalArgumentException("layers needs at least an input and an output width: " + Arrays.toString(layers));
+    for (int w : layers) if (w < 1 || w > 0xFFFF) throw new IllegalArgumentException("layer width must be in [1, 65535]: " + w);
+    if (tileRows < 1 || tileCols < 1) throw new IllegalArgumentException("tile size must be positive: " + tileRows + "x" + tileCols);
+    if (!(weightMin < weightMax)) throw new IllegalArgumentException("weight_min must be below weight_max: " + weightMin + " >= " + weightMax);
+    if (levels == 1 || levels < 0) throw new IllegalArgumentException("levels must be 0 (continuous) or >= 2: " + levels);
+    if (!(progNoise >= 0) || !(outNoise >= 0)) throw new IllegalArgumentException("noise std must be >= 0");
+    if (dacBits < 0 || dacBits > 24 || adcBits < 0 || adcBits > 24) throw new IllegalArgumentException("dac/adc bits must be in [0, 24]");
+    if (!(outBound > 0)) throw new IllegalArgumentException("out_bound must be > 0: " + outBound);
+    if (maxBatch < 1 || maxBatch > 0xFFFF) throw new IllegalArgumentException("max_batch must be in [1, 65535]: " + maxBatch);
+    if (maxPayload < 64 || maxPayload > 0xFFFF) throw new IllegalArgumentException("max_payload must be in [64, 65535]: " + maxPayload);
+  }
+
+  @Override
+  public int[] layers() {
+    return layers.clone();
+  }
+
+  int layerCount() {
+    return layers.length - 1;
+  }
+
+  int width(int i) {
+    return layers[i];
+  }
+
+  /** Digital gain after each layer's analog sum, sqrt(6 / fanIn): keeps activations O(1) with weights spread over the device range. */
+  float layerGain(int layer) {
+    return (float) Math.sqrt(6.0 / layers[layer]);
+  }
+
+  /** Returns a copy with one field set from text, by its snake_case name (as in a device URI). */
+  public SimConfig with(String key, String value) {
+    try {
+      return switch (key) {
+        case "layers" -> new SimConfig(preset, parseLayers(value), tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "tile_rows" -> new SimConfig(preset, layers, Integer.parseInt(value), tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "tile_cols" -> new SimConfig(preset, layers, tileRows, Integer.parseInt(value), weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "weight_min" -> new SimConfig(preset, layers, tileRows, tileCols, Float.parseFloat(value), weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "weight_max" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, Float.parseFloat(value), levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "levels" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, Integer.parseInt(value), progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "prog_noise" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, Float.parseFloat(value), dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "dac_bits" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, Integer.parseInt(value), adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "adc_bits" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, Integer.parseInt(value), outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "out_bound" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, Float.parseFloat(value), outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "out_noise" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, Float.parseFloat(value), seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "seed" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, Long.parseLong(value), maxBatch, maxPayload, maxDatasetBytes);
+        case "max_batch" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, Integer.parseInt(value), maxPayload, maxDatasetBytes);
+        case "max_payload" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, Integer.parseInt(value), maxDatasetBytes);
+        case "max_dataset_bytes" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, Long.parseLong(value));
+        default -> throw new IllegalArgumentException("unknown simulator option '" + key + "'; known: " + String.join(", ", describe().keySet()));
+      };
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("simulator option " + key + "=" + value + " is not a number");
+    }
+  }
+
+  private static int[] parseLayers(String v) {
+    String[] parts = v.split("[-x,]");
+    int[] out = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) out[i] = Integer.parseInt(parts[i].trim());
+    return out;
+  }
+
+  /** Every option with its current value, in the names {@link #with} accepts. */
+  public Map<String, String> describe() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("preset", preset);
+    StringBuilder l = new StringBuilder();
+    for (int i = 0; i < layers.length; i++) l.append(i == 0 ? "" : "-").append(layers[i]);
+    m.put("layers", l.toString());
+    m.put("tile_rows", Integer.toString(tileRows));
+    m.put("tile_cols", Integer.toString(tileCols));
+    m.put("weight_min", fmt(weightMin));
+    m.put("weight_max", fmt(weightMax));
+    m.put("levels", Integer.toString(levels));
+    m.put("prog_noise", fmt(progNoise));
+    m.put("dac_bits", Integer.toString(dacBits));
+    m.put("adc_bits", Integer.toString(adcBits));
+    m.put("out_bound", fmt(outBound));
+    m.put("out_noise", fmt(outNoise));
+    m.put("seed", Long.toString(seed));
+    m.put("max_batch", Integer.toString(maxBatch));
+    m.put("max_payload", Integer.toString(maxPayload));
+    m.put("max_dataset_bytes", Long.toString(maxDatasetBytes));
+    return m;
+  }
+
+  private static String fmt(float f) {
+    return Float.isInfinite(f) ? "inf" : String.format(Locale.ROOT, "%s", f);
+  }
+}
