@@ -52,7 +52,8 @@ public final class AnalogChip implements ChipBackend {
   private final DatasetStore data;
   private final ForwardPass forward;
   private final int[] batchRows;
-  private final boolean[] correct = new boolean[1];
+  private final int[] labels;
+  private final int[] correct = new int[1];
 
   public AnalogChip(SimConfig cfg) {
     this.cfg = cfg;
@@ -80,6 +81,7 @@ public final class AnalogChip implements ChipBackend {
     this.data = new DatasetStore(layers[0], layers[layers.length - 1], cfg.maxDatasetBytes());
     this.forward = new ForwardPass(cfg);
     this.batchRows = new int[cfg.maxBatch()];
+    this.labels = new int[cfg.maxBatch()];
     programAll();
   }
 
@@ -131,13 +133,10 @@ public final class AnalogChip implements ChipBackend {
     }
     float[] w = weightsFor(req.perturbation());
     float[] x = forward.input();
-    double loss = 0;
-    int right = 0;
-    for (int i = 0; i < n; i++) {
-      int label = DatasetStore.decodeRow(slot, batchRows[i], x);
-      loss += forward.run(w, label, readNoise, correct);
-      if (correct[0]) right++;
-    }
+    int features = slot.header.features();
+    for (int i = 0; i < n; i++) labels[i] = DatasetStore.decodeRow(slot, batchRows[i], x, i * features);
+    double loss = forward.run(w, labels, n, readNoise, correct);
+    int right = correct[0];
     return new EvalResult((float) (loss / n), right, n, forward.takeClipped());
   }
 

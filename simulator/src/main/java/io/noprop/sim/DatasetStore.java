@@ -97,19 +97,19 @@ final class DatasetStore {
     if (slot < 0 || slot >= SLOTS) throw new ChipException(ErrorCode.OUT_OF_RANGE, "slot " + slot + " does not exist; this chip has slots 0.." + (SLOTS - 1));
   }
 
-  /** Decodes the features of {@code row} into {@code x}; returns its label. */
-  static int decodeRow(Slot s, int row, float[] x) {
+  /** Decodes the features of {@code row} into {@code x} from {@code at}; returns its label. */
+  static int decodeRow(Slot s, int row, float[] x, int at) {
     DatasetHeader h = s.header;
     int rowBytes = h.rowBytes();
     int base = row * rowBytes;
     byte[] d = s.data;
     int n = h.features();
     if (h.encoding() == FeatureEncoding.U8) {
-      for (int i = 0; i < n; i++) x[i] = U8[d[base + i] & 0xFF];
+      for (int i = 0; i < n; i++) x[at + i] = U8[d[base + i] & 0xFF];
     } else {
       for (int i = 0; i < n; i++) {
         int p = base + 4 * i;
-        x[i] = Float.intBitsToFloat((d[p] & 0xFF) | (d[p + 1] & 0xFF) << 8 | (d[p + 2] & 0xFF) << 16 | (d[p + 3] & 0xFF) << 24);
+        x[at + i] = Float.intBitsToFloat((d[p] & 0xFF) | (d[p + 1] & 0xFF) << 8 | (d[p + 2] & 0xFF) << 16 | (d[p + 3] & 0xFF) << 24);
       }
     }
     return d[base + rowBytes - 1] & 0xFF;

@@ -1,0 +1,69 @@
+package io.noprop.controller.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.noprop.driver.Device;
+import io.noprop.driver.Devices;
+import io.noprop.protocol.msg.HelloInfo;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Print what a device says in HELLO.")
+final class InfoCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--device", defaultValue = "sim:rram", paramLabel = "URI",
+      description = "Device URI, e.g. sim:rram, sim:ideal?layers=784-128-10. Default: ${DEFAULT-VALUE}.")
+  String device;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    try (Device d = Devices.open(device)) {
+      HelloInfo h = d.info();
+      Map<String, Object> m = toJson(d.uri(), h);
+      var out = spec.commandLine().getOut();
+      if (json) {
+        out.println(new ObjectMapper().writeValueAsString(m));
+      } else {
+        out.printf("device        %s%n", d.uri());
+        out.printf("id            %s%n", h.deviceId());
+        out.printf("model         %s%n", h.model());
+        out.printf("firmware      %s (protocol v%d)%n", h.firmwareVersion(), h.protocolVersion());
+        out.printf("layers        %s (%d parameters)%n", Arrays.toString(h.layerSizes()), h.parameterCount());
+        out.printf("weights       [%s, %s], %s%n", h.weightMin(), h.weightMax(), h.weightLevels() == 0 ? "continuous" : h.weightLevels() + " levels");
+        out.printf("limits        payload %d B, batch %d, %d dataset slots, %d dataset bytes%n", h.maxPayload(), h.maxBatch(), h.datasetSlots(), h.maxDatasetBytes());
+        out.printf("capabilities  %s%n", String.join(" ", h.capabilityNames()));
+        h.properties().forEach((k, v) -> out.printf("  %-20s %s%n", k, v));
+      }
+    }
+    return 0;
+  }
+
+  static Map<String, Object> toJson(String uri, HelloInfo h) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("device", uri);
+    m.put("device_id", h.deviceId());
+    m.put("model", h.model());
+    m.put("firmware_version", h.firmwareVersion());
+    m.put("protocol_version", h.protocolVersion());
+    m.put("layers", h.layerSizes());
+    m.put("parameters", h.parameterCount());
+    m.put("weight_min", h.weightMin());
+    m.put("weight_max", h.weightMax());
+    m.put("weight_levels", h.weightLevels());
+    m.put("capabilities", h.capabilityNames());
+    m.put("max_payload", h.maxPayload());
+    m.put("max_batch", h.maxBatch());
+    m.put("dataset_slots", h.datasetSlots());
+    m.put("max_dataset_bytes", h.maxDatasetBytes());
+    m.put("properties", h.properties());
+    return m;
+  }
+}

@@ -1,0 +1,153 @@
+package io.noprop.controller.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.noprop.calibration.CalibrationProfile;
+import io.noprop.controller.data.DatasetCatalog;
+import io.noprop.controller.data.DatasetSplit;
+import io.noprop.controller.train.RunSummary;
+import io.noprop.controller.train.SpsaConfig;
+import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.train.TrainListener;
+import io.noprop.controller.train.Trainer;
+import io.noprop.driver.Device;
+import io.noprop.driver.Devices;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Train the network on a device with two-sided SPSA.",
+        "Writes metrics.csv, checkpoint.bin and summary.json into --out."})
+final class TrainCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--device", defaultValue = "sim:rram", paramLabel = "URI", description = "Device URI. Default: ${DEFAULT-VALUE}.")
+  String device;
+
+  @Mixin DataOptions data;
+
+  @Option(names = "--budget", defaultValue = "100000", paramLabel = "QUERIES", description = "Loss queries sent to the device for training. Default: ${DEFAULT-VALUE}.")
+  long budget;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Run seed (weights, directions, batches). Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Run directory. Default: runs/train-<time>.")
+  Path out;
+
+  @Option(names = "--resume", description = "Continue the run checkpointed in --out.")
+  boolean resume;
+
+  @Option(names = "--json", description = "Print a JSON summary as the last line of output.")
+  boolean json;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  @Option(names = "--profile", paramLabel = "FILE", description = "Calibration profile (noprop calibrate): its suggested perturbation scale is used unless --c is given.")
+  Path profile;
+
+  @Option(names = "--batch", paramLabel = "N", description = "Samples per loss query. Default: " + 128)
+  Integer batch;
+
+  @Option(names = "--c", paramLabel = "SCALE", description = "Initial perturbation scale, weight units. Default: 0.02.")
+  Double c;
+
+  @Option(names = "--first-step", paramLabel = "W", description = "Per-weight move of the first steps; calibrates Spall's a. Default: 0.004.")
+  Double firstStep;
+
+  @Option(names = "--alpha", description = "Decay exponent of the step gain. Default: 0.602.")
+  Double alpha;
+
+  @Option(names = "--gamma", description = "Decay exponent of the perturbation scale. Default: 0.101.")
+  Double gamma;
+
+  @Option(names = "--checkpoint-every", defaultValue = "2000", paramLabel = "STEPS", description = "Steps between checkpoints (0: at the end only). Default: ${DEFAULT-VALUE}.")
+  long checkpointEvery;
+
+  @Option(names = "--log-every", defaultValue = "100", paramLabel = "STEPS", description = "Steps between metrics.csv rows. Default: ${DEFAULT-VALUE}.")
+  long logEvery;
+
+  @Override
+  public Integer call() throws Exception {
+    var err = spec.commandLine().getErr();
+    var stdout = spec.commandLine().getOut();
+    if (resume && out == null) throw new IllegalArgumentException("--resume needs --out DIR naming the run to continue");
+    Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    SpsaConfig spsa = SpsaConfig.DEFAULT;
+    if (profile != null) {
+      CalibrationProfile p = CalibrationProfile.read(profile);
+      spsa = spsa.withC(p.suggestedScale());
+      err.printf(Locale.ROOT, "perturbation scale %.4g from %s (device %s)%n", p.suggestedScale(), profile, p.deviceId());
+    }
+    if (batch != null) spsa = spsa.withBatch(batch);
+    if (c != null) spsa = spsa.withC(c);
+    if (firstStep != null) spsa = spsa.withFirstStep(firstStep);
+    if (alpha != null) spsa = spsa.withAlpha(alpha);
+    if (gamma != null) spsa = spsa.withGamma(gamma);
+    TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, checkpointEvery, logEvery, resume);
+
+    DatasetSplit split = DatasetCatalog.load(data.dataset, data.dataDir, seed);
+    if (data.trainRows != null) split = new DatasetSplit(split.train().head(data.trainRows), split.test());
+    RunSummary summary;
+    try (Device d = Devices.open(device); Progress progress = new Progress(quiet, err)) {
+      summary = new Trainer(d, split, cfg, progress).run();
+    }
+    ObjectMapper mapper = new ObjectMapper();
+    Files.writeString(dir.resolve("summary.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()));
+    err.printf(Locale.ROOT, "test accuracy %.4f (loss %.4f) after %d queries, %d steps, %.1f s; %.0f B sent + %.0f B received per step; run in %s%n",
+        summary.testAccuracy(), summary.testLoss(), summary.queries(), summary.steps(), summary.wallSeconds(),
+        summary.toJson().get("bytes_per_step_sent"), summary.toJson().get("bytes_per_step_received"), dir);
+    if (json) stdout.println(mapper.writeValueAsString(summary.toJson()));
+    return 0;
+  }
+
+  /** The progress bar; throttled so that drawing never costs the training loop. */
+  static final class Progress implements TrainListener, AutoCloseable {
+    private final boolean quiet;
+    private final java.io.PrintWriter err;
+    private ProgressBar bar;
+    private long lastDraw;
+
+    Progress(boolean quiet, java.io.PrintWriter err) {
+      this.quiet = quiet;
+      this.err = err;
+    }
+
+    @Override
+    public void onStep(long queries, long budget, long step, double loss, double accuracy) {
+      if (quiet) return;
+      long now = System.nanoTime();
+      if (now - lastDraw < 200_000_000L && queries + 2 <= budget) return;
+      lastDraw = now;
+      if (bar == null) {
+        bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(budget).setStyle(ProgressBarStyle.ASCII)
+            .setUnit(" q", 1).showSpeed().setUpdateIntervalMillis(500)
+            .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+      }
+      bar.stepTo(queries);
+      bar.setExtraMessage(String.format(Locale.ROOT, " step %d loss %.3f acc %.3f", step, loss, accuracy));
+    }
+
+    @Override
+    public void onMessage(String message) {
+      err.println(message);
+    }
+
+    @Override
+    public void close() {
+      if (bar != null) bar.close();
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.noprop.controller.data;
+
+import io.noprop.protocol.msg.FeatureEncoding;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads a numeric CSV (optionally gzipped, optional header line) with the integer class label in
+ * the first or last column. Features are scaled by the largest absolute value in the file so the
+ * chip sees inputs in [-1, 1], and stored as float32.
+ */
+public final class CsvReader {
+  public enum LabelColumn { FIRST, LAST }
+
+  private CsvReader() {}
+
+  public static Dataset read(Path path, LabelColumn labelColumn) {
+    List<float[]> feats = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    int width = -1;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(input(path), StandardCharsets.UTF_8))) {
+      String line;
+      int lineNo = 0;
+      while ((line = r.readLine()) != null) {
+        lineNo++;
+        line = line.strip();
+        if (line.isEmpty()) continue;
+        String[] cells = line.split("[,;\\t]");
+        if (width < 0 && lineNo == 1 && !isNumber(cells[0].strip())) continue; // header
+        if (width < 0) width = cells.length;
+        if (cells.length != width) throw new DataException(path + ":" + lineNo + ": " + cells.length + " columns, expected " + width);
+        if (width < 2) throw new DataException(path + ": needs a label column and at least one feature");
+        float[] f = new float[width - 1];
+        int labelIdx = labelColumn == LabelColumn.FIRST ? 0 : width - 1;
+        int k = 0;
+        for (int c = 0; c < width; c++) {
+          String cell = cells[c].strip();
+          double v;
+          try {
+            v = Double.parseDouble(cell);
+          } catch (NumberFormatException e) {
+            throw new DataException(path + ":" + lineNo + ": column " + (c + 1) + " is not a number: '" + cell + "'");
+          }
+          if (!Double.isFinite(v)) throw new DataException(path + ":" + lineNo + ": column " + (c + 1) + " is not finite");
+          if (c == labelIdx) {
+            if (v != Math.rint(v) || v < 0 || v > 255) throw new DataException(path + ":" + lineNo + ": label " + cell + " is not an integer in [0, 255]");
+            labels.add((int) v);
+          } else {
+            f[k++] = (float) v;
+          }
+        }
+        feats.add(f);
+      }
+    } catch (IOException e) {
+      throw new DataException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+    if (feats.isEmpty()) throw new DataException(path + " has no data rows");
+    int features = width - 1;
+    int classes = Math.max(2, labels.stream().mapToInt(Integer::intValue).max().orElse(0) + 1);
+    float scale = 0f;
+    for (float[] f : feats) for (float v : f) scale = Math.max(scale, Math.abs(v));
+    if (scale == 0f) scale = 1f;
+    int rowBytes = features * 4 + 1;
+    byte[] packed = new byte[Math.multiplyExact(feats.size(), rowBytes)];
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(packed).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < feats.size(); i++) {
+      for (float v : feats.get(i)) bb.putFloat(v / scale);
+      bb.put((byte) (int) labels.get(i));
+    }
+    return new Dataset(path.getFileName().toString(), feats.size(), features, classes, FeatureEncoding.F32, packed);
+  }
+
+  private static java.io.InputStream input(Path p) throws IOException {
+    java.io.InputStream in = Files.newInputStream(p);
+    return p.toString().endsWith(".gz") ? new GZIPInputStream(in) : in;
+  }
+
+  private static boolean isNumber(String s) {
+    try {
+      Double.parseDouble(s);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.noprop.controller.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Names a user can pass to {@code --dataset}: {@code fashion-mnist}, or {@code csv:PATH} (label in
+ * the last column; {@code csv-first:PATH} for the first), split 80/20 into train and test by row
+ * order after a seeded shuffle.
+ */
+public final class DatasetCatalog {
+  private DatasetCatalog() {}
+
+  public static DatasetSplit load(String spec, Path dataDir, long seed) {
+    if (spec.equals("fashion-mnist")) return FashionMnist.standard(dataDir).load();
+    if (spec.startsWith("csv:") || spec.startsWith("csv-first:")) {
+      Path p = Path.of(spec.substring(spec.indexOf(':') + 1));
+      if (!Files.isRegularFile(p)) throw new DataException("CSV file " + p + " does not exist");
+      Dataset all = CsvReader.read(p, spec.startsWith("csv-first:") ? CsvReader.LabelColumn.FIRST : CsvReader.LabelColumn.LAST);
+      return split(shuffle(all, seed), 0.8);
+    }
+    throw new DataException("unknown dataset '" + spec + "'; use fashion-mnist or csv:PATH (label in the last column)");
+  }
+
+  static Dataset shuffle(Dataset d, long seed) {
+    int rb = d.rowBytes();
+    int[] order = new int[d.rows()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    byte[] out = new byte[d.packed().length];
+    for (int i = 0; i < order.length; i++) System.arraycopy(d.packed(), order[i] * rb, out, i * rb, rb);
+    return new Dataset(d.name(), d.rows(), d.features(), d.classes(), d.encoding(), out);
+  }
+
+  static DatasetSplit split(Dataset d, double trainFraction) {
+    int nTrain = (int) Math.round(d.rows() * trainFraction);
+    if (nTrain < 1 || nTrain >= d.rows()) throw new DataException(d.name() + ": " + d.rows() + " rows are too few to split into train and test");
+    int rb = d.rowBytes();
+    byte[] a = java.util.Arrays.copyOfRange(d.packed(), 0, nTrain * rb);
+    byte[] b = java.util.Arrays.copyOfRange(d.packed(), nTrain * rb, d.packed().length);
+    return new DatasetSplit(
+        new Dataset(d.name() + "/train", nTrain, d.features(), d.classes(), d.encoding(), a),
+        new Dataset(d.name() + "/test", d.rows() - nTrain, d.features(), d.classes(), d.encoding(), b));
+  }
+}

@@ -1,0 +1,73 @@
+package io.noprop.controller.data;
+
+import io.noprop.protocol.msg.FeatureEncoding;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads IDX files (the MNIST format), gzipped or not: magic {@code 0x0000 08 NN} (unsigned bytes,
+ * NN dimensions), big-endian u32 sizes, then the data.
+ */
+public final class IdxReader {
+  private IdxReader() {}
+
+  /** Pairs an image file (idx3) with a label file (idx1) into a packed U8 dataset. */
+  public static Dataset read(String name, Path images, Path labels, int classes) {
+    try (DataInputStream img = open(images); DataInputStream lab = open(labels)) {
+      int[] idims = header(img, images, 3);
+      int[] ldims = header(lab, labels, 1);
+      if (idims[0] != ldims[0]) {
+        throw new DataException(images + " holds " + idims[0] + " images but " + labels + " holds " + ldims[0] + " labels");
+      }
+      int rows = idims[0];
+      int features = idims[1] * idims[2];
+      int rowBytes = features + 1;
+      byte[] packed = new byte[Math.multiplyExact(rows, rowBytes)];
+      byte[] labelBytes = new byte[rows];
+      lab.readFully(labelBytes);
+      for (int r = 0; r < rows; r++) {
+        img.readFully(packed, r * rowBytes, features);
+        int label = labelBytes[r] & 0xFF;
+        if (label >= classes) throw new DataException(labels + ": row " + r + " has label " + label + ", expected < " + classes);
+        packed[r * rowBytes + features] = (byte) label;
+      }
+      return new Dataset(name, rows, features, classes, FeatureEncoding.U8, packed);
+    } catch (EOFException e) {
+      throw new DataException("truncated IDX file " + images + " or " + labels + "; delete it and fetch again", e);
+    } catch (IOException e) {
+      throw new DataException("cannot read " + images + " / " + labels + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static DataInputStream open(Path p) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(p), 1 << 16);
+    in.mark(2);
+    int b0 = in.read();
+    int b1 = in.read();
+    in.reset();
+    if (b0 == 0x1f && b1 == 0x8b) in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+    return new DataInputStream(in);
+  }
+
+  private static int[] header(DataInputStream in, Path p, int wantDims) throws IOException {
+    int magic = in.readInt();
+    int type = (magic >>> 8) & 0xFF;
+    int dims = magic & 0xFF;
+    if ((magic >>> 16) != 0 || type != 0x08) {
+      throw new DataException(String.format("%s is not an unsigned-byte IDX file (magic %08x)", p, magic));
+    }
+    if (dims != wantDims) throw new DataException(p + " has " + dims + " dimensions, expected " + wantDims);
+    int[] sizes = new int[dims];
+    for (int i = 0; i < dims; i++) {
+      sizes[i] = in.readInt();
+      if (sizes[i] <= 0) throw new DataException(p + ": dimension " + i + " is " + sizes[i]);
+    }
+    return sizes;
+  }
+}

@@ -1,0 +1,108 @@
+package io.noprop.controller.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes checkpoints atomically: a temporary file in the same directory, forced to disk, then
+ * renamed over the old one. A run killed at any instant leaves either the previous checkpoint or
+ * the new one, never half of one.
+ *
+ * <pre>
+ *   "NPCK" | u32 format (1) | u32 n | n bytes JSON metadata | u32 count | count x f32 (big-endian)
+ * </pre>
+ */
+public final class CheckpointStore {
+  public static final String FILE = "checkpoint.bin";
+  private static final int MAGIC = 0x4E50434B; // "NPCK"
+  private static final int FORMAT = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path file;
+
+  public CheckpointStore(Path dir) {
+    this.file = dir.resolve(FILE);
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public boolean exists() {
+    return Files.isRegularFile(file);
+  }
+
+  public void save(Checkpoint c) throws IOException {
+    Path tmp = file.resolveSibling(FILE + ".tmp");
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("model", c.model());
+    meta.put("layers", c.layers());
+    meta.put("seed", c.seed());
+    meta.put("budget", c.budget());
+    meta.put("step", c.step());
+    meta.put("queries", c.queries());
+    meta.put("nan_steps", c.nanSteps());
+    meta.put("a", c.gains().a());
+    meta.put("A", c.gains().bigA());
+    meta.put("alpha", c.gains().alpha());
+    meta.put("c", c.gains().c());
+    meta.put("gamma", c.gains().gamma());
+    meta.put("wall_seconds", c.wallSeconds());
+    byte[] json = JSON.writeValueAsBytes(meta);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      OutputStream os = java.nio.channels.Channels.newOutputStream(ch);
+      DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os, 1 << 16));
+      out.writeInt(MAGIC);
+      out.writeInt(FORMAT);
+      out.writeInt(json.length);
+      out.write(json);
+      float[] w = c.weights();
+      out.writeInt(w.length);
+      for (float v : w) out.writeFloat(v);
+      out.flush();
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  public Checkpoint load() throws IOException {
+    try (InputStream is = Files.newInputStream(file);
+        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is, 1 << 16))) {
+      if (in.readInt() != MAGIC) throw new IOException(file + " is not a noprop checkpoint");
+      int format = in.readInt();
+      if (format != FORMAT) throw new IOException(file + " has checkpoint format " + format + "; this noprop reads format " + FORMAT);
+      byte[] json = new byte[in.readInt()];
+      in.readFully(json);
+      Map<?, ?> m = JSON.readValue(new String(json, StandardCharsets.UTF_8), Map.class);
+      int n = in.readInt();
+      float[] w = new float[n];
+      for (int i = 0; i < n; i++) w[i] = in.readFloat();
+      java.util.List<?> ls = (java.util.List<?>) m.get("layers");
+      int[] layers = ls.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+      GainSchedule g = new GainSchedule(num(m, "a"), num(m, "A"), num(m, "alpha"), num(m, "c"), num(m, "gamma"));
+      return new Checkpoint((String) m.get("model"), layers, lng(m, "seed"), lng(m, "budget"), lng(m, "step"), lng(m, "queries"),
+          lng(m, "nan_steps"), g, w, num(m, "wall_seconds"));
+    } catch (java.io.EOFException e) {
+      throw new IOException(file + " is truncated", e);
+    }
+  }
+
+  private static double num(Map<?, ?> m, String k) {
+    return ((Number) m.get(k)).doubleValue();
+  }
+
+  private static long lng(Map<?, ?> m, String k) {
+    return ((Number) m.get(k)).longValue();
+  }
+}

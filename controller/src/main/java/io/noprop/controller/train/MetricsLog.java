@@ -1,0 +1,57 @@
+package io.noprop.controller.train;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code metrics.csv}: one row every few steps; on resume, rows past the checkpoint are dropped. */
+public final class MetricsLog implements AutoCloseable {
+  public static final String FILE = "metrics.csv";
+  static final String HEADER = "step,queries,train_loss,train_accuracy,a_k,c_k,grad_estimate,clipped_weights,wall_seconds,bytes_sent,bytes_received";
+  private final BufferedWriter out;
+
+  /** Opens the log; keeps rows with {@code step <= keepThroughStep} (none when negative). */
+  public MetricsLog(Path dir, long keepThroughStep) throws IOException {
+    Path file = dir.resolve(FILE);
+    List<String> keep = new ArrayList<>();
+    if (keepThroughStep >= 0 && Files.isRegularFile(file)) {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (line.startsWith("step") || line.isBlank()) continue;
+        try {
+          if (Long.parseLong(line.substring(0, line.indexOf(','))) <= keepThroughStep) keep.add(line);
+        } catch (RuntimeException e) {
+          // a line cut by a kill: drop it
+        }
+      }
+    }
+    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    out.write(HEADER);
+    out.newLine();
+    for (String l : keep) {
+      out.write(l);
+      out.newLine();
+    }
+    out.flush();
+  }
+
+  public void row(long step, long queries, double loss, double acc, double ak, double ck, double grad, long clipped, double wall, long sent, long received)
+      throws IOException {
+    out.write(String.format(Locale.ROOT, "%d,%d,%.6f,%.4f,%.6g,%.6g,%.6g,%d,%.3f,%d,%d", step, queries, loss, acc, ak, ck, grad, clipped, wall, sent, received));
+    out.newLine();
+  }
+
+  public void flush() throws IOException {
+    out.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    out.close();
+  }
+}

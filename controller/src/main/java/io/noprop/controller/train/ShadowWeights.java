@@ -1,0 +1,62 @@
+package io.noprop.controller.train;
+
+import io.noprop.protocol.msg.HelloInfo;
+import io.noprop.protocol.prng.PerturbationPrng;
+import java.util.SplittableRandom;
+
+/**
+ * The controller's copy of the weights the device was told to hold, kept from the seeds alone:
+ * UPDATE is mirrored with the same float operations as the device (PROTOCOL.md), so the copy
+ * equals the device's target weights bit for bit.
+ */
+public final class ShadowWeights {
+  private final float[] w;
+  private final float lo;
+  private final float hi;
+
+  public ShadowWeights(float[] weights, float lo, float hi) {
+    this.w = weights.clone();
+    this.lo = lo;
+    this.hi = hi;
+  }
+
+  /** Weights uniform in +-scale * min(|lo|, hi), biases zero. */
+  public static ShadowWeights initial(HelloInfo info, double scale, long seed) {
+    float[] w = new float[info.parameterCount()];
+    int[] layers = info.layerSizes();
+    double r = scale * Math.min(Math.abs(info.weightMin()), info.weightMax());
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int off = 0;
+    for (int l = 0; l + 1 < layers.length; l++) {
+      int nw = layers[l] * layers[l + 1];
+      for (int i = 0; i < nw; i++) w[off + i] = (float) ((2 * rnd.nextDouble() - 1) * r);
+      off += nw + layers[l + 1];
+    }
+    return new ShadowWeights(w, info.weightMin(), info.weightMax());
+  }
+
+  /** Mirrors UPDATE(seed, coefficient); returns the number of clipped weights. */
+  public long update(int seed, float coefficient) {
+    PerturbationPrng.addRademacher(w, 0, w.length, seed, coefficient);
+    long clipped = 0;
+    for (int i = 0; i < w.length; i++) {
+      float v = w[i];
+      if (v < lo) {
+        w[i] = lo;
+        clipped++;
+      } else if (v > hi) {
+        w[i] = hi;
+        clipped++;
+      }
+    }
+    return clipped;
+  }
+
+  public float[] values() {
+    return w.clone();
+  }
+
+  public int size() {
+    return w.length;
+  }
+}

@@ -1,0 +1,41 @@
+package io.noprop.controller;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.noprop.controller.data.DatasetSplit;
+import io.noprop.controller.data.FashionMnist;
+import io.noprop.controller.train.RunSummary;
+import io.noprop.controller.train.SpsaConfig;
+import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.train.TrainListener;
+import io.noprop.controller.train.Trainer;
+import io.noprop.driver.Device;
+import io.noprop.driver.Devices;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real data on the simulated RRAM chip: a short run must learn well above chance (0.1). Needs
+ * Fashion-MNIST from the Debian package dataset-fashion-mnist (CI installs it; a developer
+ * machine without it skips, with the reason, unless CI=true).
+ */
+class FashionMnistTrainingTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aShortRunOnRramLearnsFashionMnistWellAboveChance() throws Exception {
+    boolean present = Files.isRegularFile(FashionMnist.SYSTEM_DIR.resolve("train-images-idx3-ubyte.gz"));
+    if (!"true".equals(System.getenv("CI"))) {
+      assumeTrue(present, "Fashion-MNIST not installed at " + FashionMnist.SYSTEM_DIR + " (apt-get install dataset-fashion-mnist)");
+    }
+    DatasetSplit split = new FashionMnist(null, tmp.resolve("empty-cache"), FashionMnist.SYSTEM_DIR, java.util.List.of(), false).load();
+    split = new DatasetSplit(split.train().head(20_000), split.test().head(2_000));
+    try (Device d = Devices.open("sim:rram")) {
+      RunSummary s = new Trainer(d, split, new TrainConfig(4_000, 1, tmp, SpsaConfig.DEFAULT, 0, 100, false), TrainListener.NONE).run();
+      assertTrue(s.testAccuracy() > 0.35, "test accuracy after 4,000 queries: " + s.testAccuracy());
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.noprop.controller.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.noprop.controller.data.DatasetSplit;
+import io.noprop.controller.data.TestData;
+import io.noprop.driver.Device;
+import io.noprop.driver.Devices;
+import io.noprop.protocol.msg.ReadWeightsRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+  @TempDir Path tmp;
+
+  static final DatasetSplit BLOBS = TestData.blobSplit(16, 4, 5);
+  static final SpsaConfig SPSA = SpsaConfig.DEFAULT.withBatch(32);
+
+  private RunSummary train(String uri, Path out, long budget, long checkpointEvery, boolean resume, TrainListener l) throws IOException {
+    try (Device d = Devices.open(uri)) {
+      return new Trainer(d, BLOBS, new TrainConfig(budget, 7, out, SPSA, checkpointEvery, 10, resume), l).run();
+    }
+  }
+
+  @Test
+  void spsaLearnsSeparableBlobsOnTheIdealChip() throws IOException {
+    RunSummary s = train("sim:ideal?layers=16-8-4", tmp.resolve("run"), 6000, 0, false, TrainListener.NONE);
+    assertTrue(s.testAccuracy() > 0.85, "test accuracy " + s.testAccuracy());
+    assertEquals(6000, s.queries());
+    assertTrue(Files.size(tmp.resolve("run/metrics.csv")) > 100);
+    assertTrue(Files.exists(tmp.resolve("run/checkpoint.bin")));
+  }
+
+  @Test
+  void spsaLearnsThroughRramNoise() throws IOException {
+    RunSummary s = train("sim:rram?layers=16-8-4", tmp.resolve("run"), 6000, 0, false, TrainListener.NONE);
+    assertTrue(s.testAccuracy() > 0.7, "test accuracy " + s.testAccuracy());
+  }
+
+  @Test
+  void budgetIsNeverExceeded() throws IOException {
+    RunSummary s = train("sim:ideal?layers=16-8-4", tmp.resolve("run"), 101, 0, false, TrainListener.NONE);
+    assertTrue(s.queries() <= 101, "queries " + s.queries());
+    assertEquals((101 - 2 * SPSA.calibrationPairs()) / 2, s.steps());
+  }
+
+  @Test
+  void shadowWeightsEqualTheDeviceTargetsBitForBit() throws IOException {
+    Path out = tmp.resolve("run");
+    try (Device d = Devices.open("sim:rram?layers=16-8-4")) {
+      new Trainer(d, BLOBS, new TrainConfig(2000, 7, out, SPSA, 0, 10, false), TrainListener.NONE).run();
+      float[] device = d.readWeights(ReadWeightsRequest.Source.TARGET);
+      float[] shadow = new CheckpointStore(out).load().weights();
+      assertArrayEquals(shadow, device);
+    }
+  }
+
+  @Test
+  void bytesPerStepDoNotGrowWithTheModelOrTheBatch() throws IOException {
+    RunSummary small = train("sim:ideal?layers=16-8-4", tmp.resolve("a"), 400, 0, false, TrainListener.NONE);
+    RunSummary large = train("sim:ideal?layers=16-256-4", tmp.resolve("b"), 400, 0, false, TrainListener.NONE);
+    assertEquals(small.toJson().get("bytes_per_step_sent"), large.toJson().get("bytes_per_step_sent"));
+    assertEquals(small.toJson().get("bytes_per_step_received"), large.toJson().get("bytes_per_step_received"));
+    double perStep = (double) small.toJson().get("bytes_per_step_sent");
+    assertTrue(perStep < 100, "bytes sent per step " + perStep);
+  }
+
+  /** Stops a run as a kill would, right after a given step. */
+  static final class Killer implements TrainListener {
+    final long at;
+
+    Killer(long at) {
+      this.at = at;
+    }
+
+    @Override
+    public void onStep(long queries, long budget, long step, double loss, double accuracy) {
+      if (step == at) throw new IllegalStateException("killed at step " + at);
+    }
+  }
+
+  @Test
+  void aKilledRunResumesToTheSameWeightsAsAnUninterruptedOne() throws IOException {
+    train("sim:ideal?layers=16-8-4", tmp.resolve("whole"), 1000, 100, false, TrainListener.NONE);
+    Path cut = tmp.resolve("cut");
+    // Killed after step 250: the device ran 50 steps past the checkpoint at step 200.
+    assertThrows(IllegalStateException.class, () -> train("sim:ideal?layers=16-8-4", cut, 1000, 100, false, new Killer(250)));
+    assertEquals(200, new CheckpointStore(cut).load().step());
+    RunSummary resumed = train("sim:ideal?layers=16-8-4", cut, 1000, 100, true, TrainListener.NONE);
+    assertArrayEquals(new CheckpointStore(tmp.resolve("whole")).load().weights(), new CheckpointStore(cut).load().weights());
+    assertEquals(1000, resumed.queries());
+    long rows = Files.readAllLines(cut.resolve("metrics.csv")).stream().filter(l -> !l.startsWith("step")).count();
+    long wholeRows = Files.readAllLines(tmp.resolve("whole/metrics.csv")).stream().filter(l -> !l.startsWith("step")).count();
+    assertEquals(wholeRows, rows, "metrics rows after resume (rows past the checkpoint are dropped, then rewritten)");
+  }
+
+  @Test
+  void resumeOnAnotherKindOfChipIsRefused() throws IOException {
+    Path out = tmp.resolve("run");
+    train("sim:ideal?layers=16-8-4", out, 200, 50, false, TrainListener.NONE);
+    TrainingException e = assertThrows(TrainingException.class, () -> train("sim:ideal?layers=16-9-4", out, 200, 50, true, TrainListener.NONE));
+    assertTrue(e.getMessage().contains("resume on the same kind of device"), e.getMessage());
+  }
+
+  @Test
+  void aDatasetThatDoesNotFitTheNetworkIsRefusedClearly() {
+    TrainingException e = assertThrows(TrainingException.class,
+        () -> train("sim:ideal?layers=10-8-4", tmp.resolve("run"), 200, 0, false, TrainListener.NONE));
+    assertTrue(e.getMessage().contains("16 features") && e.getMessage().contains("10 inputs"), e.getMessage());
+  }
+}
