@@ -36,7 +36,12 @@ public record DeviceUri(String text, String scheme, String target, Map<String, S
         if (eq <= 0) {
           throw new DeviceException(DeviceException.Kind.BAD_URI, "device option '" + kv + "' in '" + text + "' is not key=value");
         }
-        opts.put(decode(kv.substring(0, eq)), decode(kv.substring(eq + 1)));
+        try {
+          opts.put(decode(kv.substring(0, eq)), decode(kv.substring(eq + 1)));
+        } catch (IllegalArgumentException e) {
+          throw new DeviceException(DeviceException.Kind.BAD_URI,
+              "device option '" + kv + "' in '" + text + "' has a broken %-escape: " + e.getMessage(), e);
+        }
       }
       rest = rest.substring(0, q);
     }

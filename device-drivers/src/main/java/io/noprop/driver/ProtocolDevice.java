@@ -79,12 +79,13 @@ public final class ProtocolDevice implements Device {
       throw new DeviceException(DeviceException.Kind.DEVICE_ERROR, String.format(
           "dataset of %d rows (%d bytes) exceeds the %d bytes %s can store; upload fewer rows", header.rows(), header.totalBytes(), info.maxDatasetBytes(), uri));
     }
-    client.call(MessageType.DATA_DEFINE, header.encode());
     int rowBytes = header.rowBytes();
-    int perChunk = Math.max(1, Math.min(0xFFFF, (info.maxPayload() - DataRows.HEADER_BYTES) / rowBytes));
     if (rowBytes + DataRows.HEADER_BYTES > info.maxPayload()) {
+      // Checked before DATA_DEFINE: declaring the slot would drop the dataset it holds.
       throw new DeviceException(DeviceException.Kind.DEVICE_ERROR, "one row of " + rowBytes + " bytes does not fit the device's " + info.maxPayload() + "-byte payload");
     }
+    int perChunk = Math.min(0xFFFF, (info.maxPayload() - DataRows.HEADER_BYTES) / rowBytes);
+    client.call(MessageType.DATA_DEFINE, header.encode());
     for (int first = 0; first < header.rows(); first += perChunk) {
       int n = Math.min(perChunk, header.rows() - first);
       byte[] chunk = Arrays.copyOfRange(packedRows, first * rowBytes, (first + n) * rowBytes);

@@ -208,8 +208,18 @@ public final class AnalogChip implements ChipBackend {
     float lo = cfg.weightMin();
     float sigma = cfg.progNoise();
     if (levelStep == 0f) {
+      // Continuous cells: level[] holds the bits of the target last programmed, so an unchanged
+      // cell keeps its frozen error as it does on the level grid. (programAll's MIN_VALUE is the
+      // bits of -0f, never a target there: targets are +0f whenever programAll runs.)
       for (int i = from; i < to; i++) {
-        programmed[i] = analog[i] && sigma > 0f ? target[i] + sigma * progNoise.next() : target[i];
+        if (!analog[i] || sigma == 0f) {
+          programmed[i] = target[i];
+          continue;
+        }
+        int bits = Float.floatToRawIntBits(target[i]);
+        if (bits == level[i]) continue;
+        level[i] = bits;
+        programmed[i] = target[i] + sigma * progNoise.next();
       }
       return;
     }

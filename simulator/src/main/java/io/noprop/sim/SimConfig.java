@@ -85,14 +85,14 @@ public record SimConfig(
         case "layers" -> new SimConfig(preset, parseLayers(value), tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
         case "tile_rows" -> new SimConfig(preset, layers, Integer.parseInt(value), tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
         case "tile_cols" -> new SimConfig(preset, layers, tileRows, Integer.parseInt(value), weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "weight_min" -> new SimConfig(preset, layers, tileRows, tileCols, Float.parseFloat(value), weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "weight_max" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, Float.parseFloat(value), levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "weight_min" -> new SimConfig(preset, layers, tileRows, tileCols, parseFloat(value), weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "weight_max" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, parseFloat(value), levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
         case "levels" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, Integer.parseInt(value), progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "prog_noise" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, Float.parseFloat(value), dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "prog_noise" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, parseFloat(value), dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
         case "dac_bits" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, Integer.parseInt(value), adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
         case "adc_bits" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, Integer.parseInt(value), outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "out_bound" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, Float.parseFloat(value), outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "out_noise" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, Float.parseFloat(value), seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "out_bound" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, parseFloat(value), outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
+        case "out_noise" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, parseFloat(value), seed, maxBatch, maxPayload, maxDatasetBytes);
         case "seed" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, Long.parseLong(value), maxBatch, maxPayload, maxDatasetBytes);
         case "max_batch" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, Integer.parseInt(value), maxPayload, maxDatasetBytes);
         case "max_payload" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, Integer.parseInt(value), maxDatasetBytes);
@@ -102,6 +102,14 @@ public record SimConfig(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("simulator option " + key + "=" + value + " is not a number");
     }
+  }
+
+  /** Float.parseFloat plus "inf", the spelling {@link #describe()} uses for infinity (out_bound of ideal). */
+  private static float parseFloat(String v) {
+    String t = v.trim().toLowerCase(Locale.ROOT);
+    if (t.equals("inf") || t.equals("+inf")) return Float.POSITIVE_INFINITY;
+    if (t.equals("-inf")) return Float.NEGATIVE_INFINITY;
+    return Float.parseFloat(v);
   }
 
   private static int[] parseLayers(String v) {
