@@ -198,6 +198,11 @@ public final class AnalogChip implements ChipBackend {
     return new WeightsChunk(req.offset(), Arrays.copyOfRange(src, req.offset(), (int) end));
   }
 
+  /** A conductance pair cannot leave its range, noise or not. */
+  private float clamp(float v) {
+    return Math.min(cfg.weightMax(), Math.max(cfg.weightMin(), v));
+  }
+
   private void programAll() {
     Arrays.fill(level, Integer.MIN_VALUE);
     program(0, params);
@@ -219,7 +224,7 @@ public final class AnalogChip implements ChipBackend {
         int bits = Float.floatToRawIntBits(target[i]);
         if (bits == level[i]) continue;
         level[i] = bits;
-        programmed[i] = target[i] + sigma * progNoise.next();
+        programmed[i] = clamp(target[i] + sigma * progNoise.next());
       }
       return;
     }
@@ -232,7 +237,7 @@ public final class AnalogChip implements ChipBackend {
       int q = Math.round((target[i] - lo) * inv);
       if (q == level[i]) continue;
       level[i] = q;
-      programmed[i] = lo + q * levelStep + (sigma > 0f ? sigma * progNoise.next() : 0f);
+      programmed[i] = clamp(lo + q * levelStep + (sigma > 0f ? sigma * progNoise.next() : 0f));
     }
   }
 }
