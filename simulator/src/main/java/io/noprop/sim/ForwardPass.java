@@ -14,8 +14,9 @@ package io.noprop.sim;
  * then {@code h_o = gain * acc_o + b_o}, ReLU on hidden layers, softmax cross-entropy at the end.
  *
  * <p>Why it is shaped this way: weights are input-major, so the inner loop is a contiguous axpy
- * over outputs that HotSpot vectorises; the batch is the middle loop, so one weight row stays in
- * L1 while every sample uses it; zero inputs (half of a Fashion-MNIST image) are skipped. A tile
+ * over outputs into a small per-sample accumulator, which HotSpot vectorises; zero inputs (half of
+ * a Fashion-MNIST image) are skipped. (Measured on 2 cores: sample-outer with a separate
+ * accumulator ran 1.6x faster than weight-row-outer over the batch.) A tile
  * whose inputs are all zero for a sample is not fired for that sample (no read noise).
  */
 final class ForwardPass {
@@ -35,6 +36,8 @@ final class ForwardPass {
   private final float[] xq;
   private final float[] y;
   private final float[] alpha;
+  /** One sample's outputs while its inputs stream past: small and alias-free, so the axpy vectorises. */
+  private final float[] rowAcc;
   private long clipped;
 
   ForwardPass(SimConfig cfg) {
@@ -60,6 +63,7 @@ final class ForwardPass {
     xq = new float[maxBatch * Math.min(tileRows, maxWidth(layers))];
     y = new float[maxBatch * maxOut];
     alpha = new float[maxBatch];
+    rowAcc = new float[maxOut];
     dacStep = cfg.dacBits() == 0 ? 0f : 2f / ((1 << cfg.dacBits()) - 2);
     adcStep = cfg.adcBits() == 0 ? 0f : 2f * cfg.outBound() / ((1 << cfg.adcBits()) - 2);
     outBound = cfg.outBound();
@@ -138,15 +142,19 @@ final class ForwardPass {
   }
 
   /** h[s][o] += sum_{i in [i0, i1)} x[s][i] * W[i][o], for x of row width {@code xw}. */
-  private static void mvm(float[] w, int wOff, float[] x, int xw, int i0, int i1, int n, int m, float[] h) {
-    for (int i = i0; i < i1; i++) {
-      int row = wOff + i * m;
-      for (int s = 0; s < n; s++) {
-        float xi = x[s * xw + i];
+  private void mvm(float[] w, int wOff, float[] x, int xw, int i0, int i1, int n, int m, float[] h) {
+    float[] ac = rowAcc;
+    for (int s = 0; s < n; s++) {
+      java.util.Arrays.fill(ac, 0, m, 0f);
+      int xs = s * xw;
+      for (int i = i0; i < i1; i++) {
+        float xi = x[xs + i];
         if (xi == 0f) continue;
-        int base = s * m;
-        for (int o = 0; o < m; o++) h[base + o] += xi * w[row + o];
+        int row = wOff + i * m;
+        for (int o = 0; o < m; o++) ac[o] += xi * w[row + o];
       }
+      int base = s * m;
+      for (int o = 0; o < m; o++) h[base + o] += ac[o];
     }
   }
 
@@ -173,15 +181,7 @@ final class ForwardPass {
     }
     float[] yy = y;
     java.util.Arrays.fill(yy, 0, n * m, 0f);
-    for (int i = 0; i < width; i++) {
-      int row = wOff + (i0 + i) * m;
-      for (int s = 0; s < n; s++) {
-        float xi = q[s * width + i];
-        if (xi == 0f) continue;
-        int base = s * m;
-        for (int o = 0; o < m; o++) yy[base + o] += xi * w[row + o];
-      }
-    }
+    mvm(w, wOff + i0 * m, q, width, 0, width, n, m, yy);
     for (int s = 0; s < n; s++) {
       float a = alpha[s];
       if (a == 0f) continue;
