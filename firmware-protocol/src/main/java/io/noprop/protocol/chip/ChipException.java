@@ -8,7 +8,8 @@ public final class ChipException extends RuntimeException {
 
   public ChipException(ErrorCode code, String message) {
     super(message);
-    this.code = code;
+    // A null code would surface only later, inside the dispatcher's error path.
+    this.code = java.util.Objects.requireNonNull(code, "code");
   }
 
   public ErrorCode code() {

@@ -1,0 +1,120 @@
+package io.noprop.protocol.vectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.noprop.protocol.msg.BatchSelector;
+import io.noprop.protocol.msg.DataRows;
+import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.Distribution;
+import io.noprop.protocol.msg.ErrorReply;
+import io.noprop.protocol.msg.EvalResult;
+import io.noprop.protocol.msg.EvaluateRequest;
+import io.noprop.protocol.msg.FeatureEncoding;
+import io.noprop.protocol.msg.HelloInfo;
+import io.noprop.protocol.msg.Perturbation;
+import io.noprop.protocol.msg.ReadWeightsRequest;
+import io.noprop.protocol.msg.SeedTerm;
+import io.noprop.protocol.msg.UpdateRequest;
+import io.noprop.protocol.msg.UpdateResult;
+import io.noprop.protocol.msg.WeightsChunk;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a message record from the {@code fields} of a frame vector and encodes it; also decodes a
+ * payload with the matching decoder. Together they check field-to-byte mapping in both directions.
+ */
+final class MessageFromFields {
+  private MessageFromFields() {}
+
+  /** The payload the Java records produce for these fields. */
+  static byte[] encode(String message, boolean reply, JsonNode f) {
+    switch (message) {
+      case "HELLO":
+        return reply ? hello(f).encode() : new byte[] {(byte) f.get("protocol_version").asInt()};
+      case "PING":
+        return TestVectors.bytes(f.get("data"));
+      case "RESET":
+        return new byte[0];
+      case "DATA_DEFINE":
+        return reply ? new byte[0] : new DatasetHeader(f.get("slot").asInt(), f.get("rows").asInt(), f.get("features").asInt(),
+            f.get("classes").asInt(), FeatureEncoding.of(f.get("encoding").asInt())).encode();
+      case "DATA_WRITE":
+        return reply ? new byte[0] : new DataRows(f.get("slot").asInt(), f.get("first_row").asInt(), f.get("row_count").asInt(),
+            TestVectors.bytes(f.get("rows"))).encode();
+      case "WRITE_WEIGHTS":
+        return reply ? new byte[0] : chunk(f).encode();
+      case "READ_WEIGHTS":
+        return reply ? chunk(f).encode() : new ReadWeightsRequest(f.get("offset").asInt(), f.get("count").asInt(),
+            ReadWeightsRequest.Source.values()[f.get("source").asInt()]).encode();
+      case "EVALUATE":
+        return reply ? new EvalResult(TestVectors.f32(f.get("loss_bits")), f.get("correct").asInt(), f.get("count").asInt(),
+            f.get("clipped").asLong()).encode() : evaluate(f).encode();
+      case "UPDATE":
+        return reply ? new UpdateResult(f.get("clipped").asLong()).encode() : update(f).encode();
+      case "ERROR":
+        return new ErrorReply(f.get("code").asInt(), f.get("message").asText()).encode();
+      default:
+        throw new IllegalArgumentException("no message named " + message);
+    }
+  }
+
+  /** Decodes {@code payload} with the decoder of this message and encodes the result again. */
+  static byte[] reencode(String message, boolean reply, byte[] p) {
+    switch (message) {
+      case "HELLO":
+        return reply ? HelloInfo.decode(p).encode() : p.clone();
+      case "PING":
+        return p.clone();
+      case "RESET":
+        return p.clone();
+      case "DATA_DEFINE":
+        return reply ? p.clone() : DatasetHeader.decode(p).encode();
+      case "DATA_WRITE":
+        return reply ? p.clone() : DataRows.decode(p).encode();
+      case "WRITE_WEIGHTS":
+        return reply ? p.clone() : WeightsChunk.decode(p).encode();
+      case "READ_WEIGHTS":
+        return reply ? WeightsChunk.decode(p).encode() : ReadWeightsRequest.decode(p).encode();
+      case "EVALUATE":
+        return reply ? EvalResult.decode(p).encode() : EvaluateRequest.decode(p).encode();
+      case "UPDATE":
+        return reply ? UpdateResult.decode(p).encode() : UpdateRequest.decode(p).encode();
+      case "ERROR":
+        return ErrorReply.decode(p).encode();
+      default:
+        throw new IllegalArgumentException("no message named " + message);
+    }
+  }
+
+  private static HelloInfo hello(JsonNode f) {
+    JsonNode sizes = f.get("layer_sizes");
+    int[] layers = new int[sizes.size()];
+    for (int i = 0; i < layers.length; i++) layers[i] = sizes.get(i).asInt();
+    Map<String, String> props = new LinkedHashMap<>();
+    for (JsonNode kv : f.get("properties")) props.put(kv.get(0).asText(), kv.get(1).asText());
+    return new HelloInfo(f.get("protocol_version").asInt(), f.get("firmware_version").asText(), f.get("device_id").asText(),
+        f.get("model").asText(), layers, TestVectors.f32(f.get("weight_min_bits")), TestVectors.f32(f.get("weight_max_bits")),
+        f.get("weight_levels").asLong(), f.get("capabilities").asInt(), f.get("max_payload").asInt(), f.get("max_batch").asInt(),
+        f.get("dataset_slots").asInt(), f.get("max_dataset_bytes").asLong(), props);
+  }
+
+  private static WeightsChunk chunk(JsonNode f) {
+    return new WeightsChunk(f.get("offset").asInt(), TestVectors.f32s(f.get("values_bits")));
+  }
+
+  private static EvaluateRequest evaluate(JsonNode f) {
+    BatchSelector.Mode mode = BatchSelector.Mode.values()[f.get("batch_mode").asInt()];
+    BatchSelector batch = new BatchSelector(mode, TestVectors.u32(f.get("batch_start_or_seed")), f.get("batch_count").asInt());
+    Perturbation p = new Perturbation(Distribution.of(f.get("distribution").asInt()), TestVectors.u32(f.get("seed")),
+        f.get("sign").asInt(), TestVectors.f32(f.get("scale_bits")));
+    return new EvaluateRequest(f.get("slot").asInt(), batch, p);
+  }
+
+  private static UpdateRequest update(JsonNode f) {
+    List<SeedTerm> terms = new ArrayList<>();
+    for (JsonNode t : f.get("terms")) terms.add(new SeedTerm(TestVectors.u32(t.get("seed")), TestVectors.f32(t.get("coefficient_bits"))));
+    return new UpdateRequest(Distribution.of(f.get("distribution").asInt()), terms);
+  }
+}

@@ -1,0 +1,223 @@
+package io.noprop.protocol.vectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.noprop.protocol.frame.Cobs;
+import io.noprop.protocol.frame.Frame;
+import io.noprop.protocol.frame.FrameCodec;
+import io.noprop.protocol.frame.FrameDecoder;
+import io.noprop.protocol.frame.FrameException;
+import io.noprop.protocol.msg.MessageType;
+import io.noprop.protocol.prng.PerturbationPrng;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks the Java implementation against every vector of {@code test-vectors.json}, the file a C
+ * implementation checks itself against too. (The vectors are generated from this code; the
+ * independent cross-check is {@code tools/check_vectors.py} and the literal values pinned in the
+ * per-package tests.)
+ */
+class TestVectorsTest {
+  private static final JsonNode V = TestVectors.root();
+
+  @Test
+  void committedFileEqualsGeneratorOutput() {
+    assertEquals(TestVectorGenerator.generate(), TestVectors.text(),
+        "test-vectors.json is stale: regenerate it with TestVectorGenerator (see its javadoc)");
+  }
+
+  @Test
+  void crc32MatchesEveryVector() {
+    for (JsonNode c : V.get("crc32")) {
+      byte[] b = TestVectors.bytes(c.get("data"));
+      assertEquals(TestVectors.word(c.get("crc32")), FrameCodec.crc32(b, 0, b.length), c.toString());
+    }
+  }
+
+  @Test
+  void cobsEncodesAndDecodesEveryVector() {
+    for (JsonNode c : V.get("cobs")) {
+      byte[] raw = TestVectors.bytes(c.get("raw"));
+      byte[] enc = TestVectors.bytes(c.get("encoded"));
+      assertArrayEquals(enc, Cobs.encode(raw), c.get("name").asText());
+      assertArrayEquals(raw, Cobs.decode(enc), c.get("name").asText());
+      assertTrue(enc.length <= Cobs.maxEncodedLength(raw.length), c.get("name").asText());
+    }
+  }
+
+  @Test
+  void cobsDecodesTheAlternativeEncodingsOtherEncodersEmit() {
+    for (JsonNode c : V.get("cobs_decode_only")) {
+      assertArrayEquals(TestVectors.bytes(c.get("raw")), Cobs.decode(TestVectors.bytes(c.get("encoded"))), c.get("name").asText());
+    }
+  }
+
+  @Test
+  void cobsRejectsEveryInvalidVector() {
+    for (JsonNode c : V.get("cobs_invalid")) {
+      FrameException e = assertThrows(FrameException.class, () -> Cobs.decode(TestVectors.bytes(c.get("encoded"))), c.get("name").asText());
+      assertEquals(FrameException.Kind.COBS, e.kind());
+    }
+  }
+
+  @Test
+  void everyFrameVectorBuildsFromItsFieldsToItsRawAndWireBytes() {
+    for (JsonNode f : V.get("frames")) {
+      String name = f.get("name").asText();
+      String message = f.get("message").asText();
+      boolean reply = f.get("direction").asText().equals("reply");
+      MessageType t = MessageType.valueOf(message);
+      assertEquals(reply ? t.replyCode() : t.code, f.get("type").asInt(), name);
+      byte[] payload = TestVectors.bytes(f.get("payload"));
+      assertArrayEquals(payload, MessageFromFields.encode(message, reply, f.get("fields")), name + ": fields -> payload");
+      assertArrayEquals(payload, MessageFromFields.reencode(message, reply, payload), name + ": payload -> record -> payload");
+      Frame frame = new Frame(f.get("version").asInt(), f.get("type").asInt(), f.get("seq").asInt(), payload);
+      byte[] raw = TestVectors.bytes(f.get("raw"));
+      byte[] wire = TestVectors.bytes(f.get("wire"));
+      assertArrayEquals(raw, FrameCodec.encode(frame), name + ": raw");
+      assertArrayEquals(wire, FrameCodec.toWire(frame), name + ": wire");
+      assertEquals(frame, FrameCodec.decode(raw), name + ": decode raw");
+      List<Frame> got = new ArrayList<>();
+      new FrameDecoder(0xFFFF).feed(wire, 0, wire.length, got::add, e -> { throw e; });
+      assertEquals(List.of(frame), got, name + ": decode wire");
+    }
+  }
+
+  @Test
+  void frameVectorsCoverEveryMessageTypeAsRequestAndReply() {
+    Set<String> seen = new HashSet<>();
+    for (JsonNode f : V.get("frames")) seen.add(f.get("message").asText() + " " + f.get("direction").asText());
+    for (MessageType t : MessageType.values()) {
+      if (t == MessageType.ERROR) {
+        assertTrue(seen.contains("ERROR reply"), "no ERROR vector");
+      } else {
+        assertTrue(seen.contains(t + " request"), "no request vector for " + t);
+        assertTrue(seen.contains(t + " reply"), "no reply vector for " + t);
+      }
+    }
+  }
+
+  @Test
+  void everyInvalidFrameVectorIsRejectedWithItsKind() {
+    for (JsonNode c : V.get("frames_invalid")) {
+      FrameException e = assertThrows(FrameException.class, () -> FrameCodec.decode(TestVectors.bytes(c.get("raw"))), c.get("name").asText());
+      assertEquals(FrameException.Kind.valueOf(c.get("error").asText()), e.kind(), c.get("name").asText());
+    }
+  }
+
+  @Test
+  void prngMatchesEveryVector() {
+    JsonNode p = V.get("prng");
+    assertEquals(PerturbationPrng.DIRECTION, TestVectors.word(p.get("direction_domain")));
+    assertEquals(PerturbationPrng.BATCH, TestVectors.word(p.get("batch_domain")));
+    for (JsonNode c : p.get("mix")) {
+      assertEquals(TestVectors.word(c.get("mix")), PerturbationPrng.mix(TestVectors.word(c.get("x"))), c.toString());
+    }
+    for (JsonNode c : p.get("key")) {
+      assertEquals(TestVectors.word(c.get("key")), PerturbationPrng.key(TestVectors.word(c.get("seed")), TestVectors.word(c.get("domain"))), c.toString());
+    }
+    for (JsonNode c : p.get("word")) {
+      assertEquals(TestVectors.word(c.get("word")), PerturbationPrng.word(TestVectors.word(c.get("key")), TestVectors.word(c.get("counter"))), c.toString());
+    }
+    for (JsonNode c : p.get("rademacher_first_64")) {
+      int seed = TestVectors.word(c.get("seed"));
+      String signs = c.get("signs").asText();
+      assertEquals(64, signs.length());
+      for (int n = 0; n < 64; n++) {
+        assertEquals(signs.charAt(n) == '+' ? 1 : -1, PerturbationPrng.rademacher(seed, n), "seed " + c.get("seed") + " n " + n);
+      }
+    }
+    for (JsonNode c : p.get("rademacher_at")) {
+      assertEquals(c.get("z").asInt(), PerturbationPrng.rademacher(TestVectors.word(c.get("seed")), c.get("n").asInt()), c.toString());
+    }
+    for (JsonNode c : p.get("batch_rows")) {
+      JsonNode idx = c.get("indices");
+      int[] want = new int[idx.size()];
+      for (int i = 0; i < want.length; i++) want[i] = idx.get(i).asInt();
+      int[] got = new int[want.length];
+      PerturbationPrng.batchRows(TestVectors.word(c.get("seed")), c.get("rows").asInt(), got, got.length);
+      assertArrayEquals(want, got, c.toString());
+    }
+  }
+
+  @Test
+  void perturbedReadsMatchEveryVector() {
+    for (JsonNode c : V.get("perturbed_reads")) {
+      float[] w = TestVectors.f32s(c.get("weights_bits"));
+      float[] want = TestVectors.f32s(c.get("expected_bits"));
+      int seed = TestVectors.u32(c.get("seed"));
+      float a = c.get("sign").asInt() * TestVectors.f32(c.get("scale_bits"));
+      float[] got = new float[w.length];
+      PerturbationPrng.perturbInto(w, got, w.length, seed, a);
+      assertBitsEqual(want, got, c.get("name").asText());
+      // Element by element, the way a firmware without word-at-a-time tricks computes it.
+      for (int n = 0; n < w.length; n++) got[n] = w[n] + a * PerturbationPrng.rademacher(seed, n);
+      assertBitsEqual(want, got, c.get("name").asText() + " (elementwise)");
+    }
+  }
+
+  @Test
+  void updatesMatchEveryVector() {
+    for (JsonNode c : V.get("updates")) {
+      float[] w = TestVectors.f32s(c.get("weights_bits"));
+      float lo = TestVectors.f32(c.get("weight_min_bits"));
+      float hi = TestVectors.f32(c.get("weight_max_bits"));
+      for (JsonNode t : c.get("terms")) {
+        int seed = TestVectors.u32(t.get("seed"));
+        float coefficient = TestVectors.f32(t.get("coefficient_bits"));
+        for (int n = 0; n < w.length; n++) w[n] = w[n] + coefficient * PerturbationPrng.rademacher(seed, n);
+      }
+      long clipped = 0;
+      for (int n = 0; n < w.length; n++) {
+        if (w[n] < lo || w[n] > hi) clipped++;
+        w[n] = Math.min(hi, Math.max(lo, w[n]));
+      }
+      assertBitsEqual(TestVectors.f32s(c.get("expected_bits")), w, c.get("name").asText());
+      assertEquals(c.get("clipped").asLong(), clipped, c.get("name").asText());
+    }
+  }
+
+  @Test
+  void spsaStepTotalIsTheSumOfItsFrames() {
+    JsonNode step = V.get("spsa_step");
+    List<String> names = new ArrayList<>();
+    step.get("frames").forEach(n -> names.add(n.asText()));
+    assertEquals(TestVectorGenerator.SPSA_FRAMES, names);
+    int total = 0;
+    for (JsonNode f : V.get("frames")) if (names.contains(f.get("name").asText())) total += f.get("wire").asText().length() / 2;
+    assertEquals(step.get("total_wire_bytes").asInt(), total);
+    assertEquals(146, total, "an SPSA step is 2 x (30 + 24) + 22 + 16 wire bytes");
+  }
+
+  /** PROTOCOL.md shows the SPSA step byte by byte; it must be the bytes the code sends. */
+  @Test
+  void protocolDocumentShowsTheSpsaFramesExactly() throws IOException {
+    String doc = Files.readString(Path.of("PROTOCOL.md"), StandardCharsets.UTF_8).replaceAll("\\s+", "").toLowerCase();
+    for (JsonNode f : V.get("frames")) {
+      if (!TestVectorGenerator.SPSA_FRAMES.contains(f.get("name").asText())) continue;
+      assertTrue(doc.contains(f.get("wire").asText()), "PROTOCOL.md lacks the wire bytes of " + f.get("name").asText());
+      assertTrue(doc.contains(f.get("raw").asText()), "PROTOCOL.md lacks the raw bytes of " + f.get("name").asText());
+    }
+  }
+
+  private static void assertBitsEqual(float[] want, float[] got, String what) {
+    assertEquals(want.length, got.length, what);
+    for (int i = 0; i < want.length; i++) {
+      assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+          what + " at " + i + ": want " + want[i] + " (" + HexFormat.of().toHexDigits(Float.floatToRawIntBits(want[i])) + "), got " + got[i]);
+    }
+  }
+}
