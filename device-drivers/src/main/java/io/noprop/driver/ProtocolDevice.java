@@ -44,6 +44,17 @@ public final class ProtocolDevice implements Device {
     this.info = hello;
   }
 
+  /**
+   * One exchange, refusing locally a payload the device said it cannot take: sent anyway, it
+   * would be dropped as oversize and surface as a misleading timeout.
+   */
+  private byte[] call(MessageType type, byte[] payload) {
+    if (payload.length > info.maxPayload()) {
+      throw new IllegalArgumentException(type + " payload of " + payload.length + " bytes exceeds the " + info.maxPayload() + " bytes " + uri + " accepts");
+    }
+    return client.call(type, payload);
+  }
+
   @Override
   public String uri() {
     return uri;
@@ -57,7 +68,7 @@ public final class ProtocolDevice implements Device {
   @Override
   public long ping(byte[] payload) {
     long t0 = System.nanoTime();
-    byte[] echo = client.call(MessageType.PING, payload);
+    byte[] echo = call(MessageType.PING, payload);
     long dt = System.nanoTime() - t0;
     if (!Arrays.equals(echo, payload)) {
       throw new DeviceException(DeviceException.Kind.PROTOCOL, uri + " echoed " + echo.length + " bytes that differ from the " + payload.length + " sent");
@@ -67,7 +78,7 @@ public final class ProtocolDevice implements Device {
 
   @Override
   public void reset() {
-    client.call(MessageType.RESET, new byte[0]);
+    call(MessageType.RESET, new byte[0]);
   }
 
   @Override
@@ -85,22 +96,22 @@ public final class ProtocolDevice implements Device {
       throw new DeviceException(DeviceException.Kind.DEVICE_ERROR, "one row of " + rowBytes + " bytes does not fit the device's " + info.maxPayload() + "-byte payload");
     }
     int perChunk = Math.min(0xFFFF, (info.maxPayload() - DataRows.HEADER_BYTES) / rowBytes);
-    client.call(MessageType.DATA_DEFINE, header.encode());
+    call(MessageType.DATA_DEFINE, header.encode());
     for (int first = 0; first < header.rows(); first += perChunk) {
       int n = Math.min(perChunk, header.rows() - first);
       byte[] chunk = Arrays.copyOfRange(packedRows, first * rowBytes, (first + n) * rowBytes);
-      client.call(MessageType.DATA_WRITE, new DataRows(header.slot(), first, n, chunk).encode());
+      call(MessageType.DATA_WRITE, new DataRows(header.slot(), first, n, chunk).encode());
     }
   }
 
   @Override
   public EvalResult evaluate(EvaluateRequest request) {
-    return EvalResult.decode(client.call(MessageType.EVALUATE, request.encode()));
+    return EvalResult.decode(call(MessageType.EVALUATE, request.encode()));
   }
 
   @Override
   public UpdateResult update(UpdateRequest request) {
-    return UpdateResult.decode(client.call(MessageType.UPDATE, request.encode()));
+    return UpdateResult.decode(call(MessageType.UPDATE, request.encode()));
   }
 
   @Override
@@ -111,7 +122,7 @@ public final class ProtocolDevice implements Device {
     int per = WeightsChunk.capacity(info.maxPayload());
     for (int off = 0; off < weights.length; off += per) {
       float[] part = Arrays.copyOfRange(weights, off, Math.min(weights.length, off + per));
-      client.call(MessageType.WRITE_WEIGHTS, new WeightsChunk(off, part).encode());
+      call(MessageType.WRITE_WEIGHTS, new WeightsChunk(off, part).encode());
     }
   }
 
@@ -121,7 +132,7 @@ public final class ProtocolDevice implements Device {
     int per = WeightsChunk.capacity(info.maxPayload());
     for (int off = 0; off < out.length; off += per) {
       int n = Math.min(per, out.length - off);
-      WeightsChunk c = WeightsChunk.decode(client.call(MessageType.READ_WEIGHTS, new ReadWeightsRequest(off, n, source).encode()));
+      WeightsChunk c = WeightsChunk.decode(call(MessageType.READ_WEIGHTS, new ReadWeightsRequest(off, n, source).encode()));
       if (c.offset() != off || c.values().length != n) {
         throw new DeviceException(DeviceException.Kind.PROTOCOL, uri + " answered READ_WEIGHTS(" + off + ", " + n + ") with (" + c.offset() + ", " + c.values().length + ")");
       }

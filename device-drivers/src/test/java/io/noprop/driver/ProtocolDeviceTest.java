@@ -157,6 +157,17 @@ class ProtocolDeviceTest {
   }
 
   @Test
+  void aPayloadAboveTheDeviceLimitIsRefusedLocallyNotTimedOut() {
+    FakeChip chip = new FakeChip(FrameCodec.VERSION, 100, 1 << 20, 4, 3, 2);
+    FaultyLink link = new FaultyLink(chip);
+    ProtocolDevice d = open(chip, link);
+    long sent = link.bytesSent();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.ping(new byte[101]));
+    assertTrue(e.getMessage().contains("101 bytes exceeds the 100 bytes"), e.getMessage());
+    assertEquals(sent, link.bytesSent(), "nothing may go on the wire");
+  }
+
+  @Test
   void wireStatsCountTheFramedBytesBothWays() {
     FakeChip chip = FakeChip.small();
     FaultyLink link = new FaultyLink(chip);
