@@ -49,6 +49,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue the run checkpointed in --out.")
   boolean resume;
 
+  @Option(names = "--force", description = "Start over in an --out directory that already holds a run.")
+  boolean force;
+
   @Option(names = "--json", description = "Print a JSON summary as the last line of output.")
   boolean json;
 
@@ -96,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
     if (firstStep != null) spsa = spsa.withFirstStep(firstStep);
     if (alpha != null) spsa = spsa.withAlpha(alpha);
     if (gamma != null) spsa = spsa.withGamma(gamma);
-    TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, checkpointEvery, logEvery, resume);
+    TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, checkpointEvery, logEvery, resume, force);
 
     DatasetSplit split = DatasetCatalog.load(data.dataset, data.dataDir, seed);
     if (data.trainRows != null) split = new DatasetSplit(split.train().head(data.trainRows), split.test());

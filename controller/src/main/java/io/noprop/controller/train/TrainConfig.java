@@ -12,8 +12,9 @@ import java.nio.file.Path;
  * @param checkpointEvery steps between checkpoints (0: only at the end)
  * @param logEvery steps between metrics rows
  * @param resume continue from {@code out/checkpoint.bin}
+ * @param force start over even if {@code out} holds a run
  */
-public record TrainConfig(long budget, long seed, Path out, SpsaConfig spsa, long checkpointEvery, long logEvery, boolean resume) {
+public record TrainConfig(long budget, long seed, Path out, SpsaConfig spsa, long checkpointEvery, long logEvery, boolean resume, boolean force) {
   public TrainConfig {
     if (budget < 4) throw new IllegalArgumentException("budget must be at least 4 queries: " + budget);
     if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint interval must be >= 0");

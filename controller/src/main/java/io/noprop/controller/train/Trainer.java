@@ -13,7 +13,6 @@ import io.noprop.protocol.msg.SeedTerm;
 import io.noprop.protocol.msg.UpdateRequest;
 import io.noprop.protocol.msg.UpdateResult;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,9 +46,14 @@ public final class Trainer {
 
   public RunSummary run() throws IOException {
     long t0 = System.nanoTime();
+    checkCompatible(device.info());
+    try (RunDirectory ignored = RunDirectory.open(cfg.out(), cfg.resume(), cfg.force())) {
+      return train(t0);
+    }
+  }
+
+  private RunSummary train(long t0) throws IOException {
     HelloInfo info = device.info();
-    checkCompatible(info);
-    Files.createDirectories(cfg.out());
     CheckpointStore store = new CheckpointStore(cfg.out());
     SpsaConfig spsa = cfg.spsa();
     int batch = Math.min(spsa.batch(), info.maxBatch());

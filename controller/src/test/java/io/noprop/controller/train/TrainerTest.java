@@ -24,7 +24,7 @@ class TrainerTest {
 
   private RunSummary train(String uri, Path out, long budget, long checkpointEvery, boolean resume, TrainListener l) throws IOException {
     try (Device d = Devices.open(uri)) {
-      return new Trainer(d, BLOBS, new TrainConfig(budget, 7, out, SPSA, checkpointEvery, 10, resume), l).run();
+      return new Trainer(d, BLOBS, new TrainConfig(budget, 7, out, SPSA, checkpointEvery, 10, resume, false), l).run();
     }
   }
 
@@ -54,7 +54,7 @@ class TrainerTest {
   void shadowWeightsEqualTheDeviceTargetsBitForBit() throws IOException {
     Path out = tmp.resolve("run");
     try (Device d = Devices.open("sim:rram?layers=16-8-4")) {
-      new Trainer(d, BLOBS, new TrainConfig(2000, 7, out, SPSA, 0, 10, false), TrainListener.NONE).run();
+      new Trainer(d, BLOBS, new TrainConfig(2000, 7, out, SPSA, 0, 10, false, false), TrainListener.NONE).run();
       float[] device = d.readWeights(ReadWeightsRequest.Source.TARGET);
       float[] shadow = new CheckpointStore(out).load().weights();
       assertArrayEquals(shadow, device);
@@ -98,6 +98,27 @@ class TrainerTest {
     long rows = Files.readAllLines(cut.resolve("metrics.csv")).stream().filter(l -> !l.startsWith("step")).count();
     long wholeRows = Files.readAllLines(tmp.resolve("whole/metrics.csv")).stream().filter(l -> !l.startsWith("step")).count();
     assertEquals(wholeRows, rows, "metrics rows after resume (rows past the checkpoint are dropped, then rewritten)");
+  }
+
+  @Test
+  void aDirectoryHoldingARunIsNotStartedOverUnlessForced() throws IOException {
+    Path out = tmp.resolve("run");
+    train("sim:ideal?layers=16-8-4", out, 100, 0, false, TrainListener.NONE);
+    TrainingException e = assertThrows(TrainingException.class, () -> train("sim:ideal?layers=16-8-4", out, 100, 0, false, TrainListener.NONE));
+    assertTrue(e.getMessage().contains("already holds a run") && e.getMessage().contains("--force"), e.getMessage());
+    try (Device d = Devices.open("sim:ideal?layers=16-8-4")) {
+      new Trainer(d, BLOBS, new TrainConfig(100, 7, out, SPSA, 0, 10, false, true), TrainListener.NONE).run();
+    }
+  }
+
+  @Test
+  void twoRunsCannotWriteIntoOneDirectoryAtOnce() throws IOException {
+    Path out = tmp.resolve("run");
+    try (RunDirectory held = RunDirectory.open(out, false, false)) {
+      TrainingException e = assertThrows(TrainingException.class, () -> train("sim:ideal?layers=16-8-4", out, 100, 0, false, TrainListener.NONE));
+      assertTrue(e.getMessage().contains("another run is writing into"), e.getMessage());
+    }
+    train("sim:ideal?layers=16-8-4", out, 100, 0, false, TrainListener.NONE);
   }
 
   @Test
