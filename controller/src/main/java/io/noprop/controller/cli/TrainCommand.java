@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--batch", paramLabel = "N", description = "Samples per loss query. Default: " + 128)
   Integer batch;
 
-  @Option(names = "--c", paramLabel = "SCALE", description = "Initial perturbation scale, weight units. Default: 0.02.")
+  @Option(names = "--c", paramLabel = "SCALE", description = "Initial perturbation scale, weight units. Default: 0.1.")
   Double c;
 
   @Option(names = "--first-step", paramLabel = "W", description = "Per-weight move of the first steps; calibrates Spall's a. Default: 0.004.")

@@ -48,7 +48,7 @@ public record SpsaConfig(
   }
 
   /** Defaults tuned on Fashion-MNIST, 784-64-10, sim:rram and sim:ideal (see README). */
-  public static final SpsaConfig DEFAULT = new SpsaConfig(128, 0.02, 0.004, 0.602, 0.101, 0.1, 8, 5.0, 0.5);
+  public static final SpsaConfig DEFAULT = new SpsaConfig(128, 0.1, 0.004, 0.602, 0.101, 0.1, 8, 5.0, 0.5);
 
   public SpsaConfig withBatch(int v) {
     return new SpsaConfig(v, c, firstStep, alpha, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale);

@@ -49,40 +49,49 @@ public final class PerturbationPrng {
   }
 
   /**
+   * Signs of the 8 directions a byte of a word names: {@code SIGNS[b * 8 + k]} is +1 when bit k
+   * of b is clear, -1 when set. Multiplying by +-1 is exact, so {@code w + a * SIGNS[..]} equals
+   * {@code w + a} or {@code w - a} bit for bit, while the fixed-length inner loop vectorises
+   * (1.7x to 2.7x over a bit-at-a-time loop on this 2-core machine, PerturbationPrngBench).
+   */
+  private static final float[] SIGNS = new float[256 * 8];
+
+  static {
+    for (int b = 0; b < 256; b++) for (int k = 0; k < 8; k++) SIGNS[b * 8 + k] = ((b >>> k) & 1) == 0 ? 1f : -1f;
+  }
+
+  /**
    * {@code w[off + n] += a * z_n} for n in [0, count): the operation at the heart of both
    * perturbed evaluation and UPDATE. Adding {@code +a} or {@code -a} is exact sign flipping, so
    * controller and chip get bit-identical results from the same float inputs.
    */
   public static void addRademacher(float[] w, int off, int count, int seed, float a) {
-    int key = key(seed, DIRECTION);
-    int aBits = Float.floatToRawIntBits(a);
-    int n = 0;
-    int block = 0;
-    while (n < count) {
-      int bits = word(key, block++);
-      int lim = Math.min(32, count - n);
-      int base = off + n;
-      for (int j = 0; j < lim; j++) {
-        // bit j set flips the sign bit of a: z = -1.
-        w[base + j] += Float.intBitsToFloat(aBits ^ ((bits >>> j) << 31));
-      }
-      n += lim;
-    }
+    directionInto(w, off, w, off, count, seed, a);
   }
 
   /** {@code dst[n] = src[n] + a * z_n}: a perturbed copy without touching the source. */
   public static void perturbInto(float[] src, float[] dst, int count, int seed, float a) {
+    directionInto(src, 0, dst, 0, count, seed, a);
+  }
+
+  private static void directionInto(float[] src, int srcOff, float[] dst, int dstOff, int count, int seed, float a) {
     int key = key(seed, DIRECTION);
-    int aBits = Float.floatToRawIntBits(a);
+    int full = count >>> 5;
+    float[] signs = SIGNS;
     int n = 0;
-    int block = 0;
-    while (n < count) {
-      int bits = word(key, block++);
-      int lim = Math.min(32, count - n);
-      for (int j = 0; j < lim; j++) {
-        dst[n + j] = src[n + j] + Float.intBitsToFloat(aBits ^ ((bits >>> j) << 31));
+    for (int block = 0; block < full; block++) {
+      int bits = word(key, block);
+      for (int shift = 0; shift < 32; shift += 8) {
+        int s = ((bits >>> shift) & 0xFF) * 8;
+        int si = srcOff + n;
+        int di = dstOff + n;
+        for (int k = 0; k < 8; k++) dst[di + k] = src[si + k] + a * signs[s + k];
+        n += 8;
       }
-      n += lim;
+    }
+    if (n < count) {
+      int bits = word(key, full);
+      for (int j = 0; n < count; j++, n++) dst[dstOff + n] = src[srcOff + n] + (((bits >>> j) & 1) == 0 ? a : -a);
     }
   }
 
