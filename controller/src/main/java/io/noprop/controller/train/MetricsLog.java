@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code metrics.csv}: one row every few steps; on resume, rows past the checkpoint are dropped. */
+/** {@code metrics.csv}: one row every few steps, flushed as written; on resume, rows past the checkpoint are dropped. */
 public final class MetricsLog implements AutoCloseable {
   public static final String FILE = "metrics.csv";
   static final String HEADER = "step,queries,train_loss,train_accuracy,a_k,c_k,grad_estimate,clipped_weights,wall_seconds,bytes_sent,bytes_received";
@@ -44,6 +44,7 @@ public final class MetricsLog implements AutoCloseable {
       throws IOException {
     out.write(String.format(Locale.ROOT, "%d,%d,%.6f,%.4f,%.6g,%.6g,%.6g,%d,%.3f,%d,%d", step, queries, loss, acc, ak, ck, grad, clipped, wall, sent, received));
     out.newLine();
+    out.flush(); // a row every few hundred milliseconds: cheap, and `tail -f` and a killed run see it
   }
 
   public void flush() throws IOException {
