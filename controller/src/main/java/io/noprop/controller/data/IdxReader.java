@@ -15,6 +15,9 @@ import java.util.zip.GZIPInputStream;
  * NN dimensions), big-endian u32 sizes, then the data.
  */
 public final class IdxReader {
+  /** Upper bound on a dataset held in memory; header sizes are checked against it before allocating. */
+  static final long MAX_BYTES = 1L << 30;
+
   private IdxReader() {}
 
   /** Pairs an image file (idx3) with a label file (idx1) into a packed U8 dataset. */
@@ -26,8 +29,13 @@ public final class IdxReader {
         throw new DataException(images + " holds " + idims[0] + " images but " + labels + " holds " + ldims[0] + " labels");
       }
       int rows = idims[0];
-      int features = idims[1] * idims[2];
+      long featuresLong = (long) idims[1] * idims[2];
+      if (featuresLong > 0xFFFF) throw new DataException(images + ": images of " + idims[1] + "x" + idims[2] + " exceed the protocol's 65535 features");
+      int features = (int) featuresLong;
       int rowBytes = features + 1;
+      if ((long) rows * rowBytes > MAX_BYTES) {
+        throw new DataException(images + " declares " + rows + " images of " + features + " bytes, over the " + (MAX_BYTES >> 20) + " MiB this reader holds in memory");
+      }
       byte[] packed = new byte[Math.multiplyExact(rows, rowBytes)];
       byte[] labelBytes = new byte[rows];
       lab.readFully(labelBytes);

@@ -77,15 +77,24 @@ public final class CheckpointStore {
   }
 
   public Checkpoint load() throws IOException {
+    long size = Files.size(file);
     try (InputStream is = Files.newInputStream(file);
         DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is, 1 << 16))) {
       if (in.readInt() != MAGIC) throw new IOException(file + " is not a noprop checkpoint");
       int format = in.readInt();
       if (format != FORMAT) throw new IOException(file + " has checkpoint format " + format + "; this noprop reads format " + FORMAT);
-      byte[] json = new byte[in.readInt()];
+      int jsonLength = in.readInt();
+      if (jsonLength < 0 || jsonLength > size) throw new IOException(file + " is corrupt: metadata length " + jsonLength + " in a " + size + "-byte file");
+      byte[] json = new byte[jsonLength];
       in.readFully(json);
-      Map<?, ?> m = JSON.readValue(new String(json, StandardCharsets.UTF_8), Map.class);
+      Map<?, ?> m;
+      try {
+        m = JSON.readValue(new String(json, StandardCharsets.UTF_8), Map.class);
+      } catch (IOException e) {
+        throw new IOException(file + " is corrupt: unreadable metadata (" + e.getMessage() + ")", e);
+      }
       int n = in.readInt();
+      if (n < 0 || 4L * n > size) throw new IOException(file + " is corrupt: " + n + " weights in a " + size + "-byte file");
       float[] w = new float[n];
       for (int i = 0; i < n; i++) w[i] = in.readFloat();
       java.util.List<?> ls = (java.util.List<?>) m.get("layers");
@@ -95,6 +104,8 @@ public final class CheckpointStore {
           lng(m, "nan_steps"), g, w, num(m, "wall_seconds"));
     } catch (java.io.EOFException e) {
       throw new IOException(file + " is truncated", e);
+    } catch (ClassCastException | NullPointerException e) {
+      throw new IOException(file + " is corrupt: metadata field missing or of the wrong type", e);
     }
   }
 

@@ -59,4 +59,34 @@ class CheckpointStoreTest {
     IOException e = assertThrows(IOException.class, () -> new CheckpointStore(tmp).load());
     assertTrue(e.getMessage().contains("not a noprop checkpoint"), e.getMessage());
   }
+
+  @Test
+  void aHugeCountInACorruptFileIsRefusedBeforeAllocating() throws IOException {
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(sample(4));
+    byte[] all = Files.readAllBytes(s.file());
+    java.nio.ByteBuffer.wrap(all).putInt(8, Integer.MAX_VALUE); // metadata length
+    Files.write(s.file(), all);
+    IOException e = assertThrows(IOException.class, s::load);
+    assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+  }
+
+  @Test
+  void randomBytesNeverEscapeAsAnythingButIOException() throws IOException {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(sample(5));
+    byte[] good = Files.readAllBytes(s.file());
+    for (int i = 0; i < 300; i++) {
+      byte[] b = good.clone();
+      int flips = 1 + r.nextInt(8);
+      for (int f = 0; f < flips; f++) b[r.nextInt(Math.min(b.length, 400))] ^= (byte) (1 << r.nextInt(8));
+      Files.write(s.file(), java.util.Arrays.copyOf(b, r.nextInt(b.length + 1)));
+      try {
+        s.load();
+      } catch (IOException expected) {
+        // refused with a message: fine
+      }
+    }
+  }
 }
