@@ -1,0 +1,20 @@
+/*
+ * Example chip backend: a tiny fixed MLP in float with the math of the simulator's `ideal`
+ * preset (simulator ForwardPass/AnalogChip): per layer h = gain * (W^T x) + b with
+ * gain = sqrt(6 / fanIn), ReLU on hidden layers, mean softmax cross-entropy at the end.
+ * Weights in [-1, 1], continuous (weight levels 0); programmed values equal the targets.
+ *
+ * Knobs (-D...): EX_IN, EX_HIDDEN, EX_OUT (default 16-8-4), EX_MAX_BATCH (256),
+ * EX_DATASET_MEM (bytes of dataset memory, default 256 KiB), EX_DEVICE_ID.
+ */
+#ifndef NOPROP_EXAMPLE_MLP_H
+#define NOPROP_EXAMPLE_MLP_H
+
+#include "../noprop_chip.h"
+
+/* The HELLO this chip announces (built on first call). */
+const np_hello_t *ex_hello(void);
+/* The backend serving it. */
+extern const np_backend_t ex_backend;
+
+#endif

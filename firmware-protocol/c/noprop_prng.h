@@ -1,0 +1,32 @@
+/*
+ * The perturbation PRNG of PROTOCOL.md section 9: counter-based, 32-bit integer operations only
+ * (xor, shift, wrapping multiply and add), so a Cortex-M0 runs it.
+ *
+ * Bit-exactness: UPDATE and perturbed reads are single binary32 additions of +a or -a. They match
+ * the controller only if float addition is IEEE-754 round-to-nearest-even with subnormals kept:
+ * no -ffast-math, no flush-to-zero (check FPSCR.FZ on Cortex-M4F/M7), FLT_EVAL_METHOD 0 or an
+ * FPU whose extended precision cannot double-round a float sum (x87 and double both qualify).
+ */
+#ifndef NOPROP_PRNG_H
+#define NOPROP_PRNG_H
+
+#include <stdint.h>
+
+#define NP_DOMAIN_DIRECTION 0x44495231u /* "DIR1" */
+#define NP_DOMAIN_BATCH 0x42415431u     /* "BAT1" */
+
+uint32_t np_mix(uint32_t x);
+uint32_t np_key(uint32_t seed, uint32_t domain);
+uint32_t np_word(uint32_t key, uint32_t counter);
+/* z_n of the Rademacher direction named by seed: +1 or -1. */
+int np_rademacher(uint32_t seed, uint32_t n);
+/* Row i of the seeded batch over rows rows (rows >= 1). */
+uint32_t np_batch_row(uint32_t seed, uint32_t i, uint32_t rows);
+/* w[n] += a * z_n(seed) for n in [0, count): one float addition each (UPDATE, one term). */
+void np_add_rademacher(float *w, uint32_t count, uint32_t seed, float a);
+/* dst[n] = src[n] + a * z_n(seed): the weights a perturbed EVALUATE reads (before any clamp). */
+void np_perturb_into(const float *src, float *dst, uint32_t count, uint32_t seed, float a);
+/* Clips w[0, count) to [lo, hi]; returns how many values were set to a bound (UPDATE's reply). */
+uint32_t np_clip(float *w, uint32_t count, float lo, float hi);
+
+#endif

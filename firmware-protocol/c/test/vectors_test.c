@@ -1,0 +1,822 @@
+/*
+ * Checks the C reference codec against firmware-protocol/src/test/resources/test-vectors.json,
+ * the same file the Java implementation and tools/check_vectors.py are checked against.
+ *
+ *   usage: vectors_test path/to/test-vectors.json
+ *
+ * Sections: crc32, cobs, cobs_decode_only, cobs_invalid, frames (payload from fields, fields
+ * from payload, raw frame, wire bytes, byte-at-a-time parser), frames_invalid, prng,
+ * perturbed_reads, updates, spsa_step; then the chip dispatcher: every request of the frames
+ * section through np_chip answered byte for byte as the vectors show, and the replay cache,
+ * SEQUENCE_REUSED, HELLO, CORRUPT_FRAME, oversize and refusal rules of PROTOCOL.md.
+ * Prints one line per failure and a summary; exits 1 on any failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../noprop_chip.h"
+#include "../noprop_prng.h"
+#include "json_min.h"
+
+static int checks, failures;
+
+#define CHECK(cond, ...)                                      \
+  do {                                                        \
+    checks++;                                                 \
+    if (!(cond)) {                                            \
+      failures++;                                             \
+      printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
+      printf(__VA_ARGS__);                                    \
+      printf("\n");                                           \
+    }                                                         \
+  } while (0)
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+static uint8_t buf_a[70000], buf_b[70000], buf_c[70000];
+
+/* Decodes the hex string node i into out; returns the byte count. */
+static size_t hex_bytes(int i, uint8_t *out) {
+  const jnode *n = j_node(i);
+  size_t k;
+  for (k = 0; 2 * k + 1 < n->len; k++) {
+    unsigned v;
+    char two[3];
+    two[0] = n->s[2 * k];
+    two[1] = n->s[2 * k + 1];
+    two[2] = 0;
+    sscanf(two, "%2x", &v);
+    out[k] = (uint8_t)v;
+  }
+  return n->len / 2;
+}
+
+static uint32_t hex32(int i) {
+  char s[16];
+  j_str(i, s, sizeof s);
+  return (uint32_t)strtoul(s, NULL, 16);
+}
+
+static float bitsf(int i) { return np_bits_f32(hex32(i)); }
+
+static uint32_t num(int obj, const char *name) { return (uint32_t)j_int(j_get(obj, name)); }
+
+static int same(const uint8_t *a, size_t na, const uint8_t *b, size_t nb) { return na == nb && (na == 0 || memcmp(a, b, na) == 0); }
+
+static void dump(const char *what, const uint8_t *p, size_t n) {
+  size_t i;
+  printf("     %s (%u): ", what, (unsigned)n);
+  for (i = 0; i < n && i < 80; i++) printf("%02x", p[i]);
+  printf("%s\n", n > 80 ? "..." : "");
+}
+
+/* ---- sections ------------------------------------------------------------------------------ */
+static void test_crc(int root) {
+  int v;
+  for (v = j_first(j_get(root, "crc32")); v >= 0; v = j_next(v)) {
+    size_t n = hex_bytes(j_get(v, "data"), buf_a);
+    uint32_t want = hex32(j_get(v, "crc32"));
+    uint32_t split = np_crc32_update(np_crc32_update(0, buf_a, n / 2), buf_a + n / 2, n - n / 2);
+    CHECK(np_crc32(buf_a, n) == want, "crc32 of %u bytes: %08lx, want %08lx", (unsigned)n, (unsigned long)np_crc32(buf_a, n), (unsigned long)want);
+    CHECK(split == want, "incremental crc32 of %u bytes", (unsigned)n);
+  }
+}
+
+static uint8_t sink_buf[70000];
+static size_t sink_len;
+static void sink(void *ctx, const uint8_t *p, size_t n) {
+  (void)ctx;
+  memcpy(sink_buf + sink_len, p, n);
+  sink_len += n;
+}
+
+static void test_cobs(int root) {
+  int v;
+  char name[120];
+  for (v = j_first(j_get(root, "cobs")); v >= 0; v = j_next(v)) {
+    size_t nr = hex_bytes(j_get(v, "raw"), buf_a), ne = hex_bytes(j_get(v, "encoded"), buf_b), n;
+    long d;
+    j_str(j_get(v, "name"), name, sizeof name);
+    n = np_cobs_encode(buf_a, nr, buf_c);
+    CHECK(same(buf_c, n, buf_b, ne), "cobs encode '%s'", name);
+    CHECK(n <= NP_COBS_MAX(nr), "cobs '%s' longer than NP_COBS_MAX", name);
+    sink_len = 0;
+    n = np_cobs_write(buf_a, nr, sink, NULL);
+    CHECK(n == ne + 1 && same(sink_buf, ne, buf_b, ne) && sink_buf[ne] == 0, "cobs stream write '%s'", name);
+    d = np_cobs_decode(buf_b, ne, buf_c);
+    CHECK(d >= 0 && same(buf_c, (size_t)d, buf_a, nr), "cobs decode '%s'", name);
+    memcpy(buf_c, buf_b, ne);
+    d = np_cobs_decode(buf_c, ne, buf_c);
+    CHECK(d >= 0 && same(buf_c, (size_t)d, buf_a, nr), "cobs decode in place '%s'", name);
+  }
+  for (v = j_first(j_get(root, "cobs_decode_only")); v >= 0; v = j_next(v)) {
+    size_t nr = hex_bytes(j_get(v, "raw"), buf_a), ne = hex_bytes(j_get(v, "encoded"), buf_b);
+    long d = np_cobs_decode(buf_b, ne, buf_c);
+    j_str(j_get(v, "name"), name, sizeof name);
+    CHECK(d >= 0 && same(buf_c, (size_t)d, buf_a, nr), "cobs decode-only '%s'", name);
+  }
+  for (v = j_first(j_get(root, "cobs_invalid")); v >= 0; v = j_next(v)) {
+    size_t ne = hex_bytes(j_get(v, "encoded"), buf_b);
+    j_str(j_get(v, "name"), name, sizeof name);
+    CHECK(np_cobs_decode(buf_b, ne, buf_c) == -1, "cobs invalid '%s' accepted", name);
+  }
+}
+
+/* Builds an np_hello_t from the HELLO reply fields (strings point into the JSON text). */
+static void hello_from(int f, np_hello_t *h) {
+  int i, k;
+  memset(h, 0, sizeof *h);
+  h->protocol_version = (uint8_t)num(f, "protocol_version");
+#define STR(dst, key)                                        \
+  do {                                                       \
+    int n_ = j_get(f, key);                                  \
+    (dst).s = j_node(n_)->s;                                 \
+    (dst).len = (uint8_t)j_node(n_)->len;                    \
+  } while (0)
+  STR(h->firmware_version, "firmware_version");
+  STR(h->device_id, "device_id");
+  STR(h->model, "model");
+  for (i = j_first(j_get(f, "layer_sizes")), k = 0; i >= 0; i = j_next(i), k++) h->layer_sizes[k] = (uint16_t)j_int(i);
+  h->layers = (uint8_t)k;
+  h->weight_min = bitsf(j_get(f, "weight_min_bits"));
+  h->weight_max = bitsf(j_get(f, "weight_max_bits"));
+  h->weight_levels = num(f, "weight_levels");
+  h->capabilities = num(f, "capabilities");
+  h->max_payload = (uint16_t)num(f, "max_payload");
+  h->max_batch = (uint16_t)num(f, "max_batch");
+  h->dataset_slots = (uint8_t)num(f, "dataset_slots");
+  h->max_dataset_bytes = num(f, "max_dataset_bytes");
+  for (i = j_first(j_get(f, "properties")), k = 0; i >= 0; i = j_next(i), k++) {
+    int kk = j_first(i), vv = j_next(kk);
+    h->prop_key[k].s = j_node(kk)->s;
+    h->prop_key[k].len = (uint8_t)j_node(kk)->len;
+    h->prop_value[k].s = j_node(vv)->s;
+    h->prop_value[k].len = (uint8_t)j_node(vv)->len;
+  }
+  h->props = (uint8_t)k;
+#undef STR
+}
+
+static void evaluate_from(int f, np_evaluate_t *e) {
+  e->slot = (uint8_t)num(f, "slot");
+  e->batch_mode = (uint8_t)num(f, "batch_mode");
+  e->start_or_seed = num(f, "batch_start_or_seed");
+  e->count = (uint16_t)num(f, "batch_count");
+  e->distribution = (uint8_t)num(f, "distribution");
+  e->seed = num(f, "seed");
+  e->sign = (int8_t)j_int(j_get(f, "sign"));
+  e->scale = bitsf(j_get(f, "scale_bits"));
+}
+
+static void eval_result_from(int f, np_eval_result_t *r) {
+  r->loss = bitsf(j_get(f, "loss_bits"));
+  r->correct = (uint16_t)num(f, "correct");
+  r->count = (uint16_t)num(f, "count");
+  r->clipped = num(f, "clipped");
+}
+
+static unsigned terms_from(int f, uint32_t *seeds, float *coef) {
+  int t;
+  unsigned k = 0;
+  for (t = j_first(j_get(f, "terms")); t >= 0; t = j_next(t), k++) {
+    seeds[k] = num(t, "seed");
+    coef[k] = bitsf(j_get(t, "coefficient_bits"));
+  }
+  return k;
+}
+
+static unsigned floats_from(int arr, float *out) {
+  int t;
+  unsigned k = 0;
+  for (t = j_first(arr); t >= 0; t = j_next(t)) out[k++] = bitsf(t);
+  return k;
+}
+
+static float fl_a[4096], fl_b[4096];
+
+/* Encodes the payload of a frames vector from its fields, and decodes its payload checking the
+   fields. Returns the encoded length in out. */
+static size_t payload_from_fields(int v, uint8_t *out, const uint8_t *payload, size_t plen, const char *name) {
+  char msg[32], dir[16];
+  int f = j_get(v, "fields");
+  np_writer_t w;
+  const char *why = "";
+  j_str(j_get(v, "message"), msg, sizeof msg);
+  j_str(j_get(v, "direction"), dir, sizeof dir);
+  np_wr_init(&w, out, 65535);
+  if (!strcmp(msg, "HELLO") && !strcmp(dir, "request")) {
+    uint8_t ver;
+    np_hello_req_encode(&w, (uint8_t)num(f, "protocol_version"));
+    CHECK(np_hello_req_decode(payload, plen, &ver, &why) == NP_OK && ver == num(f, "protocol_version"), "%s: decode", name);
+  } else if (!strcmp(msg, "HELLO")) {
+    np_hello_t h, d;
+    unsigned i;
+    hello_from(f, &h);
+    np_hello_encode(&w, &h);
+    CHECK(np_hello_decode(payload, plen, &d, &why) == NP_OK, "%s: decode: %s", name, why);
+    CHECK(d.layers == h.layers && d.capabilities == h.capabilities && d.max_payload == h.max_payload && d.max_batch == h.max_batch
+              && d.dataset_slots == h.dataset_slots && d.max_dataset_bytes == h.max_dataset_bytes && d.weight_levels == h.weight_levels
+              && np_f32_bits(d.weight_min) == np_f32_bits(h.weight_min) && np_f32_bits(d.weight_max) == np_f32_bits(h.weight_max)
+              && d.props == h.props && d.model.len == h.model.len && !memcmp(d.model.s, h.model.s, h.model.len)
+              && d.device_id.len == h.device_id.len && !memcmp(d.device_id.s, h.device_id.s, h.device_id.len),
+          "%s: decoded fields", name);
+    for (i = 0; i < h.layers; i++) CHECK(d.layer_sizes[i] == h.layer_sizes[i], "%s: layer %u", name, i);
+    for (i = 0; i < h.props; i++)
+      CHECK(d.prop_key[i].len == h.prop_key[i].len && !memcmp(d.prop_key[i].s, h.prop_key[i].s, h.prop_key[i].len)
+                && d.prop_value[i].len == h.prop_value[i].len && !memcmp(d.prop_value[i].s, h.prop_value[i].s, h.prop_value[i].len),
+            "%s: property %u", name, i);
+  } else if (!strcmp(msg, "PING")) {
+    size_t n = hex_bytes(j_get(f, "data"), buf_c);
+    np_wr_bytes(&w, buf_c, n);
+  } else if (!strcmp(msg, "EVALUATE") && !strcmp(dir, "request")) {
+    np_evaluate_t e, d;
+    evaluate_from(f, &e);
+    np_evaluate_encode(&w, &e);
+    CHECK(np_evaluate_decode(payload, plen, &d, &why) == NP_OK && d.slot == e.slot && d.batch_mode == e.batch_mode
+              && d.start_or_seed == e.start_or_seed && d.count == e.count && d.distribution == e.distribution && d.seed == e.seed
+              && d.sign == e.sign && np_f32_bits(d.scale) == np_f32_bits(e.scale),
+          "%s: decoded fields (%s)", name, why);
+  } else if (!strcmp(msg, "EVALUATE")) {
+    np_eval_result_t r, d;
+    eval_result_from(f, &r);
+    np_eval_result_encode(&w, &r);
+    CHECK(np_eval_result_decode(payload, plen, &d, &why) == NP_OK && np_f32_bits(d.loss) == np_f32_bits(r.loss) && d.correct == r.correct
+              && d.count == r.count && d.clipped == r.clipped,
+          "%s: decoded fields", name);
+  } else if (!strcmp(msg, "UPDATE") && !strcmp(dir, "request")) {
+    uint32_t seeds[255];
+    float coef[255];
+    unsigned n = terms_from(f, seeds, coef), k;
+    np_update_t u;
+    np_update_encode(&w, (uint8_t)num(f, "distribution"), n, seeds, coef);
+    CHECK(np_update_decode(payload, plen, &u, &why) == NP_OK && u.terms == n && u.distribution == num(f, "distribution"), "%s: decode (%s)", name, why);
+    for (k = 0; k < n && k < u.terms; k++) {
+      uint32_t s;
+      float c;
+      np_update_term(&u, k, &s, &c);
+      CHECK(s == seeds[k] && np_f32_bits(c) == np_f32_bits(coef[k]), "%s: term %u", name, k);
+    }
+  } else if (!strcmp(msg, "UPDATE")) {
+    uint32_t c;
+    np_update_result_encode(&w, num(f, "clipped"));
+    CHECK(np_update_result_decode(payload, plen, &c, &why) == NP_OK && c == num(f, "clipped"), "%s: decode", name);
+  } else if ((!strcmp(msg, "WRITE_WEIGHTS") && !strcmp(dir, "request")) || (!strcmp(msg, "READ_WEIGHTS") && !strcmp(dir, "reply"))) {
+    unsigned n = floats_from(j_get(f, "values_bits"), fl_a), i;
+    np_weights_t c;
+    np_weights_encode(&w, num(f, "offset"), (uint16_t)n, fl_a);
+    CHECK(np_weights_decode(payload, plen, &c, &why) == NP_OK && c.offset == num(f, "offset") && c.count == n, "%s: decode", name);
+    for (i = 0; i < n && i < c.count; i++) CHECK(np_f32_bits(np_weights_value(&c, i)) == np_f32_bits(fl_a[i]), "%s: value %u", name, i);
+  } else if (!strcmp(msg, "READ_WEIGHTS")) {
+    np_read_weights_t q, d;
+    q.offset = num(f, "offset");
+    q.count = (uint16_t)num(f, "count");
+    q.source = (uint8_t)num(f, "source");
+    np_read_weights_encode(&w, &q);
+    CHECK(np_read_weights_decode(payload, plen, &d, &why) == NP_OK && d.offset == q.offset && d.count == q.count && d.source == q.source,
+          "%s: decode", name);
+  } else if (!strcmp(msg, "DATA_DEFINE") && !strcmp(dir, "request")) {
+    np_data_define_t q, d;
+    q.slot = (uint8_t)num(f, "slot");
+    q.rows = num(f, "rows");
+    q.features = (uint16_t)num(f, "features");
+    q.classes = (uint16_t)num(f, "classes");
+    q.encoding = (uint8_t)num(f, "encoding");
+    np_data_define_encode(&w, &q);
+    CHECK(np_data_define_decode(payload, plen, &d, &why) == NP_OK && d.slot == q.slot && d.rows == q.rows && d.features == q.features
+              && d.classes == q.classes && d.encoding == q.encoding,
+          "%s: decode", name);
+  } else if (!strcmp(msg, "DATA_WRITE") && !strcmp(dir, "request")) {
+    np_data_write_t q, d;
+    q.slot = (uint8_t)num(f, "slot");
+    q.first_row = num(f, "first_row");
+    q.row_count = (uint16_t)num(f, "row_count");
+    q.rows_len = hex_bytes(j_get(f, "rows"), buf_c);
+    q.rows = buf_c;
+    np_data_write_encode(&w, &q);
+    CHECK(np_data_write_decode(payload, plen, &d, &why) == NP_OK && d.slot == q.slot && d.first_row == q.first_row
+              && d.row_count == q.row_count && same(d.rows, d.rows_len, q.rows, q.rows_len),
+          "%s: decode", name);
+  } else if (!strcmp(msg, "ERROR")) {
+    np_error_t e;
+    const jnode *m = j_node(j_get(f, "message"));
+    np_error_encode(&w, (uint16_t)num(f, "code"), m->s, m->len);
+    CHECK(np_error_decode(payload, plen, &e, &why) == NP_OK && e.code == num(f, "code") && e.message.len == m->len
+              && !memcmp(e.message.s, m->s, m->len),
+          "%s: decode", name);
+  } else {
+    CHECK(j_node(f)->child < 0, "%s: unexpected fields for %s %s", name, msg, dir); /* empty replies */
+  }
+  CHECK(!w.overflow, "%s: writer overflow", name);
+  return w.pos;
+}
+
+static void test_frames(int root) {
+  int v;
+  char name[120];
+  for (v = j_first(j_get(root, "frames")); v >= 0; v = j_next(v)) {
+    size_t np = hex_bytes(j_get(v, "payload"), buf_a), nr, nw, n, i;
+    uint8_t raw[70000];
+    np_frame_t f;
+    static np_parser_t parser;
+    np_parser_t *p = &parser;
+    int got = 0;
+    j_str(j_get(v, "name"), name, sizeof name);
+    nr = hex_bytes(j_get(v, "raw"), raw);
+    nw = hex_bytes(j_get(v, "wire"), buf_b);
+    n = payload_from_fields(v, sink_buf, buf_a, np, name);
+    if (!same(sink_buf, n, buf_a, np)) {
+      CHECK(0, "%s: payload from fields", name);
+      dump("got", sink_buf, n);
+      dump("want", buf_a, np);
+    }
+    n = np_frame_encode((uint8_t)num(v, "version"), (uint8_t)num(v, "type"), (uint16_t)num(v, "seq"), buf_a, (uint16_t)np, sink_buf);
+    CHECK(same(sink_buf, n, raw, nr), "%s: raw frame", name);
+    n = np_cobs_encode(raw, nr, sink_buf);
+    sink_buf[n++] = 0;
+    CHECK(same(sink_buf, n, buf_b, nw), "%s: wire bytes", name);
+    CHECK(np_frame_check(raw, nr, &f) == NP_FRAME_OK && f.type == num(v, "type") && f.seq == num(v, "seq") && same(f.payload, f.len, buf_a, np),
+          "%s: frame check", name);
+    if (nw <= NP_MAX_ENCODED + 1) {
+      np_parser_init(p);
+      for (i = 0; i < nw; i++) {
+        int r = np_parser_feed(p, buf_b[i], &f);
+        CHECK(r != NP_PARSE_ERROR, "%s: parser error %d at byte %u", name, p->last_error, (unsigned)i);
+        if (r == NP_PARSE_FRAME) {
+          got++;
+          CHECK(i == nw - 1 && f.version == num(v, "version") && f.type == num(v, "type") && f.seq == num(v, "seq") && same(f.payload, f.len, buf_a, np),
+                "%s: parsed frame", name);
+        }
+      }
+      CHECK(got == 1 && p->stats.frames == 1 && p->stats.bytes == nw, "%s: parser delivered %d frames", name, got);
+    }
+  }
+}
+
+static void test_frames_invalid(int root) {
+  int v;
+  char name[120], err[32];
+  static np_parser_t p;
+  np_parser_init(&p);
+  for (v = j_first(j_get(root, "frames_invalid")); v >= 0; v = j_next(v)) {
+    size_t nr = hex_bytes(j_get(v, "raw"), buf_a), n, i;
+    np_frame_t f;
+    int want, st, last = NP_PARSE_NONE;
+    j_str(j_get(v, "name"), name, sizeof name);
+    j_str(j_get(v, "error"), err, sizeof err);
+    want = !strcmp(err, "TOO_SHORT") ? NP_FRAME_TOO_SHORT : !strcmp(err, "LENGTH_MISMATCH") ? NP_FRAME_LENGTH_MISMATCH : !strcmp(err, "BAD_CRC") ? NP_FRAME_BAD_CRC : -1;
+    st = np_frame_check(buf_a, nr, &f);
+    CHECK(st == want, "frames_invalid '%s': %s, want %s", name, np_frame_status_text(st), err);
+    n = np_cobs_encode(buf_a, nr, buf_b);
+    buf_b[n++] = 0;
+    for (i = 0; i < n; i++) last = np_parser_feed(&p, buf_b[i], &f);
+    CHECK(last == NP_PARSE_ERROR && p.last_error == want, "frames_invalid '%s' through the parser", name);
+  }
+  CHECK(p.stats.frames == 0 && p.stats.bad_crc == 2 && p.stats.malformed == 2, "parser stats after frames_invalid: %lu bad crc, %lu malformed",
+        (unsigned long)p.stats.bad_crc, (unsigned long)p.stats.malformed);
+}
+
+static void test_prng(int root) {
+  int pr = j_get(root, "prng"), v, i;
+  CHECK(hex32(j_get(pr, "direction_domain")) == NP_DOMAIN_DIRECTION, "direction domain");
+  CHECK(hex32(j_get(pr, "batch_domain")) == NP_DOMAIN_BATCH, "batch domain");
+  for (v = j_first(j_get(pr, "mix")); v >= 0; v = j_next(v)) CHECK(np_mix(hex32(j_get(v, "x"))) == hex32(j_get(v, "mix")), "mix(%08lx)", (unsigned long)hex32(j_get(v, "x")));
+  for (v = j_first(j_get(pr, "key")); v >= 0; v = j_next(v))
+    CHECK(np_key(hex32(j_get(v, "seed")), hex32(j_get(v, "domain"))) == hex32(j_get(v, "key")), "key(%08lx)", (unsigned long)hex32(j_get(v, "seed")));
+  for (v = j_first(j_get(pr, "word")); v >= 0; v = j_next(v))
+    CHECK(np_word(hex32(j_get(v, "key")), hex32(j_get(v, "counter"))) == hex32(j_get(v, "word")), "word(%08lx, %08lx)", (unsigned long)hex32(j_get(v, "key")),
+          (unsigned long)hex32(j_get(v, "counter")));
+  for (v = j_first(j_get(pr, "rademacher_first_64")); v >= 0; v = j_next(v)) {
+    const jnode *s = j_node(j_get(v, "signs"));
+    uint32_t seed = hex32(j_get(v, "seed"));
+    float w[64];
+    for (i = 0; i < (int)s->len; i++) {
+      int want = s->s[i] == '+' ? 1 : -1;
+      CHECK(np_rademacher(seed, (uint32_t)i) == want, "rademacher seed %08lx n %d", (unsigned long)seed, i);
+      w[i] = 0.0f;
+    }
+    np_add_rademacher(w, (uint32_t)s->len, seed, 1.0f);
+    for (i = 0; i < (int)s->len; i++) CHECK(w[i] == (s->s[i] == '+' ? 1.0f : -1.0f), "add_rademacher sign seed %08lx n %d", (unsigned long)seed, i);
+  }
+  for (v = j_first(j_get(pr, "rademacher_at")); v >= 0; v = j_next(v))
+    CHECK(np_rademacher(hex32(j_get(v, "seed")), num(v, "n")) == (int)j_int(j_get(v, "z")), "rademacher at n %lu", (unsigned long)num(v, "n"));
+  for (v = j_first(j_get(pr, "batch_rows")); v >= 0; v = j_next(v)) {
+    uint32_t seed = hex32(j_get(v, "seed")), rows = num(v, "rows");
+    int k;
+    for (k = 0, i = j_first(j_get(v, "indices")); i >= 0; i = j_next(i), k++)
+      CHECK(np_batch_row(seed, (uint32_t)k, rows) == (uint32_t)j_int(i), "batch_row(%08lx, %d, %lu)", (unsigned long)seed, k, (unsigned long)rows);
+  }
+}
+
+static void test_perturbed_reads(int root) {
+  int v;
+  char name[120];
+  for (v = j_first(j_get(root, "perturbed_reads")); v >= 0; v = j_next(v)) {
+    unsigned n = floats_from(j_get(v, "weights_bits"), fl_a), m = floats_from(j_get(v, "expected_bits"), fl_b), i;
+    float a = (float)(int)j_int(j_get(v, "sign")) * bitsf(j_get(v, "scale_bits"));
+    static float out[4096];
+    j_str(j_get(v, "name"), name, sizeof name);
+    CHECK(n == m, "%s: sizes", name);
+    np_perturb_into(fl_a, out, n, num(v, "seed"), a);
+    for (i = 0; i < n; i++) CHECK(np_f32_bits(out[i]) == np_f32_bits(fl_b[i]), "%s: weight %u: %08lx want %08lx", name, i, (unsigned long)np_f32_bits(out[i]), (unsigned long)np_f32_bits(fl_b[i]));
+  }
+}
+
+static void test_updates(int root) {
+  int v;
+  char name[120];
+  for (v = j_first(j_get(root, "updates")); v >= 0; v = j_next(v)) {
+    unsigned n = floats_from(j_get(v, "weights_bits"), fl_a), m = floats_from(j_get(v, "expected_bits"), fl_b), i, k, terms;
+    uint32_t seeds[255], clipped;
+    float coef[255];
+    j_str(j_get(v, "name"), name, sizeof name);
+    terms = terms_from(v, seeds, coef);
+    CHECK(n == m, "%s: sizes", name);
+    for (k = 0; k < terms; k++) np_add_rademacher(fl_a, n, seeds[k], coef[k]);
+    clipped = np_clip(fl_a, n, bitsf(j_get(v, "weight_min_bits")), bitsf(j_get(v, "weight_max_bits")));
+    CHECK(clipped == num(v, "clipped"), "%s: clipped %lu want %lu", name, (unsigned long)clipped, (unsigned long)num(v, "clipped"));
+    for (i = 0; i < n; i++) CHECK(np_f32_bits(fl_a[i]) == np_f32_bits(fl_b[i]), "%s: weight %u: %08lx want %08lx", name, i, (unsigned long)np_f32_bits(fl_a[i]), (unsigned long)np_f32_bits(fl_b[i]));
+  }
+  { /* values exactly at a bound are inside the range: not clipped */
+    float w[4] = {-1.0f, 1.0f, -1.0000001f, 1.0000001f};
+    CHECK(np_clip(w, 4, -1.0f, 1.0f) == 2 && w[2] == -1.0f && w[3] == 1.0f, "clip counts only values outside [lo, hi]");
+  }
+}
+
+static int frame_by_name(int root, const char *name) {
+  int v;
+  for (v = j_first(j_get(root, "frames")); v >= 0; v = j_next(v))
+    if (j_str_eq(j_get(v, "name"), name)) return v;
+  return -1;
+}
+
+static void test_spsa(int root) {
+  int s = j_get(root, "spsa_step"), v;
+  size_t total = 0;
+  for (v = j_first(j_get(s, "frames")); v >= 0; v = j_next(v)) {
+    char name[120];
+    int fr;
+    j_str(v, name, sizeof name);
+    fr = frame_by_name(root, name);
+    CHECK(fr >= 0, "spsa frame '%s' missing", name);
+    if (fr >= 0) total += hex_bytes(j_get(fr, "wire"), buf_a);
+  }
+  CHECK(total == num(s, "total_wire_bytes"), "spsa total %u wire bytes, want %lu", (unsigned)total, (unsigned long)num(s, "total_wire_bytes"));
+}
+
+/* ---- the dispatcher, scripted from the frames vectors -------------------------------------- */
+static int g_root;
+static int g_reply; /* the reply vector the backend should answer with */
+static int g_request;
+static unsigned calls_reset, calls_define, calls_write, calls_eval, calls_update, calls_ww, calls_rw;
+
+static int s_reset(np_chip_t *c, void *x) {
+  (void)c;
+  (void)x;
+  calls_reset++;
+  return NP_OK;
+}
+
+static int s_define(np_chip_t *c, void *x, const np_data_define_t *d) {
+  int f = j_get(g_request, "fields");
+  (void)c;
+  (void)x;
+  calls_define++;
+  CHECK(d->slot == num(f, "slot") && d->rows == num(f, "rows") && d->features == num(f, "features"), "chip DATA_DEFINE fields");
+  return NP_OK;
+}
+
+static int s_write(np_chip_t *c, void *x, const np_data_write_t *d) {
+  int f = j_get(g_request, "fields");
+  (void)c;
+  (void)x;
+  calls_write++;
+  CHECK(d->first_row == num(f, "first_row") && d->row_count == num(f, "row_count"), "chip DATA_WRITE fields");
+  return NP_OK;
+}
+
+static int s_eval(np_chip_t *c, void *x, const np_evaluate_t *e, np_eval_result_t *r) {
+  np_evaluate_t want;
+  (void)c;
+  (void)x;
+  calls_eval++;
+  evaluate_from(j_get(g_request, "fields"), &want);
+  CHECK(e->seed == want.seed && e->sign == want.sign && e->start_or_seed == want.start_or_seed && e->count == want.count, "chip EVALUATE fields");
+  eval_result_from(j_get(g_reply, "fields"), r);
+  return NP_OK;
+}
+
+static int s_update(np_chip_t *c, void *x, const np_update_t *u, uint32_t *clipped) {
+  (void)c;
+  (void)x;
+  calls_update++;
+  CHECK(u->terms >= 1, "chip UPDATE terms");
+  *clipped = num(j_get(g_reply, "fields"), "clipped");
+  return NP_OK;
+}
+
+static int s_ww(np_chip_t *c, void *x, const np_weights_t *w) {
+  (void)c;
+  (void)x;
+  calls_ww++;
+  CHECK(w->offset == num(j_get(g_request, "fields"), "offset"), "chip WRITE_WEIGHTS offset");
+  return NP_OK;
+}
+
+static int s_rw(np_chip_t *c, void *x, const np_read_weights_t *q, np_writer_t *w) {
+  unsigned n = floats_from(j_get(j_get(g_reply, "fields"), "values_bits"), fl_a), i;
+  (void)c;
+  (void)x;
+  calls_rw++;
+  CHECK(n == q->count, "chip READ_WEIGHTS count");
+  for (i = 0; i < n; i++) np_wr_f32(w, fl_a[i]);
+  return NP_OK;
+}
+
+static const np_backend_t scripted = {s_reset, s_define, s_write, s_eval, s_update, s_ww, s_rw};
+static np_chip_t chip;
+static np_hello_t hello;
+
+/* Sends one raw frame (COBS + delimiter) to the chip; the output lands in sink_buf. */
+static void send_raw(const uint8_t *raw, size_t n) {
+  uint8_t wire[NP_COBS_MAX(70000) + 1];
+  size_t k = np_cobs_encode(raw, n, wire);
+  wire[k++] = 0;
+  sink_len = 0;
+  np_chip_feed(&chip, wire, k);
+}
+
+static void send_frame(uint8_t version, uint8_t type, uint16_t seq, const uint8_t *payload, uint16_t len) {
+  uint8_t raw[70000];
+  send_raw(raw, np_frame_encode(version, type, seq, payload, len, raw));
+}
+
+/* The output must be exactly one frame: parses it. */
+static int reply_frame(np_frame_t *f) {
+  static np_parser_t p;
+  size_t i;
+  int frames = 0;
+  np_parser_init(&p);
+  for (i = 0; i < sink_len; i++)
+    if (np_parser_feed(&p, sink_buf[i], f) == NP_PARSE_FRAME) frames++;
+  if (frames != 1) return 0;
+  /* the payload points into p.buf, which is static: still valid */
+  return 1;
+}
+
+static int error_code(const np_frame_t *f) {
+  np_error_t e;
+  const char *why;
+  if (f->type != NP_ERROR || np_error_decode(f->payload, f->len, &e, &why) != NP_OK) return -1;
+  return e.code;
+}
+
+static void test_chip(int root) {
+  int v;
+  char name[120];
+  uint8_t pl[2048];
+  np_frame_t f;
+  unsigned before;
+  g_root = root;
+  hello_from(j_get(frame_by_name(root, "HELLO reply"), "fields"), &hello);
+  np_chip_init(&chip, &hello, &scripted, NULL, sink, NULL);
+  CHECK(chip.params == 23, "4-3-2 network has 23 parameters, got %lu", (unsigned long)chip.params);
+
+  /* Every request of the frames section, answered byte for byte as its reply vector shows. */
+  for (v = j_first(j_get(root, "frames")); v >= 0; v = j_next(v)) {
+    int r = j_next(v);
+    size_t nw;
+    if (!j_str_eq(j_get(v, "direction"), "request")) continue;
+    if (r < 0 || !j_str_eq(j_get(r, "direction"), "reply")) continue;
+    j_str(j_get(v, "name"), name, sizeof name);
+    g_request = v;
+    g_reply = r;
+    nw = hex_bytes(j_get(v, "wire"), buf_a);
+    sink_len = 0;
+    np_chip_feed(&chip, buf_a, nw);
+    nw = hex_bytes(j_get(r, "wire"), buf_b);
+    if (!same(sink_buf, sink_len, buf_b, nw)) {
+      CHECK(0, "chip reply to '%s'", name);
+      dump("got", sink_buf, sink_len);
+      dump("want", buf_b, nw);
+    } else {
+      checks++;
+    }
+  }
+  CHECK(calls_reset == 1 && calls_define == 1 && calls_write == 1 && calls_eval == 3 && calls_update == 2 && calls_ww == 1 && calls_rw == 1,
+        "backend calls: reset %u define %u write %u eval %u update %u ww %u rw %u", calls_reset, calls_define, calls_write, calls_eval, calls_update, calls_ww,
+        calls_rw);
+
+  /* "ERROR reply to a request": WRITE_WEIGHTS of 60 values at seq 9 on 23 parameters. */
+  {
+    np_writer_t w;
+    size_t nw = hex_bytes(j_get(frame_by_name(root, "ERROR reply to a request"), "wire"), buf_b);
+    memset(fl_a, 0, 60 * sizeof(float));
+    np_wr_init(&w, pl, sizeof pl);
+    np_weights_encode(&w, 0, 60, fl_a);
+    before = calls_ww;
+    send_frame(1, NP_WRITE_WEIGHTS, 9, pl, (uint16_t)w.pos);
+    CHECK(same(sink_buf, sink_len, buf_b, nw), "chip ERROR reply to WRITE_WEIGHTS [0, 60) equals the vector");
+    CHECK(calls_ww == before, "an out-of-range WRITE_WEIGHTS reached the backend");
+  }
+  /* "ERROR unsolicited CORRUPT_FRAME": a frame with a flipped payload bit. */
+  {
+    int bad = j_first(j_get(root, "frames_invalid"));
+    size_t nr, nw = hex_bytes(j_get(frame_by_name(root, "ERROR unsolicited CORRUPT_FRAME"), "wire"), buf_b);
+    while (bad >= 0 && !j_str_eq(j_get(bad, "name"), "one payload bit flipped")) bad = j_next(bad);
+    nr = hex_bytes(j_get(bad, "raw"), buf_a);
+    send_raw(buf_a, nr);
+    CHECK(same(sink_buf, sink_len, buf_b, nw), "chip CORRUPT_FRAME for a bad CRC equals the vector");
+  }
+
+  /* At-most-once: the UPDATE of seq 12 again (the cache was replaced by seq 9, so use a fresh one). */
+  {
+    int uv = frame_by_name(root, "SPSA UPDATE request"), ur = frame_by_name(root, "SPSA UPDATE reply");
+    size_t nw = hex_bytes(j_get(uv, "wire"), buf_a), nr = hex_bytes(j_get(ur, "wire"), buf_b);
+    uint8_t other[10];
+    g_request = uv;
+    g_reply = ur;
+    before = calls_update;
+    sink_len = 0;
+    np_chip_feed(&chip, buf_a, nw);
+    CHECK(calls_update == before + 1 && same(sink_buf, sink_len, buf_b, nr), "UPDATE seq 12 executes");
+    sink_len = 0;
+    np_chip_feed(&chip, buf_a, nw);
+    CHECK(calls_update == before + 1 && same(sink_buf, sink_len, buf_b, nr), "a resent UPDATE is answered from the cache, not executed");
+    CHECK(chip.replays == 1, "replays counter %lu", (unsigned long)chip.replays);
+    /* same seq, other payload: SEQUENCE_REUSED, nothing executed, cache kept */
+    hex_bytes(j_get(uv, "payload"), other);
+    other[9] ^= 0x01;
+    send_frame(1, NP_UPDATE, 12, other, 10);
+    CHECK(reply_frame(&f) && f.seq == 12 && error_code(&f) == NP_E_SEQUENCE_REUSED && calls_update == before + 1, "seq reused with another payload");
+    send_frame(1, NP_PING, 12, other, 10);
+    CHECK(reply_frame(&f) && f.seq == 12 && error_code(&f) == NP_E_SEQUENCE_REUSED, "seq reused with another type");
+    sink_len = 0;
+    np_chip_feed(&chip, buf_a, nw);
+    CHECK(calls_update == before + 1 && same(sink_buf, sink_len, buf_b, nr), "cache kept after SEQUENCE_REUSED");
+  }
+  /* HELLO forgets the cache: the same RESET frame executes again after a HELLO. */
+  {
+    before = calls_reset;
+    send_frame(1, NP_RESET, 2, NULL, 0);
+    send_frame(1, NP_RESET, 2, NULL, 0);
+    CHECK(calls_reset == before + 1, "RESET resent: executed once");
+    pl[0] = 1;
+    send_frame(1, NP_HELLO, 0, pl, 1);
+    CHECK(reply_frame(&f) && f.type == (NP_HELLO | NP_REPLY_BIT) && f.seq == 0, "HELLO answered");
+    send_frame(1, NP_HELLO, 0, pl, 1);
+    CHECK(reply_frame(&f) && f.type == (NP_HELLO | NP_REPLY_BIT), "HELLO twice with seq 0 is a new session, not SEQUENCE_REUSED");
+    send_frame(1, NP_RESET, 2, NULL, 0);
+    CHECK(calls_reset == before + 2, "RESET after HELLO executes again");
+  }
+  /* Refusals, each with the request's seq; errors are cached like replies. */
+  {
+    send_frame(1, 0x55, 20, NULL, 0);
+    CHECK(reply_frame(&f) && f.seq == 20 && error_code(&f) == NP_E_UNKNOWN_TYPE, "unknown type 0x55");
+    send_frame(1, 0x81, 21, NULL, 0);
+    CHECK(reply_frame(&f) && f.seq == 21 && error_code(&f) == NP_E_UNKNOWN_TYPE, "a reply code sent to the chip");
+    send_frame(1, 0xFF, 22, NULL, 0);
+    CHECK(reply_frame(&f) && f.seq == 22 && error_code(&f) == NP_E_UNKNOWN_TYPE, "ERROR sent to the chip");
+    send_frame(2, NP_PING, 23, NULL, 0);
+    CHECK(reply_frame(&f) && f.seq == 23 && error_code(&f) == NP_E_UNSUPPORTED_VERSION, "version 2");
+    send_frame(2, NP_HELLO, 24, pl, 1);
+    CHECK(reply_frame(&f) && f.seq == 24 && error_code(&f) == NP_E_UNSUPPORTED_VERSION, "HELLO of version 2");
+    before = calls_reset;
+    send_frame(1, NP_RESET, 25, pl, 1);
+    CHECK(reply_frame(&f) && f.seq == 25 && error_code(&f) == NP_E_MALFORMED_PAYLOAD && calls_reset == before, "RESET with a payload");
+    send_frame(1, NP_RESET, 25, pl, 1);
+    CHECK(reply_frame(&f) && f.seq == 25 && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "a refused request resent gets the cached refusal");
+    hex_bytes(j_get(frame_by_name(root, "SPSA EVALUATE + request"), "payload"), pl);
+    before = calls_eval;
+    send_frame(1, NP_EVALUATE, 26, pl, 17);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "EVALUATE one byte short");
+    pl[18] = 0;
+    send_frame(1, NP_EVALUATE, 27, pl, 19);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "EVALUATE with a trailing byte");
+    pl[13] = 0;
+    send_frame(1, NP_EVALUATE, 28, pl, 18);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "EVALUATE with sign 0");
+    pl[13] = 1;
+    np_put_u32(pl + 14, 0x7FC00000u);
+    send_frame(1, NP_EVALUATE, 29, pl, 18);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "EVALUATE with a NaN scale");
+    np_put_u32(pl + 14, 0x3c23d70au);
+    np_put_u16(pl + 6, 257);
+    send_frame(1, NP_EVALUATE, 30, pl, 18);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_BATCH_TOO_LARGE, "EVALUATE of 257 > maxBatch 256");
+    np_put_u16(pl + 6, 32);
+    pl[0] = 4;
+    send_frame(1, NP_EVALUATE, 31, pl, 18);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_OUT_OF_RANGE, "EVALUATE of slot 4 of 4");
+    CHECK(calls_eval == before, "refused EVALUATEs reached the backend");
+    pl[0] = 1;
+    pl[1] = 0x01;
+    pl[2] = 0;
+    np_put_u32(pl + 2, 0x3F800000u); /* UPDATE distribution 1, 1 term; coefficient +inf below */
+    pl[0] = 1;
+    pl[1] = 1;
+    np_put_u32(pl + 2, 5);
+    np_put_u32(pl + 6, 0x7F800000u);
+    send_frame(1, NP_UPDATE, 32, pl, 10);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "UPDATE with an infinite coefficient");
+    pl[0] = 0;
+    np_put_u32(pl + 6, 0x3F800000u);
+    send_frame(1, NP_UPDATE, 33, pl, 10);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "UPDATE with distribution NONE");
+    np_put_u32(pl, 20);
+    np_put_u16(pl + 4, 4);
+    pl[6] = 0;
+    send_frame(1, NP_READ_WEIGHTS, 34, pl, 7);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_OUT_OF_RANGE, "READ_WEIGHTS [20, 24) of 23");
+    np_put_u32(pl, 0);
+    np_put_u16(pl + 4, 1);
+    np_put_u32(pl + 6, 0x40000000u); /* 2.0 outside [-1, 1] */
+    before = calls_ww;
+    send_frame(1, NP_WRITE_WEIGHTS, 35, pl, 10);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_OUT_OF_RANGE && calls_ww == before, "WRITE_WEIGHTS of 2.0 outside the range");
+    memset(pl, 0, 1025);
+    send_frame(1, NP_PING, 36, pl, 1025);
+    CHECK(reply_frame(&f) && f.seq == 36 && error_code(&f) == NP_E_PAYLOAD_TOO_LARGE, "PING of 1025 > maxPayload 1024");
+    send_frame(1, NP_PING, 37, pl, 1024);
+    CHECK(reply_frame(&f) && f.seq == 37 && f.type == (NP_PING | NP_REPLY_BIT) && f.len == 1024, "PING of exactly maxPayload echoed");
+  }
+  /* Stream behaviour: flush, garbage, oversize. */
+  {
+    uint8_t z = 0, junk[3] = {0x05, 0x11, 0x00};
+    np_parser_stats_t s0 = chip.parser.stats;
+    size_t i;
+    sink_len = 0;
+    np_chip_feed(&chip, &z, 1);
+    np_chip_feed(&chip, &z, 1);
+    CHECK(sink_len == 0, "lone delimiters are ignored");
+    np_chip_feed(&chip, junk, 3);
+    CHECK(reply_frame(&f) && f.seq == NP_UNSOLICITED_SEQ && error_code(&f) == NP_E_CORRUPT_FRAME, "garbage answered with CORRUPT_FRAME seq 0xFFFF");
+    CHECK(chip.parser.stats.malformed == s0.malformed + 1, "garbage counted as malformed");
+    sink_len = 0;
+    for (i = 0; i < NP_MAX_ENCODED + 500; i++) {
+      uint8_t one = 0x01;
+      np_chip_feed(&chip, &one, 1);
+    }
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_CORRUPT_FRAME, "an oversize run gets exactly one CORRUPT_FRAME");
+    sink_len = 0;
+    np_chip_feed(&chip, &z, 1);
+    CHECK(sink_len == 0 && chip.parser.stats.oversize == s0.oversize + 1 && chip.parser.stats.resyncs == s0.resyncs + 1, "oversize skipped to the delimiter");
+    pl[0] = 0xAB;
+    send_frame(1, NP_PING, 40, pl, 1);
+    CHECK(reply_frame(&f) && f.seq == 40 && f.type == (NP_PING | NP_REPLY_BIT) && f.len == 1 && f.payload[0] == 0xAB, "the next frame after an oversize run is served");
+  }
+  /* A frame whose encoding is exactly NP_MAX_ENCODED bytes (maxPayload of non-zero bytes) fits. */
+  {
+    static uint8_t raw[NP_MAX_RAW], wire[NP_MAX_ENCODED + 8];
+    uint8_t fill;
+    size_t k = 0;
+    for (fill = 1; fill < 255; fill++) {
+      memset(pl, fill, NP_MAX_PAYLOAD);
+      np_frame_encode(1, NP_PING, 0x0101, pl, NP_MAX_PAYLOAD, raw);
+      k = np_cobs_encode(raw, NP_MAX_RAW, wire);
+      if (k == NP_MAX_ENCODED) break;
+    }
+    CHECK(k == NP_MAX_ENCODED, "found no maximal frame");
+    wire[k++] = 0;
+    sink_len = 0;
+    np_chip_feed(&chip, wire, k);
+    CHECK(reply_frame(&f) && f.seq == 0x0101 && f.type == (NP_PING | NP_REPLY_BIT) && f.len == NP_MAX_PAYLOAD, "a frame of exactly NP_MAX_ENCODED encoded bytes is served");
+  }
+}
+
+int main(int argc, char **argv) {
+  FILE *fp;
+  static char text[1 << 20];
+  size_t n;
+  int root;
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s test-vectors.json\n", argv[0]);
+    return 2;
+  }
+  fp = fopen(argv[1], "rb");
+  if (!fp) {
+    perror(argv[1]);
+    return 2;
+  }
+  n = fread(text, 1, sizeof text, fp);
+  fclose(fp);
+  root = j_parse(text, n);
+  if (root < 0) {
+    fprintf(stderr, "%s: not the JSON this reader expects\n", argv[1]);
+    return 2;
+  }
+  if (j_get(root, "protocol_version") < 0 || j_int(j_get(root, "protocol_version")) != NP_VERSION) {
+    fprintf(stderr, "%s: vectors of another protocol version\n", argv[1]);
+    return 2;
+  }
+  test_crc(root);
+  test_cobs(root);
+  test_frames(root);
+  test_frames_invalid(root);
+  test_prng(root);
+  test_perturbed_reads(root);
+  test_updates(root);
+  test_spsa(root);
+  test_chip(root);
+  printf("%s: %d checks, %d failures\n", failures ? "FAILED" : "OK", checks, failures);
+  return failures ? 1 : 0;
+}
