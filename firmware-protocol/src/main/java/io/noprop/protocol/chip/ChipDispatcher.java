@@ -88,7 +88,13 @@ public final class ChipDispatcher {
     try {
       byte[] p = req.payload();
       byte[] out = switch (type) {
-        case HELLO -> backend.hello().encode();
+        case HELLO -> {
+          // u8: the newest protocol version the controller speaks; exactly one byte in v1.
+          io.noprop.protocol.msg.PayloadReader r = new io.noprop.protocol.msg.PayloadReader(p);
+          r.u8("controller protocol version");
+          r.end("HELLO");
+          yield backend.hello().encode();
+        }
         case PING -> p;
         case RESET -> {
           expectEmpty(p, "RESET");
