@@ -101,10 +101,11 @@ final class TrainCommand implements Callable<Integer> {
     if (gamma != null) spsa = spsa.withGamma(gamma);
     TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, checkpointEvery, logEvery, resume, force);
 
-    DatasetSplit split = DatasetCatalog.load(data.dataset, data.dataDir, seed);
-    if (data.trainRows != null) split = new DatasetSplit(split.train().head(data.trainRows), split.test());
     RunSummary summary;
+    // The device first: a wrong URI or an unplugged chip fails before seconds of data loading.
     try (Device d = Devices.open(device); Progress progress = new Progress(quiet, err)) {
+      DatasetSplit split = DatasetCatalog.load(data.dataset, data.dataDir, seed);
+      if (data.trainRows != null) split = new DatasetSplit(split.train().head(data.trainRows), split.test());
       summary = new Trainer(d, split, cfg, progress).run();
     }
     ObjectMapper mapper = new ObjectMapper();
