@@ -56,8 +56,8 @@ final class CalibrateCommand implements Callable<Integer> {
     var outw = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     int rows = data.trainRows != null ? data.trainRows : 10_000;
-    Dataset train = DatasetCatalog.load(data.dataset, data.dataDir, seed).train().head(rows);
     try (Device d = Devices.open(device)) {
+      Dataset train = DatasetCatalog.load(data.dataset, data.dataDir, seed).train().head(rows);
       d.uploadDataset(train.header(0), train.packed());
       d.writeWeights(ShadowWeights.initial(d.info(), SpsaConfig.DEFAULT.initScale(), seed).values());
       NoiseFloorResult r = new NoiseFloorCalibration(0, batch, repeats, directions, margin, NoiseFloorCalibration.DEFAULT_SCALES).run(d, (int) seed);
