@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * Opens serial ports the way both ends of a noprop link need them: 8 data bits, no parity, one
- * stop bit, no flow control, reads that return as soon as one byte is there.
+ * stop bit, no flow control, reads that return as soon as one byte is there, writes that return once the kernel has the bytes.
  *
  * <p>Failures say which port and what to do ("no such port", "port busy", "permission denied")
  * instead of jSerialComm's bare {@code false}.
@@ -20,7 +20,11 @@ import java.nio.file.Path;
 public final class SerialPorts {
   /** One read waits at most this long for its first byte; the Linux floor (VTIME = 1). */
   public static final int READ_POLL_MS = 100;
-  /** A write that cannot finish in this time means the peer stopped draining the line. */
+  /**
+   * A write that makes no progress for this long means the peer stopped draining the line.
+   * Writes are not jSerialComm's "blocking" mode: that one waits for the output to drain
+   * (tcdrain) after every write, which halved the round-trip rate over a pty.
+   */
   public static final int WRITE_TIMEOUT_MS = 2000;
 
   private SerialPorts() {}
@@ -60,7 +64,7 @@ public final class SerialPorts {
     // openPort() on a pseudo-terminal leaves error 25 (ENOTTY) behind: not a failure.
     port.setComPortParameters(baud, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
     port.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
-    port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, READ_POLL_MS, WRITE_TIMEOUT_MS);
+    port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, READ_POLL_MS, 0);
     return port;
   }
 
@@ -82,13 +86,31 @@ public final class SerialPorts {
     return total;
   }
 
-  /** Writes all of {@code data}; false when the port took less (the peer vanished or stalled). */
+  /**
+   * Writes all of {@code data}; false when the peer vanished or the line did not drain within
+   * {@link #WRITE_TIMEOUT_MS}. A write that takes nothing is told apart from a vanished peer by
+   * {@code bytesAvailable()}, which turns -1 only in the latter case.
+   */
   public static boolean writeFully(SerialPort port, byte[] data) {
     int off = 0;
+    long deadline = 0;
     while (off < data.length) {
       int n = port.writeBytes(data, data.length - off, off);
-      if (n <= 0) return false;
-      off += n;
+      if (n > 0) {
+        off += n;
+        deadline = 0;
+        continue;
+      }
+      if (port.bytesAvailable() < 0) return false;
+      long now = System.nanoTime();
+      if (deadline == 0) deadline = now + WRITE_TIMEOUT_MS * 1_000_000L;
+      else if (now - deadline > 0) return false;
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
     return true;
   }
