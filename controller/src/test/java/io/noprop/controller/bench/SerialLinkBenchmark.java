@@ -45,17 +45,43 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The figures are printed on standard output. {@link #main} does the same from an IDE.
  */
 public final class SerialLinkBenchmark {
-  private static final long PHASE_NANOS = 3_000_000_000L;
+  private static final int ROUNDS = 7;
+  private static final long ROUND_NANOS = 1_000_000_000L;
+  private static final long WARMUP_NANOS = 500_000_000L;
 
   public static void main(String[] args) throws Exception {
     Path dir = Files.createTempDirectory("noprop-bench");
-    double echo = echoCeiling(dir);
-    double ping = pingRate(dir);
+    double[] echo = new double[ROUNDS];
+    double[] ping = new double[ROUNDS];
+    try (Echo e = new Echo(dir); Ping p = new Ping(dir)) {
+      e.rate(WARMUP_NANOS);
+      p.rate(WARMUP_NANOS);
+      for (int r = 0; r < ROUNDS; r++) { // interleaved, so that load from other processes hits both alike
+        echo[r] = e.rate(ROUND_NANOS);
+        ping[r] = p.rate(ROUND_NANOS);
+      }
+    }
     double[] steps = trainingRate(dir);
-    System.out.printf(Locale.ROOT, "echo ceiling (jSerialComm both ends, 16 B / 8 B): %,.0f round trips/s%n", echo);
-    System.out.printf(Locale.ROOT, "PING via ProtocolClient + SerialLink (20 B frames): %,.0f round trips/s = %.0f %% of the ceiling%n", ping, 100 * ping / echo);
+    double e = median(echo);
+    double p = median(ping);
+    System.out.printf(Locale.ROOT, "echo ceiling (jSerialComm both ends, 16 B / 8 B): median %,.0f round trips/s over %d rounds of 1 s (each: %s)%n",
+        e, ROUNDS, list(echo));
+    System.out.printf(Locale.ROOT, "PING via ProtocolClient + SerialLink (20 B frames): median %,.0f round trips/s = %.0f %% of the ceiling (each: %s)%n",
+        p, 100 * p / e, list(ping));
     System.out.printf(Locale.ROOT, "SPSA training over serial (sim:ideal 16-8-4, batch 32): %,.0f steps/s (%,.0f exchanges/s); in process: %,.0f steps/s%n",
         steps[0], 3 * steps[0], steps[1]);
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    java.util.Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private static String list(double[] v) {
+    StringBuilder b = new StringBuilder();
+    for (double x : v) b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.0f", x));
+    return b.toString();
   }
 
   @Test
@@ -64,11 +90,20 @@ public final class SerialLinkBenchmark {
     main(new String[0]);
   }
 
-  static double echoCeiling(Path dir) throws Exception {
-    try (SocatPair pair = SocatPair.start(dir, "echo")) {
-      SerialPort peer = SerialPorts.open(pair.b(), 921600);
-      SerialPort host = SerialPorts.open(pair.a(), 921600);
-      Thread echo = new Thread(() -> {
+  /** Raw echo: 16 bytes out, 8 bytes back, jSerialComm on both ends, same port settings as the link. */
+  static final class Echo implements AutoCloseable {
+    private final SocatPair pair;
+    private final SerialPort peer;
+    private final SerialPort host;
+    private final Thread echo;
+    private final byte[] req = new byte[16];
+    private final byte[] rep = new byte[8];
+
+    Echo(Path dir) {
+      pair = SocatPair.start(dir, "echo");
+      peer = SerialPorts.open(pair.b(), 921600);
+      host = SerialPorts.open(pair.a(), 921600);
+      echo = new Thread(() -> {
         byte[] in = new byte[64];
         byte[] reply = new byte[8];
         int have = 0;
@@ -84,18 +119,12 @@ public final class SerialLinkBenchmark {
         }
       });
       echo.start();
-      byte[] req = new byte[16];
-      byte[] rep = new byte[8];
+    }
+
+    double rate(long nanos) {
       long count = 0;
-      long t0 = 0;
-      long start = System.nanoTime();
-      while (true) {
-        long now = System.nanoTime();
-        if (t0 == 0 && now - start > 500_000_000L) {
-          t0 = now; // warmed up
-          count = 0;
-        }
-        if (t0 != 0 && now - t0 > PHASE_NANOS) break;
+      long t0 = System.nanoTime();
+      while (System.nanoTime() - t0 < nanos) {
         SerialPorts.writeFully(host, req);
         int got = 0;
         while (got < rep.length) {
@@ -105,12 +134,52 @@ public final class SerialLinkBenchmark {
         }
         count++;
       }
-      double rate = count / ((System.nanoTime() - t0) / 1e9);
+      return count / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
       echo.interrupt();
       echo.join(1000);
       host.closePort();
       peer.closePort();
-      return rate;
+      pair.close();
+    }
+  }
+
+  /** PING through the whole stack: Device, ProtocolClient, SerialLink, SerialChipServer, the simulator. */
+  static final class Ping implements AutoCloseable {
+    private final SocatPair pair;
+    private final SerialChipServer server;
+    private final Thread thread;
+    private final Device device;
+    private final byte[] payload = {1, 2, 3, 4, 5, 6, 7, 8};
+
+    Ping(Path dir) {
+      pair = SocatPair.start(dir, "ping");
+      server = new SerialChipServer(simulator("ideal", Map.of("layers", "16-8-4")), pair.b(), 921600);
+      server.open();
+      thread = new Thread(server::serve);
+      thread.start();
+      device = Devices.open("serial:" + pair.a());
+    }
+
+    double rate(long nanos) {
+      long count = 0;
+      long t0 = System.nanoTime();
+      while (System.nanoTime() - t0 < nanos) {
+        device.ping(payload);
+        count++;
+      }
+      return count / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      device.close();
+      server.close();
+      thread.join(1000);
+      pair.close();
     }
   }
 
@@ -119,34 +188,6 @@ public final class SerialLinkBenchmark {
       if (f.scheme().equals("sim")) return f.create(preset, options);
     }
     throw new IllegalStateException("no simulator on the test class path");
-  }
-
-  static double pingRate(Path dir) throws Exception {
-    try (SocatPair pair = SocatPair.start(dir, "ping"); SerialChipServer server = new SerialChipServer(simulator("ideal", Map.of("layers", "16-8-4")), pair.b(), 921600)) {
-      server.open();
-      Thread t = new Thread(server::serve);
-      t.start();
-      try (Device d = Devices.open("serial:" + pair.a())) {
-        byte[] payload = {1, 2, 3, 4, 5, 6, 7, 8};
-        long count = 0;
-        long t0 = 0;
-        long start = System.nanoTime();
-        while (true) {
-          long now = System.nanoTime();
-          if (t0 == 0 && now - start > 500_000_000L) {
-            t0 = now;
-            count = 0;
-          }
-          if (t0 != 0 && now - t0 > PHASE_NANOS) break;
-          d.ping(payload);
-          count++;
-        }
-        return count / ((System.nanoTime() - t0) / 1e9);
-      } finally {
-        server.close();
-        t.join(1000);
-      }
-    }
   }
 
   /** Steps per second over serial and in process, same data and configuration. */
