@@ -52,9 +52,9 @@ final class ServeCommand implements Callable<Integer> {
     try (SerialChipServer server = new SerialChipServer(backend, serial, baud)) {
       server.open();
       var out = spec.commandLine().getOut();
-      out.printf("serving %s (id %s, layers %s) on %s at %d baud; train with --device serial:%s; Ctrl-C stops%n",
+      out.printf("serving %s (id %s, layers %s) on %s at %d baud; train on the other end of the line with --device serial:PORT; Ctrl-C stops%n",
           h.model(), h.deviceId(), Arrays.stream(h.layerSizes()).mapToObj(Integer::toString).collect(Collectors.joining("-")),
-          serial, baud, serial);
+          serial, baud);
       out.flush();
       server.serve();
     }

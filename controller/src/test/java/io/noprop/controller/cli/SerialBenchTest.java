@@ -176,4 +176,14 @@ class SerialBenchTest {
           "a step was lost or applied twice across the reconnect");
     }
   }
+
+  @Test
+  void serveOnAMissingPortIsOneLineNamingIt() {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    String port = tmp.resolve("ttyGONE").toString();
+    int code = NopropCommand.execute(new String[] {"serve", "--preset", "ideal", "--serial", port}, new PrintWriter(o, true), new PrintWriter(e, true));
+    assertEquals(1, code);
+    assertTrue(e.toString().startsWith("noprop: error: no such port: " + port), e.toString());
+  }
 }

@@ -46,8 +46,7 @@ public final class SerialDeviceProvider implements DeviceProvider {
     }
     int baud = positive(uri, o, "baud", DEFAULT_BAUD);
     RetryPolicy retry = new RetryPolicy(Duration.ofMillis(positive(uri, o, "timeout_ms", 1000)), positive(uri, o, "attempts", 5));
-    int reconnectS = Integer.parseInt(o.getOrDefault("reconnect_s", "30").strip());
-    if (reconnectS < 0) throw new DeviceException(DeviceException.Kind.BAD_URI, "reconnect_s must be >= 0 in '" + uri + "'");
+    int reconnectS = "0".equals(o.getOrDefault("reconnect_s", "").strip()) ? 0 : positive(uri, o, "reconnect_s", 30);
     SerialLink link = SerialLink.open(path, baud, Duration.ofSeconds(reconnectS));
     try {
       return new ProtocolDevice(uri.text(), link, retry);
@@ -74,6 +73,6 @@ public final class SerialDeviceProvider implements DeviceProvider {
     } catch (NumberFormatException e) {
       // fall through to the message below
     }
-    throw new DeviceException(DeviceException.Kind.BAD_URI, "option " + key + "=" + v + " in '" + uri + "' must be a positive integer");
+    throw new DeviceException(DeviceException.Kind.BAD_URI, "option " + key + "=" + v + " in '" + uri + "' must be a positive integer" + (key.equals("reconnect_s") ? " (or 0: never reconnect)" : ""));
   }
 }
