@@ -257,4 +257,41 @@ class SerialLinkTest {
     assertEquals(DeviceException.Kind.PROTOCOL, e.kind());
     assertTrue(e.getMessage().startsWith("after reconnecting, serial:" + pair.a()) && e.getMessage().contains("another chip"), e.getMessage());
   }
+
+  @Test
+  void aReplyTricklingInSlowerThanTheTimeoutIsWaitedForNotResent() throws Exception {
+    SocatPair pair = keep(SocatPair.start(tmp, "p"));
+    SerialPort peer = SerialPorts.open(pair.b(), 921600);
+    io.noprop.protocol.chip.ChipEndpoint chip = new io.noprop.protocol.chip.ChipEndpoint(FakeChip.small());
+    AtomicInteger requests = new AtomicInteger();
+    AtomicBoolean run = new AtomicBoolean(true);
+    Thread t = new Thread(() -> {
+      byte[] in = new byte[256];
+      while (run.get()) {
+        int n = peer.readBytes(in, in.length);
+        if (n <= 0) continue;
+        byte[] reply = chip.onBytes(in, 0, n);
+        if (reply.length == 0) continue;
+        requests.incrementAndGet();
+        // A slow line: the reply comes in 5 pieces 120 ms apart, 480 ms in all, against a 200 ms timeout.
+        for (int k = 0; k < 5; k++) {
+          SerialPorts.writeFully(peer, java.util.Arrays.copyOfRange(reply, k * reply.length / 5, (k + 1) * reply.length / 5));
+          try {
+            Thread.sleep(k < 4 ? 120 : 0);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }
+    });
+    t.start();
+    keep(() -> {
+      run.set(false);
+      t.join(2000);
+      peer.closePort();
+    });
+    Device d = keep(Devices.open("serial:" + pair.a() + "?timeout_ms=200&attempts=1"));
+    assertEquals("fake-0", d.info().deviceId());
+    assertEquals(1, requests.get(), "HELLO was resent while its reply was still arriving");
+  }
 }

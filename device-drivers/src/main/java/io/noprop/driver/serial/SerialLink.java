@@ -4,6 +4,7 @@ import com.fazecast.jSerialComm.SerialPort;
 import io.noprop.driver.DeviceException;
 import io.noprop.driver.link.Link;
 import io.noprop.driver.link.LinkDownException;
+import io.noprop.protocol.frame.Cobs;
 import io.noprop.protocol.frame.Frame;
 import io.noprop.protocol.frame.FrameCodec;
 import io.noprop.protocol.frame.FrameDecoder;
@@ -26,7 +27,9 @@ import java.util.ArrayDeque;
  * same path with backoff (50 ms doubling to 1 s) for up to {@code reconnectFor}.
  *
  * <p>Caution: a read waits in steps of {@link SerialPorts#READ_POLL_MS} (Linux VTIME
- * granularity), so {@link #receive(long)} may return up to 100 ms after its timeout. Bytes are
+ * granularity), so {@link #receive(long)} may return up to 100 ms after its timeout. The timeout
+ * counts silence: while bytes keep coming (a 16 KiB READ_WEIGHTS reply takes 1.4 s at 115200
+ * baud) the wait goes on, by at most the line time of the largest possible frame. Bytes are
  * counted as they cross the port, stale input and flush bytes included.
  */
 public final class SerialLink implements Link {
@@ -35,6 +38,8 @@ public final class SerialLink implements Link {
   private final String path;
   private final int baud;
   private final Duration reconnectFor;
+  /** Line time of the largest frame at this baud (8N1): how far a trickling reply may stretch a wait. */
+  private final long maxFrameLineNanos;
   private final FrameDecoder decoder = new FrameDecoder(0xFFFF);
   private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
   private final byte[] buf = new byte[16384];
@@ -47,6 +52,8 @@ public final class SerialLink implements Link {
   private SerialLink(String path, int baud, Duration reconnectFor) {
     this.path = path;
     this.baud = baud;
+    long maxWire = Cobs.maxEncodedLength(0xFFFF + FrameCodec.OVERHEAD) + 1L;
+    this.maxFrameLineNanos = maxWire * 10 * 1_000_000_000L / baud;
     this.reconnectFor = reconnectFor;
   }
 
@@ -91,11 +98,14 @@ public final class SerialLink implements Link {
     Frame f = inbox.poll();
     if (f != null) return f;
     SerialPort p = live();
-    long deadline = System.nanoTime() + timeoutNanos;
+    long start = System.nanoTime();
+    long deadline = start + timeoutNanos;
+    long latest = deadline + maxFrameLineNanos; // a chip that never stops talking cannot stall us
     do {
       int n = p.readBytes(buf, buf.length);
       if (n < 0) throw peerGone("a read returned end of stream");
       if (n > 0) {
+        deadline = Math.min(latest, System.nanoTime() + timeoutNanos); // counts silence, not a long reply at a slow baud
         received += n;
         decoder.feed(buf, 0, n, inbox::add, e -> { });
         f = inbox.poll();
