@@ -14,7 +14,9 @@ public class DeviceException extends RuntimeException {
     /** The device answered something that breaks the protocol. */
     PROTOCOL,
     /** The URI or its options are wrong, or nothing serves its scheme. */
-    BAD_URI
+    BAD_URI,
+    /** A port cannot be opened: it does not exist, another program holds it, or it is not ours to open. */
+    PORT_UNAVAILABLE
   }
 
   private final Kind kind;

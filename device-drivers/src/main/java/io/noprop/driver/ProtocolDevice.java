@@ -28,7 +28,7 @@ public final class ProtocolDevice implements Device {
     this.client = new ProtocolClient(link, retry);
     HelloInfo hello;
     try {
-      hello = HelloInfo.decode(client.call(MessageType.HELLO, new PayloadWriter(1).u8(FrameCodec.VERSION).toByteArray()));
+      hello = HelloInfo.decode(client.hello(helloPayload()));
     } catch (MalformedPayloadException e) {
       client.close();
       throw new DeviceException(DeviceException.Kind.PROTOCOL, uri + " is not a noprop chip: its HELLO reply is unreadable (" + e.getMessage() + ")");
@@ -42,6 +42,40 @@ public final class ProtocolDevice implements Device {
           + " not supported: " + uri + " must speak version " + FrameCodec.VERSION + "; update the firmware or noprop");
     }
     this.info = hello;
+    client.onReconnect(this::checkSameDevice);
+  }
+
+  private static byte[] helloPayload() {
+    return new PayloadWriter(1).u8(FrameCodec.VERSION).toByteArray();
+  }
+
+  /**
+   * After the link came back: a new session (HELLO), then the chip must be the one we trained
+   * on. Runs only after the pending request was answered with its original seq, because HELLO
+   * clears the chip's replay cache.
+   *
+   * <p>Limitation: a chip that reset (power cycle) answers with the same id and layers but lost
+   * its weights and datasets; telling that apart needs a boot counter in HELLO (a later issue).
+   */
+  private void checkSameDevice() {
+    HelloInfo now;
+    try {
+      now = HelloInfo.decode(client.hello(helloPayload()));
+    } catch (MalformedPayloadException e) {
+      throw new DeviceException(DeviceException.Kind.PROTOCOL, "after reconnecting, " + uri + " is not a noprop chip: its HELLO reply is unreadable (" + e.getMessage() + ")");
+    }
+    if (now.protocolVersion() != info.protocolVersion() || !now.deviceId().equals(info.deviceId())
+        || !Arrays.equals(now.layerSizes(), info.layerSizes())) {
+      throw new DeviceException(DeviceException.Kind.PROTOCOL, String.format(
+          "after reconnecting, %s answers as device '%s' (layers %s, protocol %d) instead of '%s' (layers %s, protocol %d): "
+              + "another chip is on the line; plug the original one back and continue with --resume",
+          uri, now.deviceId(), Arrays.toString(now.layerSizes()), now.protocolVersion(), info.deviceId(), Arrays.toString(info.layerSizes()), info.protocolVersion()));
+    }
+  }
+
+  /** Times the link went down and came back during this session. */
+  public long reconnects() {
+    return client.reconnects();
   }
 
   /**

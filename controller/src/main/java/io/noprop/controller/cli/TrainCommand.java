@@ -10,12 +10,14 @@ import io.noprop.controller.train.TrainConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
+import io.noprop.driver.DeviceUri;
 import io.noprop.driver.Devices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -108,12 +110,19 @@ final class TrainCommand implements Callable<Integer> {
       if (data.trainRows != null) split = new DatasetSplit(split.train().head(data.trainRows), split.test());
       summary = new Trainer(d, split, cfg, progress).run();
     }
+    Map<String, Object> json = summary.toJson();
+    LinkTime.at(DeviceUri.parse(device), summary.wireBytesSent() + summary.wireBytesReceived()).ifPresent(t -> {
+      json.put("link_baud", t.baud());
+      json.put("link_seconds_at_baud", t.seconds());
+      err.printf(Locale.ROOT, "on a real link at %d baud the %d bytes of this run take %.2f s of line time (8N1, 10 bits a byte)%n",
+          t.baud(), summary.wireBytesSent() + summary.wireBytesReceived(), t.seconds());
+    });
     ObjectMapper mapper = new ObjectMapper();
-    Files.writeString(dir.resolve("summary.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()));
+    Files.writeString(dir.resolve("summary.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json));
     err.printf(Locale.ROOT, "test accuracy %.4f (loss %.4f) after %d queries, %d steps, %.1f s; %.0f B sent + %.0f B received per step; run in %s%n",
         summary.testAccuracy(), summary.testLoss(), summary.queries(), summary.steps(), summary.wallSeconds(),
         summary.toJson().get("bytes_per_step_sent"), summary.toJson().get("bytes_per_step_received"), dir);
-    if (json) stdout.println(mapper.writeValueAsString(summary.toJson()));
+    if (this.json) stdout.println(mapper.writeValueAsString(json));
     return 0;
   }
 

@@ -19,6 +19,16 @@ public interface Link extends AutoCloseable {
   /** Human-readable name of the other end, for error messages. */
   String peer();
 
+  /**
+   * After a {@link LinkDownException}: tries to bring the link back (re-open the port, with
+   * backoff) and returns true once it carries bytes again, false when this link cannot or did
+   * not come back in time. Frames in flight when the link went down are lost; the caller resends.
+   * Links that cannot go down (in-process) keep this default.
+   */
+  default boolean reconnect() {
+    return false;
+  }
+
   @Override
   void close();
 }

@@ -1,0 +1,78 @@
+package io.noprop.driver.spi;
+
+import io.noprop.driver.Device;
+import io.noprop.driver.DeviceException;
+import io.noprop.driver.DeviceUri;
+import io.noprop.driver.ProtocolDevice;
+import io.noprop.driver.RetryPolicy;
+import io.noprop.driver.serial.SerialLink;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code serial:PORT?baud=921600}: a chip behind a serial port, e.g.
+ * {@code serial:/dev/ttyACM0}, {@code serial:/dev/serial/by-id/usb-...}, {@code serial:COM3}.
+ *
+ * <p>Options: {@code baud} (default 921600), {@code timeout_ms} per attempt (default 1000),
+ * {@code attempts} per request (default 5), {@code reconnect_s}: how long to wait for a vanished
+ * port to come back before giving up (default 30; 0 fails at once).
+ */
+public final class SerialDeviceProvider implements DeviceProvider {
+  public static final int DEFAULT_BAUD = 921_600;
+  private static final Set<String> OPTIONS = Set.of("baud", "timeout_ms", "attempts", "reconnect_s");
+
+  @Override
+  public String scheme() {
+    return "serial";
+  }
+
+  @Override
+  public String usage() {
+    return "serial:PORT[?baud=921600&timeout_ms=1000&attempts=5&reconnect_s=30]   chip on a serial port (/dev/ttyACM0, COM3)";
+  }
+
+  @Override
+  public Device open(DeviceUri uri) {
+    String path = uri.target();
+    if (path.isEmpty()) {
+      throw new DeviceException(DeviceException.Kind.BAD_URI, "device '" + uri + "' names no port; write it like serial:/dev/ttyACM0?baud=921600");
+    }
+    Map<String, String> o = uri.options();
+    for (String k : o.keySet()) {
+      if (!OPTIONS.contains(k)) {
+        throw new DeviceException(DeviceException.Kind.BAD_URI, "unknown option '" + k + "' in '" + uri + "'; serial devices take " + String.join(", ", new java.util.TreeSet<>(OPTIONS)));
+      }
+    }
+    int baud = positive(uri, o, "baud", DEFAULT_BAUD);
+    RetryPolicy retry = new RetryPolicy(Duration.ofMillis(positive(uri, o, "timeout_ms", 1000)), positive(uri, o, "attempts", 5));
+    int reconnectS = "0".equals(o.getOrDefault("reconnect_s", "").strip()) ? 0 : positive(uri, o, "reconnect_s", 30);
+    SerialLink link = SerialLink.open(path, baud, Duration.ofSeconds(reconnectS));
+    try {
+      return new ProtocolDevice(uri.text(), link, retry);
+    } catch (DeviceException e) {
+      if (e.kind() != DeviceException.Kind.TIMEOUT) throw e;
+      if (link.bytesReceived() > 0) {
+        throw new DeviceException(DeviceException.Kind.PROTOCOL, String.format(
+            "the device on %s is not a noprop chip: it sent %d bytes but no valid noprop frame in reply to HELLO "
+                + "(%d corrupt runs); check baud=%d matches the firmware and that the board runs noprop firmware",
+            path, link.bytesReceived(), link.parserStats().rejected(), baud), e);
+      }
+      throw new DeviceException(DeviceException.Kind.TIMEOUT, String.format(
+          "nothing answered HELLO on %s within %d attempts of %d ms; is the chip powered, flashed with noprop firmware, and at baud=%d?",
+          path, retry.attempts(), retry.timeout().toMillis(), baud), e);
+    }
+  }
+
+  private static int positive(DeviceUri uri, Map<String, String> o, String key, int dflt) {
+    String v = o.get(key);
+    if (v == null) return dflt;
+    try {
+      int n = Integer.parseInt(v.strip());
+      if (n > 0) return n;
+    } catch (NumberFormatException e) {
+      // fall through to the message below
+    }
+    throw new DeviceException(DeviceException.Kind.BAD_URI, "option " + key + "=" + v + " in '" + uri + "' must be a positive integer" + (key.equals("reconnect_s") ? " (or 0: never reconnect)" : ""));
+  }
+}
