@@ -1,0 +1,55 @@
+package io.noprop.controller;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.noprop.controller.cli.SocatPair;
+import io.noprop.controller.train.CheckpointStore;
+import io.noprop.controller.train.RunSummary;
+import io.noprop.controller.train.SpsaConfig;
+import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.train.TrainListener;
+import io.noprop.controller.train.Trainer;
+import io.noprop.driver.Device;
+import io.noprop.driver.Devices;
+import io.noprop.protocol.msg.ReadWeightsRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The C example firmware on one end of a real pseudo-terminal ({@code socat pty EXEC:firmware}),
+ * the Java controller on the other through {@code serial:}: an independent implementation of the
+ * chip side trained over the same bytes a USB serial cable carries.
+ */
+class CFirmwareSerialTest {
+  @TempDir Path tmp;
+
+  @Test
+  void theControllerTrainsTheCFirmwareOverAPty() throws Exception {
+    Path exe = CFirmwareTrainingTest.buildFirmware();
+    SocatPair.requireSocat();
+    Path link = tmp.resolve("fw");
+    Process socat = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + link, "EXEC:" + exe)
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("socat.log").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!Files.exists(link) && System.nanoTime() < deadline) Thread.sleep(20);
+      assertTrue(Files.exists(link), "socat did not create " + link + ": " + Files.readString(tmp.resolve("socat.log")));
+      Path out = tmp.resolve("run");
+      try (Device d = Devices.open("serial:" + link)) {
+        assertEquals("c:example", d.info().model());
+        RunSummary s = new Trainer(d, CFirmwareTrainingTest.BLOBS, new TrainConfig(3000, 7, out, SpsaConfig.DEFAULT.withBatch(32), 0, 10, false, false),
+            TrainListener.NONE).run();
+        assertTrue(s.testAccuracy() > 0.8, "test accuracy " + s.testAccuracy() + " (chance is 0.25)");
+        assertArrayEquals(new CheckpointStore(out).load().weights(), d.readWeights(ReadWeightsRequest.Source.TARGET));
+      }
+    } finally {
+      socat.destroy();
+      if (!socat.waitFor(5, TimeUnit.SECONDS)) socat.destroyForcibly();
+    }
+  }
+}
