@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Train the network on a device with two-sided SPSA.",
+        "A fleet (--device mqtt://host/chip-1,chip-2,...) evaluates one pair per chip at once.",
         "Writes metrics.csv, checkpoint.bin and summary.json into --out."})
 final class TrainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -76,6 +77,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--gamma", description = "Decay exponent of the perturbation scale. Default: 0.101.")
   Double gamma;
 
+  @Option(names = "--pairs", paramLabel = "K", description = "Antithetic pairs per step, averaged (n-SPSA). Default: one per chip of the device (1 for a single chip).")
+  Integer pairs;
+
   @Option(names = "--checkpoint-every", defaultValue = "2000", paramLabel = "STEPS", description = "Steps between checkpoints (0: at the end only). Default: ${DEFAULT-VALUE}.")
   long checkpointEvery;
 
@@ -99,6 +103,7 @@ final class TrainCommand implements Callable<Integer> {
     if (firstStep != null) spsa = spsa.withFirstStep(firstStep);
     if (alpha != null) spsa = spsa.withAlpha(alpha);
     if (gamma != null) spsa = spsa.withGamma(gamma);
+    if (pairs != null) spsa = spsa.withPairs(pairs);
     TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, checkpointEvery, logEvery, resume, force);
 
     DatasetSplit split = DatasetCatalog.load(data.dataset, data.dataDir, seed);
