@@ -33,6 +33,8 @@ public final class Mosquitto implements AutoCloseable {
       StringBuilder conf = new StringBuilder();
       conf.append("listener ").append(port).append(" 127.0.0.1\n");
       conf.append("persistence false\n");
+      // run as root, mosquitto drops to user 'mosquitto', which cannot read a JUnit temp dir
+      conf.append("user ").append(System.getProperty("user.name")).append('\n');
       conf.append("set_tcp_nodelay true\n");
       conf.append("log_dest file ").append(dir.resolve("mosquitto.log")).append('\n');
       if (user == null) {
