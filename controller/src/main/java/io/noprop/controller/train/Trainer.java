@@ -24,7 +24,10 @@ import java.util.Map;
  * loss queries and three small frames: EVALUATE(+), EVALUATE(-), UPDATE(seed, coefficient).
  * With several pairs per step (n-SPSA, the default on a fleet: one pair per chip) the pairs are
  * evaluated through {@link Device#evaluateGroups} (in parallel on a fleet, each pair on one chip)
- * and one UPDATE carries a term per pair, the average of their estimates; a pair the device
+ * and one UPDATE carries a term per pair: the average of their estimates times the gain times the
+ * number of pairs, so that a query moves the weights as much as in single-pair SPSA and K chips
+ * make K times the progress per step (averaging with the plain gain would spend K times the
+ * queries for a step of the same length and reach a lower accuracy at the same budget); a pair the device
  * dropped (its chip failed or missed the deadline) is left out of that average and of the budget.
  *
  * <p>The dataset is uploaded once (train to slot 0, test to slot 1); batches are named by seed.
@@ -160,7 +163,8 @@ public final class Trainer {
           continue;
         }
         nanRun = 0;
-        // n-SPSA: the step moves by the average of the pairs' estimates, one UPDATE term per pair
+        // n-SPSA: the average of the pairs' estimates, with the gain multiplied by the number of pairs
+        // (each pair moves the weights as a single-pair step would), one UPDATE term per pair
         List<SeedTerm> terms = new ArrayList<>(good.size());
         double loss = 0;
         double acc = 0;
@@ -169,7 +173,7 @@ public final class Trainer {
           EvalResult minus = answers.get(j)[1];
           double g = (plus.loss() - minus.loss()) / (2 * ck);
           lastGrad = g;
-          double move = Math.max(-maxStep, Math.min(maxStep, -ak * g / good.size()));
+          double move = Math.max(-maxStep, Math.min(maxStep, -ak * g));
           if ((float) move != 0f) terms.add(new SeedTerm(dirs[j], (float) move));
           loss += 0.5 * (plus.loss() + minus.loss()) / good.size();
           acc += (plus.correct() + minus.correct()) / (2.0 * plus.count()) / good.size();

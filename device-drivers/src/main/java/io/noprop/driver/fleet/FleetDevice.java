@@ -133,7 +133,7 @@ public final class FleetDevice implements Device {
     volatile boolean up;
     volatile String lastError = "";
     volatile WireStats retired = new WireStats(0, 0, 0, 0, 0);
-    Future<?> busy; // trainer thread: the last task handed to this lane
+    Future<?> busy; // trainer thread: the last evaluation or probe handed to this lane (updates only queue)
     long nextProbe; // trainer thread
 
     Member(String name, Supplier<Device> opener) {
@@ -208,6 +208,13 @@ public final class FleetDevice implements Device {
 
     /** Hands a task to the lane; a failure marks the chip offline and is rethrown to whoever waits. */
     <T> Future<T> submit(Callable<T> task) {
+      Future<T> f = queue(task);
+      busy = f;
+      return f;
+    }
+
+    /** As {@link #submit} but the chip stays available: later work simply runs after this (UPDATE). */
+    <T> Future<T> queue(Callable<T> task) {
       Future<T> f = lane.submit(() -> {
         try {
           return task.call();
@@ -216,7 +223,6 @@ public final class FleetDevice implements Device {
           throw e;
         }
       });
-      busy = f;
       return f;
     }
   }
@@ -244,64 +250,93 @@ public final class FleetDevice implements Device {
     return out;
   }
 
+  /**
+   * Deals the groups out to the idle chips and waits. When the step deadline passes: with some
+   * answers, the step returns them and drops the rest; with none, the unanswered groups are dealt
+   * again to whichever chips are idle by then (first answer wins), so one slow or dead chip never
+   * holds a step beyond the deadline while another chip could answer.
+   */
   @Override
   public List<EvalResult[]> evaluateGroups(List<EvaluateRequest[]> groups) {
     Map<Integer, EvalResult[]> results = new ConcurrentHashMap<>();
-    List<Integer> remaining = new ArrayList<>();
-    for (int i = 0; i < groups.size(); i++) remaining.add(i);
+    java.util.concurrent.LinkedBlockingQueue<Future<?>> finished = new java.util.concurrent.LinkedBlockingQueue<>();
+    List<Future<?>> running = new ArrayList<>();
     long giveUp = System.nanoTime() + opt.giveUp().toNanos();
-    while (true) {
-      maintain();
-      List<Member> avail = available();
-      if (avail.isEmpty()) {
-        if (System.nanoTime() > giveUp) throw noChip();
-        sleep(5);
-        continue;
-      }
-      // deal the groups out round-robin; each chip runs its share in order
-      List<List<Integer>> shares = new ArrayList<>();
-      for (int k = 0; k < avail.size(); k++) shares.add(new ArrayList<>());
-      for (int j = 0; j < remaining.size(); j++) shares.get((j + nextMember) % avail.size()).add(remaining.get(j));
-      nextMember++;
-      Target t = target();
-      List<Future<?>> running = new ArrayList<>();
-      CountDownLatch done = new CountDownLatch((int) shares.stream().filter(s -> !s.isEmpty()).count());
-      for (int k = 0; k < avail.size(); k++) {
-        List<Integer> share = shares.get(k);
-        if (share.isEmpty()) continue;
-        Member m = avail.get(k);
-        running.add(m.submit(() -> {
-          try {
-            Device d = m.ready(t);
-            for (int g : share) {
-              EvaluateRequest[] reqs = groups.get(g);
-              EvalResult[] r = new EvalResult[reqs.length];
-              for (int i = 0; i < reqs.length; i++) r[i] = d.evaluate(reqs[i]);
-              results.put(g, r);
-            }
-            return null;
-          } finally {
-            done.countDown();
-          }
-        }));
-      }
-      long deadline = System.nanoTime() + opt.stepDeadline().toNanos();
-      awaitQuietly(done, deadline);
-      // nothing answered yet: keep waiting for the chips still working, up to the give-up time
-      while (results.isEmpty() && done.getCount() > 0 && System.nanoTime() < giveUp) awaitQuietly(done, Math.min(giveUp, System.nanoTime() + 20_000_000L));
-      rethrowRefusals(running);
-      if (!results.isEmpty()) {
-        List<EvalResult[]> out = new ArrayList<>(groups.size());
-        for (int i = 0; i < groups.size(); i++) {
-          EvalResult[] r = results.get(i);
-          if (r == null) dropped.incrementAndGet();
-          out.add(r);
+    long deadline = 0;
+    int outstanding = 0;
+    while (results.size() < groups.size()) {
+      long now = System.nanoTime();
+      if (outstanding == 0 || now >= deadline) {
+        if (!results.isEmpty() && now >= deadline) break; // drop the rest
+        maintain();
+        List<Member> avail = available();
+        if (!avail.isEmpty()) {
+          List<Integer> remaining = new ArrayList<>();
+          for (int i = 0; i < groups.size(); i++) if (!results.containsKey(i)) remaining.add(i);
+          outstanding += deal(groups, remaining, avail, results, finished, running);
+          deadline = System.nanoTime() + opt.stepDeadline().toNanos();
+        } else if (outstanding == 0) {
+          if (now > giveUp) throw noChip();
+          sleep(1);
+          continue;
         }
-        return out;
       }
-      if (System.nanoTime() > giveUp) throw noChip();
-      // every chip we asked failed: deal the same groups again to whoever is up by then
+      if (now > giveUp) throw noChip();
+      try {
+        Future<?> f = finished.poll(Math.max(0, Math.min(deadline, giveUp) - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (f != null) outstanding--;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DeviceException(DeviceException.Kind.LINK_DOWN, "interrupted while waiting for the fleet", e);
+      }
+      rethrowRefusals(running);
     }
+    List<EvalResult[]> out = new ArrayList<>(groups.size());
+    for (int i = 0; i < groups.size(); i++) {
+      EvalResult[] r = results.get(i);
+      if (r == null) dropped.incrementAndGet();
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** Hands the groups round-robin to the chips; returns the number of tasks started. */
+  private int deal(List<EvaluateRequest[]> groups, List<Integer> remaining, List<Member> avail, Map<Integer, EvalResult[]> results,
+      java.util.concurrent.BlockingQueue<Future<?>> finished, List<Future<?>> running) {
+    List<List<Integer>> shares = new ArrayList<>();
+    for (int k = 0; k < avail.size(); k++) shares.add(new ArrayList<>());
+    for (int j = 0; j < remaining.size(); j++) shares.get((j + nextMember) % avail.size()).add(remaining.get(j));
+    nextMember++;
+    Target t = target();
+    int started = 0;
+    for (int k = 0; k < avail.size(); k++) {
+      List<Integer> share = shares.get(k);
+      if (share.isEmpty()) continue;
+      Member m = avail.get(k);
+      java.util.concurrent.atomic.AtomicReference<Future<?>> self = new java.util.concurrent.atomic.AtomicReference<>();
+      CountDownLatch submitted = new CountDownLatch(1);
+      Future<?> f = m.submit(() -> {
+        try {
+          Device d = m.ready(t);
+          for (int g : share) {
+            if (results.containsKey(g)) continue; // answered by another chip meanwhile
+            EvaluateRequest[] reqs = groups.get(g);
+            EvalResult[] r = new EvalResult[reqs.length];
+            for (int i = 0; i < reqs.length; i++) r[i] = d.evaluate(reqs[i]);
+            results.putIfAbsent(g, r);
+          }
+          return null;
+        } finally {
+          submitted.await();
+          finished.add(self.get());
+        }
+      });
+      self.set(f);
+      submitted.countDown();
+      running.add(f);
+      started++;
+    }
+    return started;
   }
 
   /**
@@ -384,7 +419,7 @@ public final class FleetDevice implements Device {
     for (Member m : members) {
       if (!m.up) continue; // re-programmed when it rejoins
       Target before = new Target(uploads, uploads.size(), base);
-      m.submit(() -> {
+      m.queue(() -> {
         if (m.programmed >= next.version) return null;
         if (m.programmed != base.version) {
           m.ready(new Target(before.uploads, before.uploadCount, next)); // missed something: program the result directly
