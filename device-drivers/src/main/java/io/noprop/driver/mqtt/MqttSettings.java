@@ -86,7 +86,7 @@ public record MqttSettings(String broker, String user, char[] password, Duration
    *
    * @param configure sets the will (and anything else) on the options before connecting
    */
-  MqttAsyncClient connect(String clientId, MqttCallbackExtended callback, java.util.function.Consumer<MqttConnectOptions> configure) {
+  public MqttAsyncClient connect(String clientId, MqttCallbackExtended callback, java.util.function.Consumer<MqttConnectOptions> configure) {
     MqttAsyncClient client;
     try {
       client = new MqttAsyncClient(broker, clientId, new MemoryPersistence());
@@ -126,7 +126,7 @@ public record MqttSettings(String broker, String user, char[] password, Duration
   }
 
   /** Paho's message with its reason code named, as users search for the number. */
-  static String describe(MqttException e) {
+  public static String describe(MqttException e) {
     String name = switch (e.getReasonCode()) {
       case MqttException.REASON_CODE_CLIENT_TIMEOUT -> "timeout";
       case MqttException.REASON_CODE_CLIENT_NOT_CONNECTED -> "not connected";
@@ -142,7 +142,7 @@ public record MqttSettings(String broker, String user, char[] password, Duration
     return (name.isEmpty() ? "" : name + ", ") + "code " + e.getReasonCode() + cause;
   }
 
-  static void closeQuietly(MqttAsyncClient c) {
+  public static void closeQuietly(MqttAsyncClient c) {
     try {
       if (c.isConnected()) c.disconnect(200).waitForCompletion(500);
     } catch (MqttException ignored) {

@@ -1,10 +1,14 @@
-package io.noprop.driver.mqtt;
+package io.noprop.controller.bench;
 
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import io.noprop.driver.FakeChip;
 import io.noprop.driver.ProtocolDevice;
 import io.noprop.driver.RetryPolicy;
+import io.noprop.driver.mqtt.Mosquitto;
+import io.noprop.driver.mqtt.MqttChipServer;
+import io.noprop.driver.mqtt.MqttLink;
+import io.noprop.driver.mqtt.MqttSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,10 +25,10 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
  * Round trips per second through one Mosquitto process, side by side: a raw Paho QoS 1
  * ping-pong (the ceiling), then a protocol PING through {@link MqttLink} and a
  * {@link ProtocolDevice}, then the same through the {@code mqtt://} device (a fleet of one).
- * Not a test. Run from the repository root after {@code mvn -q -B -pl device-drivers -am test-compile}:
+ * Not a test. Run from the repository root:
  *
  * <pre>
- * mvn -q -B -pl device-drivers exec:java -Dexec.mainClass=io.noprop.driver.mqtt.MqttRoundTripBenchmark -Dexec.classpathScope=test
+ * mvn -q -B -pl controller -am test -DskipTests -Pbench -Dbench=io.noprop.controller.bench.MqttRoundTripBenchmark
  * </pre>
  */
 public final class MqttRoundTripBenchmark {
