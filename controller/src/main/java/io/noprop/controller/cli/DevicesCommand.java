@@ -30,9 +30,12 @@ final class DevicesCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON array.")
   boolean json;
 
+  @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate(s) to trust for a TLS broker, instead of the JVM's trust store.")
+  java.nio.file.Path ca;
+
   @Override
   public Integer call() throws Exception {
-    MqttSettings settings = MqttSettings.of(broker, Map.of());
+    MqttSettings settings = MqttSettings.of(broker, ca == null ? Map.of() : Map.of("ca", ca.toString()));
     List<MqttChipDirectory.Chip> chips = MqttChipDirectory.list(settings, Duration.ofMillis(waitMs));
     var out = spec.commandLine().getOut();
     if (json) {

@@ -41,11 +41,14 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--eval-latency-ms", defaultValue = "0", paramLabel = "MS", description = "Make every EVALUATE take at least this long, like a real chip's conversion time. Default: ${DEFAULT-VALUE}.")
   double evalLatencyMs;
 
+  @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate(s) to trust for a TLS broker, instead of the JVM's trust store.")
+  java.nio.file.Path ca;
+
   @Override
   public Integer call() throws Exception {
     ChipBackend backend = ChipBackends.create("sim", preset, options);
     if (evalLatencyMs > 0) backend = new LatencyChipBackend(backend, Duration.ofNanos((long) (evalLatencyMs * 1e6)));
-    MqttSettings settings = MqttSettings.of(mqtt, Map.of());
+    MqttSettings settings = MqttSettings.of(mqtt, ca == null ? Map.of() : Map.of("ca", ca.toString()));
     CountDownLatch stop = new CountDownLatch(1);
     try (MqttChipServer server = new MqttChipServer(settings, id, backend)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -24,14 +24,15 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * automatic reconnect with a short ceiling, and a first connect retried here, because Paho never
  * retries a first connect that failed.
  */
-public record MqttSettings(String broker, String user, char[] password, Duration firstConnect) {
+public record MqttSettings(String broker, String user, char[] password, Duration firstConnect, java.nio.file.Path caFile) {
   public static final String ENV_USER = "NOPROP_MQTT_USER";
   public static final String ENV_PASSWORD = "NOPROP_MQTT_PASSWORD";
 
   /**
    * @param address {@code tcp://}, {@code mqtt://}, {@code ssl://} or {@code mqtts://} then host[:port];
    *     a path after the host is ignored
-   * @param options {@code user}, {@code password}, {@code connect_timeout_ms}
+   * @param options {@code user}, {@code password}, {@code connect_timeout_ms}, {@code ca} (a PEM file
+   *     of the certificate authority to trust for TLS instead of the JVM's trust store)
    */
   public static MqttSettings of(String address, Map<String, String> options, Map<String, String> env) {
     int sep = address.indexOf("://");
@@ -50,7 +51,10 @@ public record MqttSettings(String broker, String user, char[] password, Duration
     String user = options.getOrDefault("user", env.get(ENV_USER));
     String password = options.getOrDefault("password", env.get(ENV_PASSWORD));
     long connectMs = Long.parseLong(options.getOrDefault("connect_timeout_ms", "10000"));
-    return new MqttSettings((tls ? "ssl://" : "tcp://") + hostPort, user, password == null ? null : password.toCharArray(), Duration.ofMillis(connectMs));
+    String ca = options.get("ca");
+    if (ca != null && !tls) throw new IllegalArgumentException("option ca=" + ca + " needs a TLS broker (mqtts:// or ssl://), not " + address);
+    return new MqttSettings((tls ? "ssl://" : "tcp://") + hostPort, user, password == null ? null : password.toCharArray(), Duration.ofMillis(connectMs),
+        ca == null ? null : java.nio.file.Path.of(ca));
   }
 
   public static MqttSettings of(String address, Map<String, String> options) {
@@ -74,10 +78,31 @@ public record MqttSettings(String broker, String user, char[] password, Duration
     o.setKeepAliveInterval(10);
     o.setConnectionTimeout(5);
     o.setMaxInflight(1000);
-    o.setSocketFactory(tls() ? NoDelaySocketFactory.tls((SSLSocketFactory) SSLSocketFactory.getDefault()) : NoDelaySocketFactory.plain());
+    o.setSocketFactory(tls() ? NoDelaySocketFactory.tls(tlsFactory()) : NoDelaySocketFactory.plain());
     if (user != null) o.setUserName(user);
     if (password != null) o.setPassword(password);
     return o;
+  }
+
+  /** The JVM's default TLS factory, or one trusting only the {@link #caFile} certificates. */
+  private SSLSocketFactory tlsFactory() {
+    if (caFile == null) return (SSLSocketFactory) SSLSocketFactory.getDefault();
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(caFile)) {
+      java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      ks.load(null, null);
+      int i = 0;
+      for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        ks.setCertificateEntry("ca-" + i++, c);
+      }
+      if (i == 0) throw new IllegalArgumentException("no certificate in " + caFile);
+      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ks);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx.getSocketFactory();
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new DeviceException(DeviceException.Kind.BAD_URI, "cannot use CA file " + caFile + ": " + e.getMessage(), e);
+    }
   }
 
   /**

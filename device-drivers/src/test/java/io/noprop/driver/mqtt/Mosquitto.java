@@ -24,14 +24,35 @@ public final class Mosquitto implements AutoCloseable {
   private final Path dir;
   private final int port;
   private Process process;
+  private final Path ca;
 
   /** @param user null for anonymous access, else the only account (with {@code password}) */
   public Mosquitto(Path dir, String user, String password) {
+    this(dir, user, password, false);
+  }
+
+  /** A TLS-only broker whose certificate (for IP 127.0.0.1) is signed by a fresh CA: {@link #caFile()}. */
+  public static Mosquitto tls(Path dir) {
+    return new Mosquitto(dir, null, null, true);
+  }
+
+  private Mosquitto(Path dir, String user, String password, boolean tls) {
     this.dir = dir;
+    this.ca = tls ? dir.resolve("ca.pem") : null;
     this.port = EmbeddedBroker.freePort();
     try {
       StringBuilder conf = new StringBuilder();
       conf.append("listener ").append(port).append(" 127.0.0.1\n");
+      if (tls) {
+        String d = dir.toString();
+        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=noprop test CA",
+            "-keyout", d + "/ca.key", "-out", d + "/ca.pem"));
+        run(List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", d + "/server.key", "-out", d + "/server.csr"));
+        Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+        run(List.of("openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key", "-CAcreateserial",
+            "-days", "2", "-extfile", d + "/san.ext", "-out", d + "/server.pem"));
+        conf.append("cafile ").append(d).append("/ca.pem\ncertfile ").append(d).append("/server.pem\nkeyfile ").append(d).append("/server.key\n");
+      }
       conf.append("persistence false\n");
       // run as root, mosquitto drops to user 'mosquitto', which cannot read a JUnit temp dir
       conf.append("user ").append(System.getProperty("user.name")).append('\n');
@@ -127,6 +148,11 @@ public final class Mosquitto implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The CA that signed a TLS broker's certificate (PEM), or null for a plain broker. */
+  public Path caFile() {
+    return ca;
   }
 
   public int port() {

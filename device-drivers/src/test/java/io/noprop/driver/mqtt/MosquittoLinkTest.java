@@ -49,6 +49,23 @@ class MosquittoLinkTest {
     }
   }
 
+  @Test
+  void mqttsTrustsTheGivenCaAndRefusesAnUnknownCertificate() {
+    try (Mosquitto m = Mosquitto.tls(tmp)) {
+      String broker = "mqtts://127.0.0.1:" + m.port();
+      Map<String, String> ca = Map.of("ca", m.caFile().toString());
+      try (MqttChipServer s = new MqttChipServer(MqttSettings.of(broker, ca, Map.of()), "chip-tls", FakeChip.small());
+          Device d = Devices.open(broker + "/chip-tls?ca=" + m.caFile())) {
+        assertEquals("fake-0", d.info().deviceId());
+        assertTrue(d.ping(new byte[8]) > 0);
+      }
+      // the JVM's trust store does not know this CA: the handshake fails, clearly and without waiting for a timeout
+      DeviceException e = assertThrows(DeviceException.class, () -> new MqttChipServer(
+          MqttSettings.of(broker, Map.of("connect_timeout_ms", "500"), Map.of()), "chip-x", FakeChip.small()));
+      assertTrue(e.getMessage().contains("cannot connect to broker ssl://127.0.0.1:" + m.port()), e.getMessage());
+    }
+  }
+
   /** Without TCP_NODELAY on the client a QoS 1 exchange costs ~44 ms here; with it, ~0.5 ms. */
   @Test
   void aRoundTripTakesMillisecondsNotNagleDelays() {
