@@ -111,6 +111,11 @@ final class TrainCommand implements Callable<Integer> {
     RunSummary summary;
     try (Device d = Devices.open(device); Progress progress = new Progress(quiet, err)) {
       summary = new Trainer(d, split, cfg, progress).run();
+      if (d instanceof io.noprop.driver.fleet.FleetDevice f) {
+        var st = f.stats();
+        err.printf(Locale.ROOT, "%d chip(s), %d online at the end; %d pairs dropped, %d chip failures, %d rejoins, %d re-programmings%n",
+            f.parallelism(), f.online(), st.droppedGroups(), st.failures(), st.rejoins(), st.reprograms());
+      }
     }
     ObjectMapper mapper = new ObjectMapper();
     Files.writeString(dir.resolve("summary.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(summary.toJson()));
