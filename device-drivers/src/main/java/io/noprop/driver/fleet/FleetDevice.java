@@ -283,7 +283,9 @@ public final class FleetDevice implements Device {
       }
       if (now > giveUp) throw noChip();
       try {
-        Future<?> f = finished.poll(Math.max(0, Math.min(deadline, giveUp) - System.nanoTime()), TimeUnit.NANOSECONDS);
+        // past the deadline with nothing answered and no idle chip: wait for the busy ones in short slices
+        long until = System.nanoTime() < deadline ? Math.min(deadline, giveUp) : System.nanoTime() + 5_000_000L;
+        Future<?> f = finished.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (f != null) outstanding--;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * <p>Options: {@code user}, {@code password} (else {@code NOPROP_MQTT_USER} /
  * {@code NOPROP_MQTT_PASSWORD}), {@code timeout_ms} per attempt (1000), {@code attempts} (10),
  * {@code connect_timeout_ms} for the first connect (10000), and the fleet's {@code deadline_ms},
- * {@code give_up_ms}, {@code rejoin_ms}, {@code verify_every}, {@code drift_tol} ({@link FleetOptions}).
+ * {@code give_up_ms}, {@code rejoin_ms}, {@code verify_every} (500 for a fleet, 0 for one chip),
+ * {@code drift_tol} ({@link FleetOptions}).
  */
 public class MqttDeviceProvider implements DeviceProvider {
   @Override
@@ -59,7 +60,11 @@ public class MqttDeviceProvider implements DeviceProvider {
       settings = MqttSettings.of(scheme() + "://" + hostPort, uri.options());
       retry = new RetryPolicy(Duration.ofMillis(Long.parseLong(uri.options().getOrDefault("timeout_ms", "1000"))),
           Integer.parseInt(uri.options().getOrDefault("attempts", "10")));
-      fleet = FleetOptions.of(uri.options());
+      java.util.Map<String, String> fo = new java.util.HashMap<>(uri.options());
+      // reading every weight back costs ~4 bytes per parameter: worth it where chips can drift
+      // apart, i.e. in a fleet; a single chip has nothing to drift from but its own updates
+      if (ids.size() == 1) fo.putIfAbsent("verify_every", "0");
+      fleet = FleetOptions.of(fo);
     } catch (IllegalArgumentException e) {
       throw bad(uri, e.getMessage());
     }
