@@ -33,6 +33,27 @@ public interface Device extends AutoCloseable {
 
   UpdateResult update(UpdateRequest request);
 
+  /**
+   * Evaluates groups of requests (an antithetic pair is a group): each group runs on one chip, so
+   * its answers are comparable. A fleet spreads the groups across its chips in parallel and may
+   * drop a group whose chip failed or missed the step's deadline: its entry is then null. This
+   * default runs every group here, in order, and never drops one.
+   */
+  default java.util.List<EvalResult[]> evaluateGroups(java.util.List<EvaluateRequest[]> groups) {
+    java.util.List<EvalResult[]> out = new java.util.ArrayList<>(groups.size());
+    for (EvaluateRequest[] g : groups) {
+      EvalResult[] r = new EvalResult[g.length];
+      for (int i = 0; i < g.length; i++) r[i] = evaluate(g[i]);
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** How many groups {@link #evaluateGroups} runs at once: the number of chips behind this device. */
+  default int parallelism() {
+    return 1;
+  }
+
   /** Writes the whole parameter vector, chunked to the device's payload limit. */
   void writeWeights(float[] weights);
 

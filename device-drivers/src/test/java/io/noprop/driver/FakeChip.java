@@ -26,17 +26,17 @@ import java.util.Map;
  * applies UPDATE exactly as the protocol defines it, and counts every call. The loss it reports
  * is the sum of the weights, so a test can tell which weights an EVALUATE saw.
  */
-final class FakeChip implements ChipBackend {
+public final class FakeChip implements ChipBackend {
   final HelloInfo hello;
-  final float[] weights;
-  final List<DatasetHeader> defines = new ArrayList<>();
-  final List<DataRows> rowWrites = new ArrayList<>();
+  public final float[] weights;
+  public final List<DatasetHeader> defines = new ArrayList<>();
+  public final List<DataRows> rowWrites = new ArrayList<>();
   final ByteArrayOutputStream rowBytes = new ByteArrayOutputStream();
-  final List<WeightsChunk> weightWrites = new ArrayList<>();
+  public final List<WeightsChunk> weightWrites = new ArrayList<>();
   final List<ReadWeightsRequest> weightReads = new ArrayList<>();
   int resets;
-  int evaluates;
-  int updates;
+  public int evaluates;
+  public int updates;
   /** When set, EVALUATE fails with it. */
   ChipException evaluateFailure;
 
@@ -48,7 +48,7 @@ final class FakeChip implements ChipBackend {
   }
 
   /** Protocol v1, 100-byte payloads, 4-3-2 network (23 parameters). */
-  static FakeChip small() {
+  public static FakeChip small() {
     return new FakeChip(FrameCodec.VERSION, 100, 1 << 20, 4, 3, 2);
   }
 

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Train the network on a device with two-sided SPSA.",
+        "A fleet (--device mqtt://host/chip-1,chip-2,...) evaluates one pair per chip at once.",
         "Writes metrics.csv, checkpoint.bin and summary.json into --out."})
 final class TrainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -78,6 +79,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--gamma", description = "Decay exponent of the perturbation scale. Default: 0.101.")
   Double gamma;
 
+  @Option(names = "--pairs", paramLabel = "K", description = "Antithetic pairs per step, averaged (n-SPSA). Default: one per chip of the device (1 for a single chip).")
+  Integer pairs;
+
   @Option(names = "--checkpoint-every", defaultValue = "2000", paramLabel = "STEPS", description = "Steps between checkpoints (0: at the end only). Default: ${DEFAULT-VALUE}.")
   long checkpointEvery;
 
@@ -101,6 +105,7 @@ final class TrainCommand implements Callable<Integer> {
     if (firstStep != null) spsa = spsa.withFirstStep(firstStep);
     if (alpha != null) spsa = spsa.withAlpha(alpha);
     if (gamma != null) spsa = spsa.withGamma(gamma);
+    if (pairs != null) spsa = spsa.withPairs(pairs);
     TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, checkpointEvery, logEvery, resume, force);
 
     RunSummary summary;
@@ -109,6 +114,11 @@ final class TrainCommand implements Callable<Integer> {
       DatasetSplit split = DatasetCatalog.load(data.dataset, data.dataDir, seed);
       if (data.trainRows != null) split = new DatasetSplit(split.train().head(data.trainRows), split.test());
       summary = new Trainer(d, split, cfg, progress).run();
+      if (d instanceof io.noprop.driver.fleet.FleetDevice f) {
+        var st = f.stats();
+        err.printf(Locale.ROOT, "%d chip(s), %d online at the end; %d pairs dropped, %d chip failures, %d rejoins, %d re-programmings%n",
+            f.parallelism(), f.online(), st.droppedGroups(), st.failures(), st.rejoins(), st.reprograms());
+      }
     }
     Map<String, Object> json = summary.toJson();
     LinkTime.at(DeviceUri.parse(device), summary.wireBytesSent() + summary.wireBytesReceived()).ifPresent(t -> {

@@ -37,7 +37,12 @@ public final class ShadowWeights {
 
   /** Mirrors UPDATE(seed, coefficient); returns the number of clipped weights. */
   public long update(int seed, float coefficient) {
-    PerturbationPrng.addRademacher(w, 0, w.length, seed, coefficient);
+    return update(java.util.List.of(new io.noprop.protocol.msg.SeedTerm(seed, coefficient)));
+  }
+
+  /** Mirrors an UPDATE of several terms: added in order, clipped once at the end (PROTOCOL.md section 11). */
+  public long update(java.util.List<io.noprop.protocol.msg.SeedTerm> terms) {
+    for (io.noprop.protocol.msg.SeedTerm t : terms) PerturbationPrng.addRademacher(w, 0, w.length, t.seed(), t.coefficient());
     long clipped = 0;
     for (int i = 0; i < w.length; i++) {
       float v = w[i];

@@ -24,6 +24,8 @@ package io.noprop.controller.train;
  * @param calibrationPairs evaluation pairs spent on calibrating a
  * @param maxStepFactor a step moving a weight by more than maxStepFactor * firstStep is clipped (noise spikes)
  * @param initScale initial weights uniform in +-initScale * weightMax
+ * @param pairs antithetic pairs per step (n-SPSA: the step moves by the average of their estimates,
+ *     one UPDATE with one term per pair); 0 means one per chip of the device ({@code Device.parallelism()})
  */
 public record SpsaConfig(
     int batch,
@@ -34,7 +36,8 @@ public record SpsaConfig(
     double stabilityFraction,
     int calibrationPairs,
     double maxStepFactor,
-    double initScale) {
+    double initScale,
+    int pairs) {
 
   public SpsaConfig {
     if (batch < 1) throw new IllegalArgumentException("batch must be >= 1: " + batch);
@@ -45,28 +48,38 @@ public record SpsaConfig(
     if (calibrationPairs < 1) throw new IllegalArgumentException("calibration pairs must be >= 1");
     if (!(maxStepFactor > 0)) throw new IllegalArgumentException("max step factor must be > 0");
     if (!(initScale > 0 && initScale <= 1)) throw new IllegalArgumentException("init scale must be in (0, 1]: " + initScale);
+    if (pairs < 0 || pairs > 255) throw new IllegalArgumentException("pairs per step must be in [0, 255] (0: one per chip): " + pairs);
   }
 
   /** Defaults tuned on Fashion-MNIST, 784-64-10, sim:rram and sim:ideal (see README). */
-  public static final SpsaConfig DEFAULT = new SpsaConfig(128, 0.1, 0.004, 0.602, 0.101, 0.1, 8, 5.0, 0.5);
+  public static final SpsaConfig DEFAULT = new SpsaConfig(128, 0.1, 0.004, 0.602, 0.101, 0.1, 8, 5.0, 0.5, 0);
+
+  public SpsaConfig withPairs(int v) {
+    return new SpsaConfig(batch, c, firstStep, alpha, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale, v);
+  }
+
+  /** Pairs per step on a device with {@code parallelism} chips. */
+  public int pairsFor(int parallelism) {
+    return pairs > 0 ? pairs : Math.max(1, Math.min(255, parallelism));
+  }
 
   public SpsaConfig withBatch(int v) {
-    return new SpsaConfig(v, c, firstStep, alpha, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale);
+    return new SpsaConfig(v, c, firstStep, alpha, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale, pairs);
   }
 
   public SpsaConfig withC(double v) {
-    return new SpsaConfig(batch, v, firstStep, alpha, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale);
+    return new SpsaConfig(batch, v, firstStep, alpha, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale, pairs);
   }
 
   public SpsaConfig withFirstStep(double v) {
-    return new SpsaConfig(batch, c, v, alpha, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale);
+    return new SpsaConfig(batch, c, v, alpha, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale, pairs);
   }
 
   public SpsaConfig withAlpha(double v) {
-    return new SpsaConfig(batch, c, firstStep, v, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale);
+    return new SpsaConfig(batch, c, firstStep, v, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale, pairs);
   }
 
   public SpsaConfig withGamma(double v) {
-    return new SpsaConfig(batch, c, firstStep, alpha, v, stabilityFraction, calibrationPairs, maxStepFactor, initScale);
+    return new SpsaConfig(batch, c, firstStep, alpha, v, stabilityFraction, calibrationPairs, maxStepFactor, initScale, pairs);
   }
 }

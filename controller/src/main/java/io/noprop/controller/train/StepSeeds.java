@@ -19,6 +19,16 @@ public final class StepSeeds {
     return PerturbationPrng.word(key, (int) (2 * k));
   }
 
+  /** Direction of pair j of step k (n-SPSA); pair 0 is {@link #direction(long)}. */
+  public int direction(long k, int j) {
+    return j == 0 ? direction(k) : PerturbationPrng.word(PerturbationPrng.key(key, j), (int) (2 * k));
+  }
+
+  /** Batch of pair j of step k; pair 0 is {@link #batch(long)}. */
+  public int batch(long k, int j) {
+    return j == 0 ? batch(k) : PerturbationPrng.word(PerturbationPrng.key(key, j), (int) (2 * k + 1));
+  }
+
   public int batch(long k) {
     return PerturbationPrng.word(key, (int) (2 * k + 1));
   }

@@ -13,6 +13,7 @@ import io.noprop.protocol.msg.SeedTerm;
 import io.noprop.protocol.msg.UpdateRequest;
 import io.noprop.protocol.msg.UpdateResult;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,13 @@ import java.util.Map;
 /**
  * Trains the network on a device with two-sided SPSA ({@link SpsaConfig}). Each step costs two
  * loss queries and three small frames: EVALUATE(+), EVALUATE(-), UPDATE(seed, coefficient).
+ * With several pairs per step (n-SPSA, the default on a fleet: one pair per chip) the pairs are
+ * evaluated through {@link Device#evaluateGroups} (in parallel on a fleet, each pair on one chip)
+ * and one UPDATE carries a term per pair: the average of their estimates times the gain times the
+ * number of pairs, so that a query moves the weights as much as in single-pair SPSA and K chips
+ * make K times the progress per step (averaging with the plain gain would spend K times the
+ * queries for a step of the same length and reach a lower accuracy at the same budget); a pair the device
+ * dropped (its chip failed or missed the deadline) is left out of that average and of the budget.
  *
  * <p>The dataset is uploaded once (train to slot 0, test to slot 1); batches are named by seed.
  * The controller keeps {@link ShadowWeights} from the seeds; checkpoints hold them, and a resumed
@@ -57,6 +65,7 @@ public final class Trainer {
     CheckpointStore store = new CheckpointStore(cfg.out());
     SpsaConfig spsa = cfg.spsa();
     int batch = Math.min(spsa.batch(), info.maxBatch());
+    int pairs = spsa.pairsFor(device.parallelism());
 
     listener.onMessage("uploading " + data.train().rows() + " training and " + data.test().rows() + " test rows to " + device.uri());
     device.uploadDataset(data.train().header(TRAIN_SLOT), data.train().packed());
@@ -69,7 +78,7 @@ public final class Trainer {
     long nanSteps;
     double priorWall;
     StepSeeds seeds = new StepSeeds(cfg.seed());
-    long plannedSteps = Math.max(1, (cfg.budget() - 2L * spsa.calibrationPairs()) / 2);
+    long plannedSteps = Math.max(1, (cfg.budget() - 2L * spsa.calibrationPairs()) / (2L * pairs));
     if (cfg.resume() && store.exists()) {
       Checkpoint c = store.load();
       checkResumable(c, info);
@@ -122,43 +131,68 @@ public final class Trainer {
       while (queries + 2 <= cfg.budget()) {
         double ck = gains.c(step);
         double ak = gains.a(step);
-        int dir = seeds.direction(step);
-        BatchSelector b = BatchSelector.seeded(seeds.batch(step), batch);
-        EvalResult plus = device.evaluate(new EvaluateRequest(TRAIN_SLOT, b, Perturbation.rademacher(dir, 1, (float) ck)));
-        EvalResult minus = device.evaluate(new EvaluateRequest(TRAIN_SLOT, b, Perturbation.rademacher(dir, -1, (float) ck)));
-        queries += 2;
-        if (!Float.isFinite(plus.loss()) || !Float.isFinite(minus.loss())) {
+        int k = (int) Math.min(pairs, (cfg.budget() - queries) / 2);
+        int[] dirs = new int[k];
+        List<EvaluateRequest[]> groups = new ArrayList<>(k);
+        for (int j = 0; j < k; j++) {
+          dirs[j] = seeds.direction(step, j);
+          BatchSelector b = BatchSelector.seeded(seeds.batch(step, j), batch);
+          groups.add(new EvaluateRequest[] {
+              new EvaluateRequest(TRAIN_SLOT, b, Perturbation.rademacher(dirs[j], 1, (float) ck)),
+              new EvaluateRequest(TRAIN_SLOT, b, Perturbation.rademacher(dirs[j], -1, (float) ck))});
+        }
+        // a fleet runs the pairs on its chips at once and may drop a pair whose chip failed (null)
+        List<EvalResult[]> answers = device.evaluateGroups(groups);
+        List<Integer> good = new ArrayList<>(k);
+        EvalResult nonFinite = null;
+        for (int j = 0; j < k; j++) {
+          EvalResult[] a = answers.get(j);
+          if (a == null) continue;
+          queries += 2;
+          if (Float.isFinite(a[0].loss()) && Float.isFinite(a[1].loss())) good.add(j);
+          else nonFinite = a[0];
+        }
+        if (good.isEmpty()) {
           nanSteps++;
           if (++nanRun >= MAX_CONSECUTIVE_NAN) {
             saveCheckpoint(store, info, step, queries, nanSteps, gains, shadow, priorWall, t0);
             throw new TrainingException(device.uri() + " returned a non-finite loss " + nanRun + " steps in a row (last: "
-                + plus.loss() + ", " + minus.loss() + "); the run is checkpointed at step " + step + ", check the chip and resume with --resume");
+                + (nonFinite == null ? "none" : nonFinite.loss()) + "); the run is checkpointed at step " + step + ", check the chip and resume with --resume");
           }
           step++;
           continue;
         }
         nanRun = 0;
-        double g = (plus.loss() - minus.loss()) / (2 * ck);
-        lastGrad = g;
-        double move = Math.max(-maxStep, Math.min(maxStep, -ak * g));
-        float coeff = (float) move;
-        if (coeff != 0f) {
-          UpdateResult u = device.update(new UpdateRequest(Distribution.RADEMACHER, List.of(new SeedTerm(dir, coeff))));
-          long mine = shadow.update(dir, coeff);
+        // n-SPSA: the average of the pairs' estimates, with the gain multiplied by the number of pairs
+        // (each pair moves the weights as a single-pair step would), one UPDATE term per pair
+        List<SeedTerm> terms = new ArrayList<>(good.size());
+        double loss = 0;
+        double acc = 0;
+        for (int j : good) {
+          EvalResult plus = answers.get(j)[0];
+          EvalResult minus = answers.get(j)[1];
+          double g = (plus.loss() - minus.loss()) / (2 * ck);
+          lastGrad = g;
+          double move = Math.max(-maxStep, Math.min(maxStep, -ak * g));
+          if ((float) move != 0f) terms.add(new SeedTerm(dirs[j], (float) move));
+          loss += 0.5 * (plus.loss() + minus.loss()) / good.size();
+          acc += (plus.correct() + minus.correct()) / (2.0 * plus.count()) / good.size();
+        }
+        if (!terms.isEmpty()) {
+          UpdateResult u = device.update(new UpdateRequest(Distribution.RADEMACHER, terms));
+          long mine = shadow.update(terms);
           clipped = u.clippedWeights();
           if (mine != u.clippedWeights()) {
             listener.onMessage("warning: device clipped " + u.clippedWeights() + " weights, the shadow copy " + mine);
           }
         }
         step++;
-        double loss = 0.5 * (plus.loss() + minus.loss());
-        double acc = (plus.correct() + minus.correct()) / (2.0 * plus.count());
         emaLoss = Double.isNaN(emaLoss) ? loss : 0.99 * emaLoss + 0.01 * loss;
         emaAcc = Double.isNaN(emaAcc) ? acc : 0.99 * emaAcc + 0.01 * acc;
         listener.onStep(queries, cfg.budget(), step, emaLoss, emaAcc);
         if (step % cfg.logEvery() == 0) {
           WireStats w = device.wireStats();
-          metrics.row(step, queries, emaLoss, emaAcc, ak, ck, g, clipped, wall(priorWall, t0), w.bytesSent(), w.bytesReceived());
+          metrics.row(step, queries, emaLoss, emaAcc, ak, ck, lastGrad, clipped, wall(priorWall, t0), w.bytesSent(), w.bytesReceived());
         }
         if (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0) {
           metrics.flush();
@@ -176,6 +210,8 @@ public final class Trainer {
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("layers", info.layerSizes());
     params.put("batch", batch);
+    params.put("pairs_per_step", pairs);
+    params.put("chips", device.parallelism());
     params.put("budget", cfg.budget());
     params.put("seed", cfg.seed());
     params.put("a", gains.a());

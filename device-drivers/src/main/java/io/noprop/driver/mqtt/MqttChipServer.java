@@ -1,0 +1,143 @@
+package io.noprop.driver.mqtt;
+
+import io.noprop.protocol.chip.ChipBackend;
+import io.noprop.protocol.chip.ChipEndpoint;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+
+/**
+ * Serves a {@link ChipBackend} as chip {@code ID} on a broker (PROTOCOL.md section 14): a virtual
+ * bench. Requests from any controller arrive on {@code noprop/chip/ID/req/+}; each message is fed
+ * to one {@link ChipEndpoint} (so the replay cache of section 4 absorbs QoS 1 redeliveries) and
+ * the reply is published to the requester's own {@code noprop/chip/ID/rep/CLIENT}.
+ *
+ * <p>On every (re)connect the server publishes its retained HELLO and {@code online BOOT}
+ * status; its last will is the retained {@code offline BOOT}. BOOT is random per server, so a
+ * controller tells a restarted chip (weights and datasets gone) from a reconnected one.
+ *
+ * <p>Paho's callback thread only hands messages to a single worker thread, which executes them
+ * in arrival order and publishes the replies.
+ */
+public final class MqttChipServer implements AutoCloseable {
+  private final String chip;
+  private final ChipEndpoint endpoint;
+  private final byte[] hello;
+  private final String boot = UUID.randomUUID().toString().substring(0, 8);
+  private final ExecutorService worker;
+  private final MqttAsyncClient client;
+  private final AtomicLong served = new AtomicLong();
+  private volatile boolean closed;
+
+  /** Connects (retrying the first connect as {@link MqttSettings#connect} does) and starts serving. */
+  public MqttChipServer(MqttSettings settings, String chip, ChipBackend backend) {
+    this.chip = MqttTopics.level("chip id", chip);
+    this.endpoint = new ChipEndpoint(backend);
+    this.hello = backend.hello().encode();
+    this.worker = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "mqtt-chip-" + chip);
+      t.setDaemon(true);
+      return t;
+    });
+    this.client = settings.connect(MqttSettings.clientId("noprop-chip-" + chip), new Callback(),
+        o -> o.setWill(MqttTopics.status(chip), ("offline " + boot).getBytes(StandardCharsets.UTF_8), 1, true));
+    announce(); // connectComplete may have run before the client field was set
+  }
+
+  private final class Callback implements MqttCallbackExtended {
+    @Override
+    public void connectComplete(boolean reconnect, String serverURI) {
+      if (reconnect) worker.execute(MqttChipServer.this::announce);
+    }
+
+    @Override
+    public void connectionLost(Throwable cause) {
+      // automatic reconnect; connectComplete announces again
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+      String requester = MqttTopics.lastLevel(topic);
+      byte[] payload = message.getPayload();
+      worker.execute(() -> serve(requester, payload));
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+      // nothing to do
+    }
+  }
+
+  /** Subscribes and publishes the retained HELLO and status: after the first connect and after every reconnect. */
+  private void announce() {
+    if (closed) return;
+    try {
+      client.subscribe(MqttTopics.requests(chip), 1);
+      client.publish(MqttTopics.hello(chip), hello, 1, true);
+      client.publish(MqttTopics.status(chip), ("online " + boot).getBytes(StandardCharsets.UTF_8), 1, true);
+    } catch (MqttException e) {
+      // disconnected again: the next connectComplete announces
+    }
+  }
+
+  private void serve(String requester, byte[] payload) {
+    byte[] wire = payload;
+    if (payload.length == 0 || payload[payload.length - 1] != 0) { // the delimiter is optional on MQTT
+      wire = java.util.Arrays.copyOf(payload, payload.length + 1);
+    }
+    byte[] reply = endpoint.onBytes(wire, 0, wire.length);
+    served.incrementAndGet();
+    if (reply.length == 0) return;
+    try {
+      client.publish(MqttTopics.reply(chip, requester), reply, 1, false);
+    } catch (MqttException e) {
+      // lost: the controller resends the same seq and gets this reply from the replay cache
+    }
+  }
+
+  public String chip() {
+    return chip;
+  }
+
+  public String boot() {
+    return boot;
+  }
+
+  /** Request messages handled so far (duplicates included). */
+  public long served() {
+    return served.get();
+  }
+
+  public ChipEndpoint endpoint() {
+    return endpoint;
+  }
+
+  /** Publishes the retained {@code offline} status and disconnects. */
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    worker.shutdown();
+    try {
+      worker.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      if (client.isConnected()) {
+        client.publish(MqttTopics.status(chip), ("offline " + boot).getBytes(StandardCharsets.UTF_8), 1, true).waitForCompletion(1000);
+      }
+    } catch (MqttException ignored) {
+      // the broker publishes the will instead
+    }
+    MqttSettings.closeQuietly(client);
+  }
+}

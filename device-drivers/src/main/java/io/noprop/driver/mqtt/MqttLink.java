@@ -1,0 +1,199 @@
+package io.noprop.driver.mqtt;
+
+import io.noprop.driver.link.Link;
+import io.noprop.driver.link.LinkDownException;
+import io.noprop.protocol.frame.Frame;
+import io.noprop.protocol.frame.FrameCodec;
+import io.noprop.protocol.frame.FrameDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+
+/**
+ * A {@link Link} to one chip through an MQTT broker (PROTOCOL.md section 14). Requests are
+ * published to {@code noprop/chip/ID/req/CLIENT}, replies arrive on {@code .../rep/CLIENT}; each
+ * message carries one frame in its stream form (COBS and the 0x00 delimiter).
+ *
+ * <p>Sending never blocks on the broker: while the client is reconnecting a request is simply
+ * lost, and {@link io.noprop.driver.ProtocolClient} resends it after its timeout (the chip's
+ * replay cache makes that safe). Paho's callbacks only enqueue; subscriptions are renewed after
+ * every reconnect on a separate thread, never inside the callback.
+ *
+ * <p>The link also watches the chip's retained status: when the chip says {@code offline}, or
+ * comes back with a new boot id (restarted, its weights and datasets gone), {@link #receive}
+ * throws {@link LinkDownException} so the caller stops waiting and re-establishes the session.
+ */
+public final class MqttLink implements Link {
+  private static final byte[] DELIMITER = {0};
+
+  private final String chip;
+  private final String peer;
+  private final String clientId;
+  private final MqttAsyncClient client;
+  private final String requestTopic;
+  private final String replyTopic;
+  private final String statusTopic;
+  private final LinkedBlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();
+  private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+  private final FrameDecoder decoder = new FrameDecoder(0xFFFF);
+  private final ExecutorService housekeeping;
+  private volatile String status = "";
+  private volatile String firstBoot;
+  private volatile long lostSends;
+  private long sent;
+  private long received;
+  private boolean closed;
+
+  public MqttLink(MqttSettings settings, String chip) {
+    this.chip = MqttTopics.level("chip id", chip);
+    this.clientId = MqttSettings.clientId("noprop-ctl");
+    this.peer = "mqtt chip '" + chip + "' via " + settings.broker();
+    this.requestTopic = MqttTopics.request(chip, clientId);
+    this.replyTopic = MqttTopics.reply(chip, clientId);
+    this.statusTopic = MqttTopics.status(chip);
+    this.housekeeping = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "mqtt-link-" + chip);
+      t.setDaemon(true);
+      return t;
+    });
+    this.client = settings.connect(clientId, new Callback(), o -> { });
+    try {
+      client.subscribe(new String[] {replyTopic, statusTopic}, new int[] {1, 1}).waitForCompletion(5000);
+    } catch (MqttException e) {
+      close();
+      throw new LinkDownException("cannot subscribe to " + replyTopic + " on " + settings.broker() + ": " + MqttSettings.describe(e), e);
+    }
+  }
+
+  private final class Callback implements MqttCallbackExtended {
+    @Override
+    public void connectComplete(boolean reconnect, String serverURI) {
+      if (reconnect) housekeeping.execute(MqttLink.this::resubscribe);
+    }
+
+    @Override
+    public void connectionLost(Throwable cause) {
+      // automatic reconnect takes over; lost requests are resent by the protocol client
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+      if (topic.equals(statusTopic)) {
+        onStatus(new String(message.getPayload(), StandardCharsets.UTF_8));
+      } else {
+        inbox.add(message.getPayload());
+      }
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+      // QoS 1 acknowledged by the broker; the reply is what counts
+    }
+  }
+
+  private void resubscribe() {
+    try {
+      client.subscribe(new String[] {replyTopic, statusTopic}, new int[] {1, 1});
+    } catch (MqttException e) {
+      // the next reconnect tries again; meanwhile requests time out and are resent
+    }
+  }
+
+  private void onStatus(String text) {
+    status = text;
+    String[] parts = text.split(" ");
+    if (parts.length >= 2 && parts[0].equals("online") && firstBoot == null) firstBoot = parts[1];
+  }
+
+  /** The chip's last status message ({@code online BOOT} or {@code offline BOOT}), or empty before it arrives. */
+  public String status() {
+    return status;
+  }
+
+  @Override
+  public void send(Frame frame) {
+    if (closed) throw new LinkDownException("link to " + peer + " is closed", null);
+    byte[] wire = FrameCodec.toWire(frame);
+    sent += wire.length;
+    try {
+      client.publish(requestTopic, wire, 1, false);
+    } catch (MqttException e) {
+      lostSends++; // not connected right now: the request times out and is resent
+    }
+  }
+
+  @Override
+  public Frame receive(long timeoutNanos) {
+    long deadline = System.nanoTime() + timeoutNanos;
+    while (frames.isEmpty()) {
+      checkPeer();
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return null;
+      byte[] msg;
+      try {
+        msg = inbox.poll(Math.min(left, 50_000_000L), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LinkDownException("interrupted while waiting for " + peer, e);
+      }
+      if (msg == null) continue;
+      received += msg.length;
+      decoder.feed(msg, 0, msg.length, frames::add, bad -> { });
+      decoder.feed(DELIMITER, 0, 1, frames::add, bad -> { }); // one frame per message, delimiter optional
+    }
+    return frames.poll();
+  }
+
+  private void checkPeer() {
+    String s = status;
+    if (s.startsWith("offline")) throw new LinkDownException(peer + " is offline (its status says '" + s + "')", null);
+    String boot = firstBoot;
+    if (boot != null && s.startsWith("online ") && !s.equals("online " + boot)) {
+      throw new LinkDownException(peer + " restarted (boot " + boot + " -> " + s.substring(7) + "); its weights and datasets are gone", null);
+    }
+  }
+
+  /** Requests that could not be published because the client was reconnecting. */
+  public long lostSends() {
+    return lostSends;
+  }
+
+  public String clientId() {
+    return clientId;
+  }
+
+  public String chip() {
+    return chip;
+  }
+
+  @Override
+  public long bytesSent() {
+    return sent;
+  }
+
+  @Override
+  public long bytesReceived() {
+    return received;
+  }
+
+  @Override
+  public String peer() {
+    return peer;
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    housekeeping.shutdownNow();
+    if (client != null) MqttSettings.closeQuietly(client);
+  }
+}

@@ -1,0 +1,187 @@
+package io.noprop.driver.mqtt;
+
+import io.noprop.driver.DeviceException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttSecurityException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * How to reach a broker: its address in Paho's form ({@code tcp://host:1883} or
+ * {@code ssl://host:8883}) and the credentials. Credentials come from URI options
+ * ({@code user}, {@code password}) or else from {@code NOPROP_MQTT_USER} /
+ * {@code NOPROP_MQTT_PASSWORD}, so a password need not appear in a command line.
+ *
+ * <p>{@link #connect} builds a Paho client the way PITFALLS.md says it must be built: memory
+ * persistence (Paho's default writes to the working directory), a TCP_NODELAY socket factory,
+ * automatic reconnect with a short ceiling, and a first connect retried here, because Paho never
+ * retries a first connect that failed.
+ */
+public record MqttSettings(String broker, String user, char[] password, Duration firstConnect, java.nio.file.Path caFile) {
+  public static final String ENV_USER = "NOPROP_MQTT_USER";
+  public static final String ENV_PASSWORD = "NOPROP_MQTT_PASSWORD";
+
+  /**
+   * @param address {@code tcp://}, {@code mqtt://}, {@code ssl://} or {@code mqtts://} then host[:port];
+   *     a path after the host is ignored
+   * @param options {@code user}, {@code password}, {@code connect_timeout_ms}, {@code ca} (a PEM file
+   *     of the certificate authority to trust for TLS instead of the JVM's trust store)
+   */
+  public static MqttSettings of(String address, Map<String, String> options, Map<String, String> env) {
+    int sep = address.indexOf("://");
+    if (sep <= 0) throw new IllegalArgumentException("broker '" + address + "' must look like tcp://host:1883 or mqtts://host:8883");
+    String scheme = address.substring(0, sep).toLowerCase(Locale.ROOT);
+    String rest = address.substring(sep + 3);
+    int slash = rest.indexOf('/');
+    String hostPort = slash < 0 ? rest : rest.substring(0, slash);
+    if (hostPort.isEmpty()) throw new IllegalArgumentException("broker '" + address + "' names no host");
+    boolean tls = switch (scheme) {
+      case "tcp", "mqtt" -> false;
+      case "ssl", "mqtts" -> true;
+      default -> throw new IllegalArgumentException("broker scheme '" + scheme + "' in '" + address + "' is not one of tcp, mqtt, ssl, mqtts");
+    };
+    if (hostPort.lastIndexOf(':') < 0 || hostPort.endsWith("]")) hostPort += tls ? ":8883" : ":1883";
+    String user = options.getOrDefault("user", env.get(ENV_USER));
+    String password = options.getOrDefault("password", env.get(ENV_PASSWORD));
+    long connectMs = Long.parseLong(options.getOrDefault("connect_timeout_ms", "10000"));
+    String ca = options.get("ca");
+    if (ca != null && !tls) throw new IllegalArgumentException("option ca=" + ca + " needs a TLS broker (mqtts:// or ssl://), not " + address);
+    return new MqttSettings((tls ? "ssl://" : "tcp://") + hostPort, user, password == null ? null : password.toCharArray(), Duration.ofMillis(connectMs),
+        ca == null ? null : java.nio.file.Path.of(ca));
+  }
+
+  public static MqttSettings of(String address, Map<String, String> options) {
+    return of(address, options, System.getenv());
+  }
+
+  public boolean tls() {
+    return broker.startsWith("ssl://");
+  }
+
+  /** A unique client id: MQTT brokers disconnect the older of two clients with the same id. */
+  public static String clientId(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 12);
+  }
+
+  MqttConnectOptions options() {
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setCleanSession(true);
+    o.setAutomaticReconnect(true);
+    o.setMaxReconnectDelay(1000);
+    o.setKeepAliveInterval(10);
+    o.setConnectionTimeout(5);
+    o.setMaxInflight(1000);
+    o.setSocketFactory(tls() ? NoDelaySocketFactory.tls(tlsFactory()) : NoDelaySocketFactory.plain());
+    if (user != null) o.setUserName(user);
+    if (password != null) o.setPassword(password);
+    return o;
+  }
+
+  /** The JVM's default TLS factory, or one trusting only the {@link #caFile} certificates. */
+  private SSLSocketFactory tlsFactory() {
+    if (caFile == null) return (SSLSocketFactory) SSLSocketFactory.getDefault();
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(caFile)) {
+      java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      ks.load(null, null);
+      int i = 0;
+      for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        ks.setCertificateEntry("ca-" + i++, c);
+      }
+      if (i == 0) throw new IllegalArgumentException("no certificate in " + caFile);
+      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ks);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx.getSocketFactory();
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new DeviceException(DeviceException.Kind.BAD_URI, "cannot use CA file " + caFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Connects a new client, retrying the first connect until {@link #firstConnect} has passed.
+   * A refused login is not retried: it will not get better by itself.
+   *
+   * @param configure sets the will (and anything else) on the options before connecting
+   */
+  public MqttAsyncClient connect(String clientId, MqttCallbackExtended callback, java.util.function.Consumer<MqttConnectOptions> configure) {
+    MqttAsyncClient client;
+    try {
+      client = new MqttAsyncClient(broker, clientId, new MemoryPersistence());
+    } catch (MqttException e) {
+      throw new DeviceException(DeviceException.Kind.BAD_URI, "cannot use broker " + broker + ": " + e.getMessage(), e);
+    }
+    client.setCallback(callback);
+    MqttConnectOptions o = options();
+    configure.accept(o);
+    long deadline = System.nanoTime() + firstConnect.toNanos();
+    long backoff = 50;
+    while (true) {
+      try {
+        client.connect(o).waitForCompletion(firstConnect.toMillis() + 1000);
+        return client;
+      } catch (MqttSecurityException e) {
+        closeQuietly(client);
+        throw new DeviceException(DeviceException.Kind.LINK_DOWN, "broker " + broker + " refused the login"
+            + (user == null ? " (no user given: set ?user=...&password=... or " + ENV_USER + "/" + ENV_PASSWORD + ")" : " of user '" + user + "'")
+            + ": " + describe(e), e);
+      } catch (MqttException e) {
+        if (System.nanoTime() > deadline) {
+          closeQuietly(client);
+          throw new DeviceException(DeviceException.Kind.LINK_DOWN, "cannot connect to broker " + broker + " within "
+              + firstConnect.toMillis() + " ms: " + describe(e), e);
+        }
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          closeQuietly(client);
+          throw new DeviceException(DeviceException.Kind.LINK_DOWN, "interrupted while connecting to " + broker, ie);
+        }
+        backoff = Math.min(1000, backoff * 2);
+      }
+    }
+  }
+
+  /** Paho's message with its reason code named, as users search for the number. */
+  public static String describe(MqttException e) {
+    String name = switch (e.getReasonCode()) {
+      case MqttException.REASON_CODE_CLIENT_TIMEOUT -> "timeout";
+      case MqttException.REASON_CODE_CLIENT_NOT_CONNECTED -> "not connected";
+      case MqttException.REASON_CODE_CONNECTION_LOST -> "connection lost";
+      case MqttException.REASON_CODE_CONNECT_IN_PROGRESS -> "connect in progress";
+      case MqttException.REASON_CODE_MAX_INFLIGHT -> "too many publishes in flight";
+      case MqttException.REASON_CODE_FAILED_AUTHENTICATION -> "bad user name or password";
+      case MqttException.REASON_CODE_NOT_AUTHORIZED -> "not authorized";
+      case MqttException.REASON_CODE_SERVER_CONNECT_ERROR -> "unable to connect to server";
+      default -> "";
+    };
+    String cause = e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : "";
+    return (name.isEmpty() ? "" : name + ", ") + "code " + e.getReasonCode() + cause;
+  }
+
+  public static void closeQuietly(MqttAsyncClient c) {
+    try {
+      if (c.isConnected()) c.disconnect(200).waitForCompletion(500);
+    } catch (MqttException ignored) {
+      // closing anyway
+    }
+    try {
+      c.close(true);
+    } catch (MqttException ignored) {
+      // nothing left to release
+    }
+  }
+
+  @Override
+  public String toString() {
+    return broker + (user == null ? "" : " as " + user);
+  }
+}

@@ -1,0 +1,126 @@
+package io.noprop.driver.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.noprop.driver.Device;
+import io.noprop.driver.DeviceException;
+import io.noprop.driver.FakeChip;
+import io.noprop.driver.ProtocolDevice;
+import io.noprop.driver.RetryPolicy;
+import io.noprop.driver.link.InProcessLink;
+import io.noprop.protocol.msg.BatchSelector;
+import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.Distribution;
+import io.noprop.protocol.msg.EvalResult;
+import io.noprop.protocol.msg.EvaluateRequest;
+import io.noprop.protocol.msg.FeatureEncoding;
+import io.noprop.protocol.msg.Perturbation;
+import io.noprop.protocol.msg.SeedTerm;
+import io.noprop.protocol.msg.UpdateRequest;
+import io.noprop.protocol.prng.PerturbationPrng;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** Fleet policy on in-process fake chips: no broker, so only the fleet's own logic is under test. */
+class FleetDeviceTest {
+  static final FleetOptions FAST = new FleetOptions(Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofMillis(10), 0, 0f);
+  final List<FakeChip> chips = new ArrayList<>();
+
+  private Supplier<Device> opener(FakeChip chip, String name) {
+    return () -> new ProtocolDevice(name, new InProcessLink(chip, name), RetryPolicy.LOCAL);
+  }
+
+  private FleetDevice fleet(int n, FleetOptions opt) {
+    List<String> names = new ArrayList<>();
+    List<Supplier<Device>> openers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      FakeChip c = FakeChip.small();
+      chips.add(c);
+      names.add("fake-" + i);
+      openers.add(opener(c, "fake-" + i));
+    }
+    return new FleetDevice("fleet", names, openers, opt);
+  }
+
+  private static List<EvaluateRequest[]> pairs(int n) {
+    List<EvaluateRequest[]> g = new ArrayList<>();
+    for (int j = 0; j < n; j++) {
+      BatchSelector b = BatchSelector.range(0, 2);
+      g.add(new EvaluateRequest[] {new EvaluateRequest(0, b, Perturbation.rademacher(j, 1, 0.1f)), new EvaluateRequest(0, b, Perturbation.rademacher(j, -1, 0.1f))});
+    }
+    return g;
+  }
+
+  private static float[] expected(float[] w, int seed, float c) {
+    float[] out = w.clone();
+    PerturbationPrng.addRademacher(out, 0, out.length, seed, c);
+    return out;
+  }
+
+  @Test
+  void pairsSpreadOverTheChipsAndEveryChipFollowsTheUpdates() {
+    float[] w;
+    try (FleetDevice f = fleet(3, FAST)) {
+      assertEquals(3, f.parallelism());
+      w = new float[f.info().parameterCount()];
+      f.writeWeights(w);
+      List<EvalResult[]> r = f.evaluateGroups(pairs(3));
+      for (EvalResult[] pair : r) assertNotNull(pair);
+      for (FakeChip c : chips) assertEquals(2, c.evaluates, "each chip evaluated one pair");
+      f.update(new UpdateRequest(Distribution.RADEMACHER, List.of(new SeedTerm(9, 0.25f))));
+    }
+    float[] want = expected(w, 9, 0.25f);
+    for (FakeChip c : chips) assertArrayEquals(want, c.weights);
+  }
+
+  @Test
+  void aChipThatDriftedIsReprogrammedAtTheNextCheck() {
+    float[] w;
+    try (FleetDevice f = fleet(3, new FleetOptions(Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofMillis(10), 2, 0f))) {
+      w = new float[f.info().parameterCount()];
+      f.writeWeights(w);
+      f.update(new UpdateRequest(Distribution.RADEMACHER, List.of(new SeedTerm(1, 0.125f))));
+      f.evaluateGroups(pairs(3)); // every lane has run its UPDATE
+      chips.get(1).weights[0] += 0.5f; // the chip's cells moved behind the controller's back
+      f.update(new UpdateRequest(Distribution.RADEMACHER, List.of(new SeedTerm(2, 0.125f))));
+      f.evaluateGroups(pairs(3));
+      assertEquals(1, f.stats().reprograms(), f.stats().toString());
+    }
+    float[] want = expected(expected(w, 1, 0.125f), 2, 0.125f);
+    for (FakeChip c : chips) assertArrayEquals(want, c.weights);
+  }
+
+  @Test
+  void aChipThatCannotBeReachedAtFirstJoinsLaterWithDataAndWeights() {
+    FakeChip late = FakeChip.small();
+    AtomicInteger tries = new AtomicInteger();
+    FakeChip early = FakeChip.small();
+    Supplier<Device> flaky = () -> {
+      if (tries.incrementAndGet() <= 3) throw new DeviceException(DeviceException.Kind.LINK_DOWN, "not yet");
+      return opener(late, "late").get();
+    };
+    try (FleetDevice f = new FleetDevice("fleet", List.of("early", "late"), List.of(opener(early, "early"), flaky), FAST)) {
+      assertEquals(1, f.online());
+      DatasetHeader h = new DatasetHeader(0, 2, 4, 2, FeatureEncoding.U8);
+      f.uploadDataset(h, new byte[(int) h.totalBytes()]);
+      float[] w = new float[f.info().parameterCount()];
+      w[3] = 0.5f;
+      f.writeWeights(w);
+      long t0 = System.nanoTime();
+      while (f.online() < 2 && System.nanoTime() - t0 < 5_000_000_000L) f.evaluateGroups(pairs(2));
+      assertEquals(2, f.online());
+      f.evaluateGroups(pairs(2)); // the late chip gets work once it is up
+      assertTrue(late.evaluates > 0);
+      assertEquals(1, late.defines.size(), "dataset uploaded on join");
+      assertArrayEquals(w, late.weights, "weights programmed on join");
+      assertTrue(f.stats().rejoins() >= 1);
+    }
+  }
+}
