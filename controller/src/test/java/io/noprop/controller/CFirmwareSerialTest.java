@@ -1,10 +1,11 @@
 package io.noprop.controller;
 
+import io.noprop.driver.serial.SocatPair;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.noprop.controller.cli.SocatPair;
+
 import io.noprop.controller.train.CheckpointStore;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.SpsaConfig;

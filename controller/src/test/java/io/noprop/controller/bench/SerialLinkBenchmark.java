@@ -1,7 +1,8 @@
 package io.noprop.controller.bench;
 
+import io.noprop.driver.serial.SocatPair;
 import com.fazecast.jSerialComm.SerialPort;
-import io.noprop.controller.cli.SocatPair;
+
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
 import io.noprop.controller.train.RunSummary;

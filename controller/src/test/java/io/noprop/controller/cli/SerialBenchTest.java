@@ -1,5 +1,6 @@
 package io.noprop.controller.cli;
 
+import io.noprop.driver.serial.SocatPair;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
