@@ -160,6 +160,18 @@ public final class AnalogChip implements ChipBackend {
     ledger.advance(seconds);
   }
 
+  /**
+   * Test hook: layer 0's digital accumulators (before gain, bias and ReLU) for the first n samples
+   * of {@code x} (sample-major), read as an unperturbed EVALUATE reads them: drift, stuck cells and
+   * every forward-path noise included.
+   */
+  float[] probeFirstLayer(float[] x, int n) {
+    float[] w = readNow();
+    System.arraycopy(x, 0, forward.input(), 0, n * cfg.layers()[0]);
+    float[] h = forward.analogLayer(0, w, cellVar, n, readNoise, productNoise);
+    return Arrays.copyOf(h, n * cfg.layers()[1]);
+  }
+
   /** Number of stuck cells on this chip. */
   public int stuckCells() {
     return stuck.count();

@@ -32,7 +32,7 @@ public record EffectParam(String key, String unit, String doc, String dflt, doub
   }
 
   private static EffectParam num(String key, String unit, double dflt, double min, double max, String doc) {
-    return new EffectParam(key, unit, doc, SimConfig.fmt((float) dflt), min, max, List.of());
+    return new EffectParam(key, unit, doc, fmt(dflt), min, max, List.of());
   }
 
   private static EffectParam choice(String key, String doc, String... words) {
@@ -107,11 +107,24 @@ public record EffectParam(String key, String unit, String doc, String dflt, doub
     }
     double d;
     try {
-      d = SimConfig.parseFloat(v);
+      d = parse(v);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("simulator option " + key + "=" + value + " is not a number");
     }
     if (!(d >= min && d <= max)) throw new IllegalArgumentException("simulator option " + key + "=" + value + " outside [" + min + ", " + max + "] (" + unit + ")");
-    return SimConfig.fmt((float) d);
+    return fmt(d);
+  }
+
+  /** Double.parseDouble plus "inf". */
+  static double parse(String v) {
+    String t = v.trim().toLowerCase(Locale.ROOT);
+    if (t.equals("inf") || t.equals("+inf")) return Double.POSITIVE_INFINITY;
+    return Double.parseDouble(t);
+  }
+
+  static String fmt(double d) {
+    if (Double.isInfinite(d)) return "inf";
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
+    return Double.toString(d);
   }
 }

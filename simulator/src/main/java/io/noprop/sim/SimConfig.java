@@ -80,7 +80,7 @@ public record SimConfig(
   public double num(String key) {
     String v = effects.get(key);
     if (v == null) throw new IllegalArgumentException("unknown simulator option '" + key + "'");
-    return parseFloat(v);
+    return EffectParam.parse(v);
   }
 
   /** An effect parameter as text (a choice word or a path). */
