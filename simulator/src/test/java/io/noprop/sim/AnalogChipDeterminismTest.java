@@ -49,6 +49,25 @@ class AnalogChipDeterminismTest {
   }
 
   @Test
+  void everyPresetIsBitIdenticalForTheSameSeedAndDiffersForAnother() {
+    for (String preset : SimPresets.names()) {
+      int[] a = session(chip(preset, "layers", "64-32-10"));
+      assertArrayEquals(a, session(chip(preset, "layers", "64-32-10")), preset);
+      if (!preset.equals("ideal")) assertFalse(Arrays.equals(a, session(chip(preset, "layers", "64-32-10", "seed", "2"))), preset + " with another seed");
+    }
+  }
+
+  @Test
+  void resetReplaysAFreshChipOnEveryPreset() {
+    for (String preset : SimPresets.names()) {
+      AnalogChip used = chip(preset, "layers", "64-32-10");
+      session(used);
+      used.reset();
+      assertArrayEquals(session(chip(preset, "layers", "64-32-10")), session(used), preset);
+    }
+  }
+
+  @Test
   void resetReplaysTheNoiseOfAFreshChip() {
     AnalogChip used = chip("rram", "layers", "64-32-10");
     session(used);
