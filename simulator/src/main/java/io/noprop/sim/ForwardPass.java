@@ -53,9 +53,11 @@ final class ForwardPass {
   private final float[] y;
   private final float[] alpha;
   /** One sample's outputs while its inputs stream past: small and alias-free, so the axpy vectorises. */
-  private final float[] rowAcc;
-  private final int[] nzIdx;
-  private final float[] nzVal;
+  /** Per-worker scratch: one sample's accumulator and its gathered non-zero inputs. */
+  private final float[][] rowAcc;
+  private final int[][] nzIdx;
+  private final float[][] nzVal;
+  private final int threads;
   private final float[] ssq;
   private final float[] mabs;
   private final float[] colSq;
@@ -86,9 +88,10 @@ final class ForwardPass {
     xq = new float[maxBatch * Math.min(tileRows, maxWidth(layers))];
     y = new float[maxBatch * maxOut];
     alpha = new float[maxBatch];
-    rowAcc = new float[maxOut];
-    nzIdx = new int[maxWidth(layers)];
-    nzVal = new float[maxWidth(layers)];
+    threads = (int) cfg.num("threads");
+    rowAcc = new float[threads][maxOut];
+    nzIdx = new int[threads][maxWidth(layers)];
+    nzVal = new float[threads][maxWidth(layers)];
     ssq = new float[maxBatch];
     mabs = new float[maxBatch];
     colSq = new float[maxOut];
@@ -195,10 +198,28 @@ final class ForwardPass {
    * accumulator loads and stores.
    */
   private void mvm(float[] w, int wOff, float[] x, int xw, int i0, int i1, int n, int m, float[] h) {
-    float[] ac = rowAcc;
-    int[] nz = nzIdx;
-    float[] nv = nzVal;
-    for (int s = 0; s < n; s++) {
+    int t = Math.min(threads, Math.max(1, n / 16));
+    if (t == 1) {
+      mvmSamples(0, w, wOff, x, xw, i0, i1, 0, n, m, h);
+      return;
+    }
+    java.util.concurrent.Future<?>[] f = new java.util.concurrent.Future<?>[t - 1];
+    for (int k = 1; k < t; k++) {
+      int worker = k;
+      int s0 = n * k / t;
+      int s1 = n * (k + 1) / t;
+      f[k - 1] = Workers.POOL.submit(() -> mvmSamples(worker, w, wOff, x, xw, i0, i1, s0, s1, m, h));
+    }
+    mvmSamples(0, w, wOff, x, xw, i0, i1, 0, n / t, m, h);
+    Workers.join(f);
+  }
+
+  /** Samples [s0, s1) of {@link #mvm}, with worker {@code k}'s scratch buffers. */
+  private void mvmSamples(int k0, float[] w, int wOff, float[] x, int xw, int i0, int i1, int s0, int s1, int m, float[] h) {
+    float[] ac = rowAcc[k0];
+    int[] nz = nzIdx[k0];
+    float[] nv = nzVal[k0];
+    for (int s = s0; s < s1; s++) {
       java.util.Arrays.fill(ac, 0, m, 0f);
       int xs = s * xw;
       int k = 0;

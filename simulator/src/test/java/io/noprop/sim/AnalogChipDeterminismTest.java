@@ -58,6 +58,13 @@ class AnalogChipDeterminismTest {
   }
 
   @Test
+  void theNumberOfForwardPassThreadsDoesNotChangeOneBit() {
+    for (String preset : new String[] {"rram", "harsh", "pcm"}) {
+      assertArrayEquals(session(chip(preset, "layers", "64-32-10")), session(chip(preset, "layers", "64-32-10", "threads", "3")), preset);
+    }
+  }
+
+  @Test
   void resetReplaysAFreshChipOnEveryPreset() {
     for (String preset : SimPresets.names()) {
       AnalogChip used = chip(preset, "layers", "64-32-10");
