@@ -61,16 +61,24 @@ final class DriftModel {
    * {@code var} is not null, adds each cell's 1/f read-noise variance to it.
    */
   void apply(float[] prog, double[] tProg, boolean[] analog, double now, float[] out, float[] var) {
+    // Cells programmed by the same operation share their age: ln(t / t0) and the 1/f factor are
+    // computed once per run of equal ages, leaving one exp per cell.
+    double lastT = Double.NaN, logRatio = 0, rel = 0;
     for (int i = 0; i < prog.length; i++) {
       if (!analog[i]) {
         out[i] = prog[i];
         continue;
       }
       double age = now - tProg[i];
-      float w = drifts ? (float) (prog[i] * factor(i, age)) : prog[i];
+      if (age != lastT) {
+        lastT = age;
+        logRatio = Math.log((age + t0) / t0);
+        rel = noisy ? relativeReadNoise(age) : 0;
+      }
+      float w = drifts ? (float) (prog[i] * Math.exp(-nu[i] * logRatio)) : prog[i];
       out[i] = w;
       if (var != null && noisy) {
-        double s = Math.abs(w) * relativeReadNoise(age);
+        double s = Math.abs(w) * rel;
         var[i] += (float) (s * s);
       }
     }
