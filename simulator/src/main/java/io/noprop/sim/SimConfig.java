@@ -11,6 +11,9 @@ import java.util.Map;
  * device range is {@code [weightMin, weightMax]}) and normalised input/output units (the DAC
  * range is [-1, 1] after per-vector abs-max scaling, as aihwkit's {@code NoiseManagementType.ABS_MAX}).
  * Presets live in {@link SimPresets}; {@link #with(String, String)} overrides one field by name.
+ * The core fields are record components; every other effect parameter lives in {@link #effects()},
+ * keyed, checked and documented (unit, meaning, default) by the {@link EffectParam} registry, and
+ * read by the model that uses it through {@link #num(String)} / {@link #text(String)}.
  *
  * @param preset name of the preset this config started from
  * @param layers network widths, input to output
