@@ -42,6 +42,7 @@ public record EffectParam(String key, String unit, String doc, String dflt, doub
   /** The registry, grouped as in the simulator README. */
   public static final List<EffectParam> ALL = List.of(
       // Forward path.
+      num("simd", "0 or 1", 1, 0, 1, "1: use the Vector API kernel when the JVM has jdk.incubator.vector (results are bit-identical either way)"),
       num("threads", "threads", 1, 1, 64, "worker threads of the forward pass's products (results are bit-identical for any value; more than 1 pays only on an idle multi-core machine)"),
       num("inp_noise", "normalised input units", 0, INF, "std of Gaussian noise on every DAC input, redrawn at every product"),
       num("w_noise", "weight units", 0, INF, "std of weight read noise, redrawn at every product (w_noise_type says how it scales)"),

@@ -58,6 +58,8 @@ final class ForwardPass {
   private final int[][] nzIdx;
   private final float[][] nzVal;
   private final int threads;
+  /** Use {@link VectorKernel} (bit-identical to the plain loop). */
+  private final boolean simd;
   private final float[] ssq;
   private final float[] mabs;
   private final float[] colSq;
@@ -89,6 +91,7 @@ final class ForwardPass {
     y = new float[maxBatch * maxOut];
     alpha = new float[maxBatch];
     threads = (int) cfg.num("threads");
+    simd = cfg.num("simd") != 0 && Simd.AVAILABLE;
     rowAcc = new float[threads][maxOut];
     nzIdx = new int[threads][maxWidth(layers)];
     nzVal = new float[threads][maxWidth(layers)];
@@ -228,6 +231,10 @@ final class ForwardPass {
         if (xi == 0f) continue;
         nz[k] = wOff + i * m;
         nv[k++] = xi;
+      }
+      if (simd) {
+        VectorKernel.rows(w, nz, nv, k, m, h, s * m);
+        continue;
       }
       int j = 0;
       for (; j + 3 < k; j += 4) {

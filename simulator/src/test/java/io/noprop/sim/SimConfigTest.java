@@ -59,7 +59,7 @@ class SimConfigTest {
     SimConfig base = SimPresets.rram();
     for (EffectParam p : EffectParam.ALL) {
       String value = p.unit().equals("text") ? "/tmp/x.json" : !p.choices().isEmpty() ? p.choices().get(p.choices().size() - 1)
-          : Double.toString(Math.min(p.max(), Math.max(p.min(), base.num(p.key()) + 0.5)));
+          : base.num(p.key()) + 0.5 <= p.max() ? Double.toString(base.num(p.key()) + 0.5) : Double.toString(p.min());
       SimConfig changed = base.with(p.key(), value);
       Map<String, String> before = new LinkedHashMap<>(base.describe());
       Map<String, String> after = new LinkedHashMap<>(changed.describe());
