@@ -226,11 +226,11 @@ final class ForwardPass {
       java.util.Arrays.fill(ac, 0, m, 0f);
       int xs = s * xw;
       int k = 0;
-      for (int i = i0; i < i1; i++) {
+      for (int i = i0; i < i1; i++) { // branch-free gather: half the pixels of an image are 0
         float xi = x[xs + i];
-        if (xi == 0f) continue;
         nz[k] = wOff + i * m;
-        nv[k++] = xi;
+        nv[k] = xi;
+        k += xi != 0f ? 1 : 0;
       }
       if (simd) {
         VectorKernel.rows(w, nz, nv, k, m, h, s * m);

@@ -112,4 +112,5 @@ class IdealForwardPassTest {
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
+
 }
