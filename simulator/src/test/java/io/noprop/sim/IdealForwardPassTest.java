@@ -112,5 +112,4 @@ class IdealForwardPassTest {
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
-
 }
