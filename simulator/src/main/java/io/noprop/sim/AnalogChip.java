@@ -22,20 +22,32 @@ import io.noprop.protocol.prng.PerturbationPrng;
 import java.util.Arrays;
 
 /**
- * A simulated analog in-memory-computing chip holding an MLP.
+ * A simulated analog in-memory-computing chip holding an MLP: a composition of small device and
+ * periphery models, each switched by its own parameters (see {@link EffectParam}).
  *
  * <p>The firmware keeps a digital <em>target</em> copy of every parameter (what the controller
- * asked for); weights live in crossbars as differential conductance pairs, read back as
- * {@code programmed = quantize(target) + programming noise}. A cell is reprogrammed, with a fresh
- * noise draw, only when its quantised level changes (write-verify touches only cells that move);
- * between writes its error is frozen. Biases live in the digital periphery and are exact.
+ * asked for); weights live in crossbars, read back as {@code programmed} conductance-weights.
+ * Biases live in the digital periphery and are exact.
  *
- * <p>Perturbed evaluations read {@code clip(programmed + sign * scale * z)}: the perturbation is
- * applied as an exact analog offset, not programmed (caution: a chip that must program its
- * perturbations adds programming noise to each query; later device models cover that).
+ * <ul>
+ *   <li>Writes ({@link Programmer}): levels, programming noise drawn once per write and frozen,
+ *       program-and-verify. A cell is reprogrammed only when its quantised level changes.
+ *   <li>UPDATE: {@code update_mode=exact} reprograms changed cells; {@code pulsed} fires pulses
+ *       through a {@link PulseResponse}.
+ *   <li>Silicon ({@link DeviceVariation}, {@link StuckFaults}, drift exponents of {@link DriftModel}):
+ *       drawn once when the chip is built; RESET does not redraw them.
+ *   <li>Reads: {@code w(t)} after drift, perturbed by {@code sign * scale * z} as an exact analog
+ *       offset, clipped to the cell's range, stuck cells at their stuck value; then
+ *       {@link ForwardPass} (DAC, read noises, IR drop, output noise, ADC).
+ *   <li>Time and cost ({@link CostLedger}): every operation advances a simulated clock;
+ *       {@link #advanceTime(double)} moves it explicitly (a simulator-side hook, not a protocol command).
+ * </ul>
+ *
+ * <p>Caution: a chip that must program its perturbations adds programming noise to each query;
+ * here the perturbation is an exact offset.
  */
 public final class AnalogChip implements ChipBackend {
-  private static final String FIRMWARE = "noprop-sim 0.1";
+  private static final String FIRMWARE = "noprop-sim 0.2";
 
   private final SimConfig cfg;
   private final HelloInfo hello;
@@ -45,10 +57,30 @@ public final class AnalogChip implements ChipBackend {
   private final float[] target;
   private final float[] programmed;
   private final int[] level;
+  /** Clock time at which each cell was last programmed (drift age), s. */
+  private final double[] tProg;
   private final float[] effective;
-  private final float levelStep;
+  /** Read-time weights after drift (null when nothing depends on time). */
+  private final float[] readTime;
+  /** Per-cell weight read-noise variance (null when no per-cell noise is configured). */
+  private final float[] cellVar;
+  private final float[] delta;
+  private final Programmer programmer;
+  private final PulseResponse pulses;
+  private final boolean pulsed;
+  private final DeviceVariation variation;
+  private final StuckFaults stuck;
+  private final DriftModel drift;
+  private final boolean pcmReadNoise;
+  private final float wNoise;
+  private final boolean compensate;
+  private final float[] layerScale;
+  private final long tileMvmsPerSample;
+  private final CostLedger ledger;
   private final GaussianNoise progNoise;
   private final GaussianNoise readNoise;
+  private final GaussianNoise productNoise;
+  private final GaussianNoise pulseNoise;
   private final DatasetStore data;
   private final ForwardPass forward;
   private final int[] batchRows;
@@ -66,18 +98,39 @@ public final class AnalogChip implements ChipBackend {
     this.params = hello.parameterCount();
     this.analog = new boolean[params];
     int off = 0;
+    long tiles = 0;
     for (int l = 0; l + 1 < layers.length; l++) {
       int nw = layers[l] * layers[l + 1];
       Arrays.fill(analog, off, off + nw, true);
       off += nw + layers[l + 1];
+      tiles += (long) ceilDiv(layers[l], cfg.tileRows()) * ceilDiv(layers[l + 1], cfg.tileCols());
     }
+    this.tileMvmsPerSample = tiles;
     this.target = new float[params];
     this.programmed = new float[params];
     this.level = new int[params];
+    this.tProg = new double[params];
     this.effective = new float[params];
-    this.levelStep = cfg.levels() == 0 ? 0f : (cfg.weightMax() - cfg.weightMin()) / (cfg.levels() - 1);
-    this.progNoise = new GaussianNoise(cfg.seed() * 31 + 1);
-    this.readNoise = new GaussianNoise(cfg.seed() * 31 + 2);
+    this.delta = new float[params];
+    this.programmer = new Programmer(cfg);
+    this.pulses = new PulseResponse(cfg);
+    this.pulsed = cfg.text("update_mode").equals("pulsed");
+    long s = cfg.seed() * 31;
+    this.variation = new DeviceVariation(cfg, analog, s + 3);
+    this.stuck = new StuckFaults(cfg, analog, variation, s + 4);
+    this.drift = new DriftModel(cfg, analog, s + 5);
+    this.wNoise = (float) cfg.num("w_noise");
+    this.pcmReadNoise = cfg.text("w_noise_type").equals("pcm") && wNoise > 0;
+    this.readTime = drift.active() ? new float[params] : null;
+    this.cellVar = pcmReadNoise || drift.noisy ? new float[params] : null;
+    this.compensate = cfg.num("drift_compensation") != 0 && drift.drifts;
+    this.layerScale = new float[layers.length - 1];
+    Arrays.fill(layerScale, 1f);
+    this.ledger = new CostLedger(cfg);
+    this.progNoise = new GaussianNoise(s + 1);
+    this.readNoise = new GaussianNoise(s + 2);
+    this.productNoise = new GaussianNoise(s + 6);
+    this.pulseNoise = new GaussianNoise(s + 7);
     this.data = new DatasetStore(layers[0], layers[layers.length - 1], cfg.maxDatasetBytes());
     this.forward = new ForwardPass(cfg);
     this.batchRows = new int[cfg.maxBatch()];
@@ -85,8 +138,43 @@ public final class AnalogChip implements ChipBackend {
     programAll();
   }
 
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
   public SimConfig config() {
     return cfg;
+  }
+
+  /** The simulated clock and cost ledger so far. */
+  public ChipCost cost() {
+    return ledger.snapshot();
+  }
+
+  /**
+   * Moves the simulated clock forward by {@code seconds} of idle time: drift and 1/f noise age,
+   * nothing else happens. A simulator-side hook (tests, benches, rehearsals of a bench pause);
+   * there is no protocol command for it, and {@code idle_per_eval} does the same per EVALUATE.
+   */
+  public void advanceTime(double seconds) {
+    ledger.advance(seconds);
+  }
+
+  /**
+   * Test hook: layer 0's digital accumulators (before gain, bias and ReLU) for the first n samples
+   * of {@code x} (sample-major), read as an unperturbed EVALUATE reads them: drift, stuck cells and
+   * every forward-path noise included.
+   */
+  float[] probeFirstLayer(float[] x, int n) {
+    float[] w = readNow();
+    System.arraycopy(x, 0, forward.input(), 0, n * cfg.layers()[0]);
+    float[] h = forward.analogLayer(0, w, cellVar, n, readNoise, productNoise);
+    return Arrays.copyOf(h, n * cfg.layers()[1]);
+  }
+
+  /** Number of stuck cells on this chip. */
+  public int stuckCells() {
+    return stuck.count();
   }
 
   @Override
@@ -98,8 +186,12 @@ public final class AnalogChip implements ChipBackend {
   public void reset() {
     Arrays.fill(target, 0f);
     data.clear();
-    progNoise.reseed(cfg.seed() * 31 + 1);
-    readNoise.reseed(cfg.seed() * 31 + 2);
+    long s = cfg.seed() * 31;
+    progNoise.reseed(s + 1);
+    readNoise.reseed(s + 2);
+    productNoise.reseed(s + 6);
+    pulseNoise.reseed(s + 7);
+    ledger.reset();
     programAll();
   }
 
@@ -135,23 +227,69 @@ public final class AnalogChip implements ChipBackend {
     float[] x = forward.input();
     int features = slot.header.features();
     for (int i = 0; i < n; i++) labels[i] = DatasetStore.decodeRow(slot, batchRows[i], x, i * features);
-    double loss = forward.run(w, labels, n, readNoise, correct);
+    double loss = forward.run(w, cellVar, layerScale, labels, n, readNoise, productNoise, correct);
     int right = correct[0];
+    ledger.evaluation(tileMvmsPerSample * n);
     return new EvalResult((float) (loss / n), right, n, forward.takeClipped());
   }
 
+  /** Conductance-weights as read now: after drift, stuck cells at their value. Fills cellVar. */
+  private float[] readNow() {
+    if (cellVar != null) {
+      if (pcmReadNoise) {
+        float k = wNoise / cfg.weightMax();
+        for (int i = 0; i < params; i++) {
+          float sd = analog[i] ? k * Math.abs(programmed[i]) : 0f;
+          cellVar[i] = sd * sd;
+        }
+      } else {
+        Arrays.fill(cellVar, 0f);
+      }
+    }
+    if (readTime == null) return programmed;
+    drift.apply(programmed, tProg, analog, ledger.now(), readTime, cellVar);
+    stuck.apply(readTime);
+    if (compensate) compensation();
+    return readTime;
+  }
+
+  /** Global drift compensation: per layer, sum |w_prog| / sum |w(t)| as a digital output gain. */
+  private void compensation() {
+    int[] layers = cfg.layers();
+    int off = 0;
+    for (int l = 0; l + 1 < layers.length; l++) {
+      int nw = layers[l] * layers[l + 1];
+      double a = 0, b = 0;
+      for (int i = off; i < off + nw; i++) {
+        a += Math.abs(programmed[i]);
+        b += Math.abs(readTime[i]);
+      }
+      layerScale[l] = b > 0 ? (float) (a / b) : 1f;
+      off += nw + layers[l + 1];
+    }
+  }
+
   private float[] weightsFor(Perturbation p) {
-    if (p.distribution() == Distribution.NONE || p.scale() == 0f) return programmed;
-    PerturbationPrng.perturbInto(programmed, effective, params, p.seed(), p.amplitude());
-    float lo = cfg.weightMin();
-    float hi = cfg.weightMax();
-    for (int i = 0; i < params; i++) effective[i] = Math.min(hi, Math.max(lo, effective[i]));
+    float[] base = readNow();
+    if (p.distribution() == Distribution.NONE || p.scale() == 0f) return base;
+    PerturbationPrng.perturbInto(base, effective, params, p.seed(), p.amplitude());
+    if (variation.lo == null) {
+      float lo = cfg.weightMin();
+      float hi = cfg.weightMax();
+      for (int i = 0; i < params; i++) effective[i] = Math.min(hi, Math.max(lo, effective[i]));
+    } else {
+      for (int i = 0; i < params; i++) effective[i] = Math.min(variation.hi[i], Math.max(variation.lo[i], effective[i]));
+    }
+    stuck.apply(effective);
     return effective;
   }
 
   @Override
   public UpdateResult update(UpdateRequest req) {
-    for (SeedTerm t : req.terms()) PerturbationPrng.addRademacher(target, 0, params, t.seed(), t.coefficient());
+    if (pulsed) Arrays.fill(delta, 0f);
+    float[] acc = pulsed ? delta : target;
+    for (SeedTerm t : req.terms()) PerturbationPrng.addRademacher(acc, 0, params, t.seed(), t.coefficient());
+    if (pulsed) for (int i = 0; i < params; i++) target[i] += delta[i];
     long clipped = 0;
     float lo = cfg.weightMin();
     float hi = cfg.weightMax();
@@ -165,8 +303,44 @@ public final class AnalogChip implements ChipBackend {
         clipped++;
       }
     }
-    program(0, params);
+    if (pulsed) {
+      pulseAll();
+    } else {
+      ledger.countUpdate();
+      program(0, params);
+    }
     return new UpdateResult(clipped);
+  }
+
+  /** Pulsed UPDATE: round(|delta| / dw_min) pulses per cell, at most max_pulses; biases are exact. */
+  private void pulseAll() {
+    float inv = 1f / pulses.dwMin();
+    int cap = (int) cfg.num("max_pulses");
+    long total = 0;
+    int most = 0;
+    double now = ledger.now();
+    for (int i = 0; i < params; i++) {
+      if (!analog[i]) {
+        programmed[i] = target[i];
+        continue;
+      }
+      float d = delta[i];
+      int np = Math.min(cap, Math.round(Math.abs(d) * inv));
+      if (np == 0) continue;
+      boolean up = d > 0;
+      float w = programmed[i];
+      float clo = variation.lo(i, cfg.weightMin());
+      float chi = variation.hi(i, cfg.weightMax());
+      float sc = variation.stepScale(i);
+      for (int k = 0; k < np; k++) w = pulses.pulse(w, up, sc, clo, chi, pulseNoise);
+      programmed[i] = w;
+      tProg[i] = now;
+      level[i] = Integer.MIN_VALUE; // the cell left its level: the next write reprograms it
+      total += np;
+      most = Math.max(most, np);
+    }
+    stuck.apply(programmed);
+    ledger.parallelPulses(total, most);
   }
 
   @Override
@@ -194,13 +368,10 @@ public final class AnalogChip implements ChipBackend {
     if (6 + 4L * req.count() > cfg.maxPayload()) {
       throw new ChipException(ErrorCode.PAYLOAD_TOO_LARGE, req.count() + " weights do not fit one " + cfg.maxPayload() + "-byte reply");
     }
-    float[] src = req.source() == ReadWeightsRequest.Source.TARGET ? target : programmed;
-    return new WeightsChunk(req.offset(), Arrays.copyOfRange(src, req.offset(), (int) end));
-  }
-
-  /** A conductance pair cannot leave its range, noise or not. */
-  private float clamp(float v) {
-    return Math.min(cfg.weightMax(), Math.max(cfg.weightMin(), v));
+    if (req.source() == ReadWeightsRequest.Source.TARGET) return new WeightsChunk(req.offset(), Arrays.copyOfRange(target, req.offset(), (int) end));
+    ledger.reads(req.count());
+    float[] now = readNow();
+    return new WeightsChunk(req.offset(), Arrays.copyOfRange(now, req.offset(), (int) end));
   }
 
   private void programAll() {
@@ -210,34 +381,25 @@ public final class AnalogChip implements ChipBackend {
 
   /** Write-verify of [from, to): cells whose level changed get a new conductance and noise draw. */
   private void program(int from, int to) {
-    float lo = cfg.weightMin();
-    float sigma = cfg.progNoise();
-    if (levelStep == 0f) {
-      // Continuous cells: level[] holds the bits of the target last programmed, so an unchanged
-      // cell keeps its frozen error as it does on the level grid. (programAll's MIN_VALUE is the
-      // bits of -0f, never a target there: targets are +0f whenever programAll runs.)
-      for (int i = from; i < to; i++) {
-        if (!analog[i] || sigma == 0f) {
-          programmed[i] = target[i];
-          continue;
-        }
-        int bits = Float.floatToRawIntBits(target[i]);
-        if (bits == level[i]) continue;
-        level[i] = bits;
-        programmed[i] = clamp(target[i] + sigma * progNoise.next());
-      }
-      return;
-    }
-    float inv = 1f / levelStep;
+    long attempts = 0;
+    double now = ledger.now();
+    boolean cont = programmer.continuous();
     for (int i = from; i < to; i++) {
       if (!analog[i]) {
         programmed[i] = target[i];
         continue;
       }
-      int q = Math.round((target[i] - lo) * inv);
-      if (q == level[i]) continue;
-      level[i] = q;
-      programmed[i] = clamp(lo + q * levelStep + (sigma > 0f ? sigma * progNoise.next() : 0f));
+      // Continuous cells: level[] holds the bits of the target last programmed, so an unchanged
+      // cell keeps its frozen error as it does on the level grid. (programAll's MIN_VALUE is the
+      // bits of -0f, never a target there: targets are +0f whenever programAll runs.)
+      int key = cont ? Float.floatToRawIntBits(target[i]) : programmer.level(target[i]);
+      if (key == level[i]) continue;
+      level[i] = key;
+      programmed[i] = programmer.program(programmer.quantize(target[i]), variation.lo(i, cfg.weightMin()), variation.hi(i, cfg.weightMax()), progNoise);
+      attempts += programmer.attempts;
+      tProg[i] = now;
     }
+    stuck.apply(programmed);
+    ledger.serialWrites(attempts, programmer.verifies());
   }
 }

@@ -7,11 +7,23 @@ package io.noprop.sim;
  * <pre>
  *   alpha  = max |x_i| over the tile's inputs                     (abs-max noise management)
  *   x'_i   = DAC(x_i / alpha)                                     (dacBits over [-1, 1])
- *   y_o    = sum_i W[i][o] x'_i + outNoise * N(0,1)               (analog MVM + read noise)
+ *   y_o    = sum_i W[i][o] x'_i                                     (analog MVM)
+ *          + sqrt(w_noise^2 sum_i x'_i^2 + sum_i x'_i^2 V[i][o] + inp_noise^2 sum_i W[i][o]^2) * N(0,1)
+ *   y_o   *= 1 - ir_drop * mean_i |x'_i|                            (lumped IR drop)
+ *   y_o   += outNoise * N(0,1)                                     (output noise)
  *   y_o    = ADC(clip(y_o, +-outBound))                           (adcBits over [-outBound, outBound])
  *   acc_o += alpha * y_o                                          (digital accumulation)
  * </pre>
- * then {@code h_o = gain * acc_o + b_o}, ReLU on hidden layers, softmax cross-entropy at the end.
+ * then {@code h_o = gain * scale_l * acc_o + b_o} ({@code scale_l} is 1 unless drift compensation
+ * is on), ReLU on hidden layers, softmax cross-entropy at the end.
+ *
+ * <p>Weight read noise "redrawn at every product" is drawn exactly, not approximated: for a fixed
+ * input x' and independent zero-mean Gaussian noise on every cell (std {@code w_noise}, or per-cell
+ * variance {@code V[i][o]} for PCM-like and 1/f noise), {@code sum_i x'_i (W + noise)[i][o]} is
+ * Gaussian with the variance written above, so one normal draw per output replaces one per cell
+ * (the same law, at the cost of one extra product with x'^2 when V is per cell). Input noise is
+ * handled the same way. Those draws come from their own stream, so switching them on does not
+ * change the output-noise draws.
  *
  * <p>Why it is shaped this way: weights are input-major, so the inner loop is a contiguous axpy
  * over outputs into a small per-sample accumulator, which HotSpot vectorises; zero inputs (half of
@@ -29,6 +41,10 @@ final class ForwardPass {
   private final float adcStep;
   private final float outBound;
   private final float outNoise;
+  private final float inpNoise;
+  private final float wNoise;
+  private final boolean pcmNoise;
+  private final float irDrop;
   private final boolean idealPath;
   private final int maxBatch;
   /** act[l] holds layer l's activations, sample-major: act[l][s * width + i]. */
@@ -37,7 +53,18 @@ final class ForwardPass {
   private final float[] y;
   private final float[] alpha;
   /** One sample's outputs while its inputs stream past: small and alias-free, so the axpy vectorises. */
-  private final float[] rowAcc;
+  /** Per-worker scratch: one sample's accumulator and its gathered non-zero inputs. */
+  private final float[][] rowAcc;
+  private final int[][] nzIdx;
+  private final float[][] nzVal;
+  private final int threads;
+  /** Use {@link VectorKernel} (bit-identical to the plain loop). */
+  private final boolean simd;
+  private final float[] ssq;
+  private final float[] mabs;
+  private final float[] colSq;
+  private final float[] q2;
+  private final float[] yv;
   private long clipped;
 
   ForwardPass(SimConfig cfg) {
@@ -63,12 +90,25 @@ final class ForwardPass {
     xq = new float[maxBatch * Math.min(tileRows, maxWidth(layers))];
     y = new float[maxBatch * maxOut];
     alpha = new float[maxBatch];
-    rowAcc = new float[maxOut];
+    threads = (int) cfg.num("threads");
+    simd = cfg.num("simd") != 0 && Simd.AVAILABLE;
+    rowAcc = new float[threads][maxOut];
+    nzIdx = new int[threads][maxWidth(layers)];
+    nzVal = new float[threads][maxWidth(layers)];
+    ssq = new float[maxBatch];
+    mabs = new float[maxBatch];
+    colSq = new float[maxOut];
+    q2 = new float[xq.length];
+    yv = new float[y.length];
     dacStep = cfg.dacBits() == 0 ? 0f : 2f / ((1 << cfg.dacBits()) - 2);
     adcStep = cfg.adcBits() == 0 ? 0f : 2f * cfg.outBound() / ((1 << cfg.adcBits()) - 2);
     outBound = cfg.outBound();
     outNoise = cfg.outNoise();
-    idealPath = dacStep == 0f && adcStep == 0f && outNoise == 0f && Float.isInfinite(outBound);
+    inpNoise = (float) cfg.num("inp_noise");
+    wNoise = (float) cfg.num("w_noise");
+    pcmNoise = cfg.text("w_noise_type").equals("pcm");
+    irDrop = (float) cfg.num("ir_drop");
+    idealPath = dacStep == 0f && adcStep == 0f && outNoise == 0f && Float.isInfinite(outBound) && inpNoise == 0f && wNoise == 0f && irDrop == 0f;
   }
 
   private static int maxWidth(int[] layers) {
@@ -93,20 +133,12 @@ final class ForwardPass {
    * cross-entropy over the batch and writes the number of correct arg-max predictions into
    * {@code correct[0]}.
    */
-  double run(float[] w, int[] labels, int n, GaussianNoise noise, int[] correct) {
+  double run(float[] w, float[] var, float[] scale, int[] labels, int n, GaussianNoise noise, GaussianNoise productNoise, int[] correct) {
     int nl = layers.length - 1;
     for (int l = 0; l < nl; l++) {
-      float[] x = act[l];
-      float[] h = act[l + 1];
-      int in = layers[l];
+      float[] h = analogLayer(l, w, var, n, noise, productNoise);
       int m = layers[l + 1];
-      java.util.Arrays.fill(h, 0, n * m, 0f);
-      if (idealPath) {
-        mvm(w, weightOffset[l], x, in, 0, in, n, m, h);
-      } else {
-        for (int t0 = 0; t0 < in; t0 += tileRows) analogTile(w, weightOffset[l], x, in, t0, Math.min(in, t0 + tileRows), n, m, h, noise);
-      }
-      float g = gains[l];
+      float g = gains[l] * scale[l];
       int b = biasOffset[l];
       boolean hidden = l + 1 < nl;
       for (int s = 0; s < n; s++) {
@@ -141,26 +173,97 @@ final class ForwardPass {
     return loss;
   }
 
-  /** h[s][o] += sum_{i in [i0, i1)} x[s][i] * W[i][o], for x of row width {@code xw}. */
+  /**
+   * Layer {@code l}'s digital accumulators {@code acc[s * m + o]} (before gain, bias and ReLU) for
+   * the first n samples of {@code act[l]}; written into {@code act[l + 1]}, which it returns.
+   * {@code var} holds per-cell read-noise variances, or is null.
+   */
+  float[] analogLayer(int l, float[] w, float[] var, int n, GaussianNoise noise, GaussianNoise productNoise) {
+    float[] x = act[l];
+    float[] h = act[l + 1];
+    int in = layers[l];
+    int m = layers[l + 1];
+    java.util.Arrays.fill(h, 0, n * m, 0f);
+    if (idealPath && var == null) {
+      mvm(w, weightOffset[l], x, in, 0, in, n, m, h);
+    } else {
+      for (int t0 = 0; t0 < in; t0 += tileRows) analogTile(w, var, weightOffset[l], x, in, t0, Math.min(in, t0 + tileRows), n, m, h, noise, productNoise);
+    }
+    return h;
+  }
+
+  /**
+   * h[s][o] += sum_{i in [i0, i1)} x[s][i] * W[i][o], for x of row width {@code xw}.
+   *
+   * <p>Per sample, the non-zero inputs are gathered first, then four weight rows are streamed per
+   * pass over the accumulator ({@code v = ac[o]; v += x0 w0[o]; ... v += x3 w3[o]}): the same
+   * additions in the same order as one row at a time (bit-identical results), with a quarter of the
+   * accumulator loads and stores.
+   */
   private void mvm(float[] w, int wOff, float[] x, int xw, int i0, int i1, int n, int m, float[] h) {
-    float[] ac = rowAcc;
-    for (int s = 0; s < n; s++) {
+    int t = Math.min(threads, Math.max(1, n / 16));
+    if (t == 1) {
+      mvmSamples(0, w, wOff, x, xw, i0, i1, 0, n, m, h);
+      return;
+    }
+    java.util.concurrent.Future<?>[] f = new java.util.concurrent.Future<?>[t - 1];
+    for (int k = 1; k < t; k++) {
+      int worker = k;
+      int s0 = n * k / t;
+      int s1 = n * (k + 1) / t;
+      f[k - 1] = Workers.POOL.submit(() -> mvmSamples(worker, w, wOff, x, xw, i0, i1, s0, s1, m, h));
+    }
+    mvmSamples(0, w, wOff, x, xw, i0, i1, 0, n / t, m, h);
+    Workers.join(f);
+  }
+
+  /** Samples [s0, s1) of {@link #mvm}, with worker {@code k}'s scratch buffers. */
+  private void mvmSamples(int k0, float[] w, int wOff, float[] x, int xw, int i0, int i1, int s0, int s1, int m, float[] h) {
+    float[] ac = rowAcc[k0];
+    int[] nz = nzIdx[k0];
+    float[] nv = nzVal[k0];
+    for (int s = s0; s < s1; s++) {
       java.util.Arrays.fill(ac, 0, m, 0f);
       int xs = s * xw;
-      for (int i = i0; i < i1; i++) {
+      int k = 0;
+      for (int i = i0; i < i1; i++) { // branch-free gather: half the pixels of an image are 0
         float xi = x[xs + i];
-        if (xi == 0f) continue;
-        int row = wOff + i * m;
-        for (int o = 0; o < m; o++) ac[o] += xi * w[row + o];
+        nz[k] = wOff + i * m;
+        nv[k] = xi;
+        k += xi != 0f ? 1 : 0;
+      }
+      if (simd) {
+        VectorKernel.rows(w, nz, nv, k, m, h, s * m);
+        continue;
+      }
+      int j = 0;
+      for (; j + 3 < k; j += 4) {
+        int r0 = nz[j], r1 = nz[j + 1], r2 = nz[j + 2], r3 = nz[j + 3];
+        float a0 = nv[j], a1 = nv[j + 1], a2 = nv[j + 2], a3 = nv[j + 3];
+        for (int o = 0; o < m; o++) {
+          float v = ac[o];
+          v += a0 * w[r0 + o];
+          v += a1 * w[r1 + o];
+          v += a2 * w[r2 + o];
+          v += a3 * w[r3 + o];
+          ac[o] = v;
+        }
+      }
+      for (; j < k; j++) {
+        int r = nz[j];
+        float a = nv[j];
+        for (int o = 0; o < m; o++) ac[o] += a * w[r + o];
       }
       int base = s * m;
       for (int o = 0; o < m; o++) h[base + o] += ac[o];
     }
   }
 
-  private void analogTile(float[] w, int wOff, float[] x, int in, int i0, int i1, int n, int m, float[] acc, GaussianNoise noise) {
+  private void analogTile(float[] w, float[] var, int wOff, float[] x, int in, int i0, int i1, int n, int m, float[] acc, GaussianNoise noise, GaussianNoise productNoise) {
     int width = i1 - i0;
     float[] q = xq;
+    boolean wn = wNoise > 0f && !pcmNoise;
+    boolean productNoisy = wn || inpNoise > 0f || var != null;
     for (int s = 0; s < n; s++) {
       int src = s * in;
       float a = 0f;
@@ -182,12 +285,43 @@ final class ForwardPass {
     float[] yy = y;
     java.util.Arrays.fill(yy, 0, n * m, 0f);
     mvm(w, wOff + i0 * m, q, width, 0, width, n, m, yy);
+    if (productNoisy || irDrop > 0f) {
+      for (int s = 0; s < n; s++) {
+        float a2 = 0f, ab = 0f;
+        for (int k = s * width; k < (s + 1) * width; k++) {
+          a2 += q[k] * q[k];
+          ab += Math.abs(q[k]);
+        }
+        ssq[s] = a2;
+        mabs[s] = ab / width;
+      }
+    }
+    if (inpNoise > 0f) {
+      java.util.Arrays.fill(colSq, 0, m, 0f);
+      for (int i = 0; i < width; i++) {
+        int row = wOff + (i0 + i) * m;
+        for (int o = 0; o < m; o++) colSq[o] += w[row + o] * w[row + o];
+      }
+    }
+    if (var != null) {
+      for (int k = 0; k < n * width; k++) q2[k] = q[k] * q[k];
+      java.util.Arrays.fill(yv, 0, n * m, 0f);
+      mvm(var, wOff + i0 * m, q2, width, 0, width, n, m, yv);
+    }
+    float wn2 = wn ? wNoise * wNoise : 0f;
+    float in2 = inpNoise * inpNoise;
     for (int s = 0; s < n; s++) {
       float a = alpha[s];
       if (a == 0f) continue;
       int base = s * m;
+      float ir = irDrop > 0f ? 1f - irDrop * mabs[s] : 1f;
       for (int o = 0; o < m; o++) {
         float v = yy[base + o];
+        if (productNoisy) {
+          float vr = wn2 * ssq[s] + in2 * colSq[o] + (var != null ? yv[base + o] : 0f);
+          v += (float) Math.sqrt(vr) * productNoise.next();
+        }
+        if (irDrop > 0f) v *= ir;
         if (outNoise > 0f) v += outNoise * noise.next();
         if (v > outBound) {
           v = outBound;

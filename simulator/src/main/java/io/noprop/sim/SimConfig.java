@@ -1,6 +1,7 @@
 package io.noprop.sim;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +11,9 @@ import java.util.Map;
  * device range is {@code [weightMin, weightMax]}) and normalised input/output units (the DAC
  * range is [-1, 1] after per-vector abs-max scaling, as aihwkit's {@code NoiseManagementType.ABS_MAX}).
  * Presets live in {@link SimPresets}; {@link #with(String, String)} overrides one field by name.
+ * The core fields are record components; every other effect parameter lives in {@link #effects()},
+ * keyed, checked and documented (unit, meaning, default) by the {@link EffectParam} registry, and
+ * read by the model that uses it through {@link #num(String)} / {@link #text(String)}.
  *
  * @param preset name of the preset this config started from
  * @param layers network widths, input to output
@@ -27,6 +31,7 @@ import java.util.Map;
  * @param maxBatch largest EVALUATE batch
  * @param maxPayload largest frame payload, bytes
  * @param maxDatasetBytes dataset memory, bytes
+ * @param effects every {@link EffectParam} by key, as text in its unit (see {@link EffectParam#ALL})
  */
 public record SimConfig(
     String preset,
@@ -44,9 +49,23 @@ public record SimConfig(
     long seed,
     int maxBatch,
     int maxPayload,
-    long maxDatasetBytes) {
+    long maxDatasetBytes,
+    Map<String, String> effects) {
+
+  /** A config with every effect of {@link EffectParam#ALL} at its generic default (off). */
+  public SimConfig(String preset, int[] layers, int tileRows, int tileCols, float weightMin, float weightMax, int levels, float progNoise,
+      int dacBits, int adcBits, float outBound, float outNoise, long seed, int maxBatch, int maxPayload, long maxDatasetBytes) {
+    this(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes, EffectParam.defaults());
+  }
 
   public SimConfig {
+    Map<String, String> fx = EffectParam.defaults();
+    for (Map.Entry<String, String> e : effects.entrySet()) {
+      EffectParam p = EffectParam.byKey(e.getKey());
+      if (p == null) throw new IllegalArgumentException("unknown simulator option '" + e.getKey() + "'");
+      fx.put(p.key(), p.canonical(e.getValue()));
+    }
+    effects = Collections.unmodifiableMap(fx);
     layers = layers.clone();
     if (layers.length < 2) throw new IllegalArgumentException("layers needs at least an input and an output width: " + Arrays.toString(layers));
     for (int w : layers) if (w < 1 || w > 0xFFFF) throw new IllegalArgumentException("layer width must be in [1, 65535]: " + w);
@@ -58,6 +77,27 @@ public record SimConfig(
     if (!(outBound > 0)) throw new IllegalArgumentException("out_bound must be > 0: " + outBound);
     if (maxBatch < 1 || maxBatch > 0xFFFF) throw new IllegalArgumentException("max_batch must be in [1, 65535]: " + maxBatch);
     if (maxPayload < 64 || maxPayload > 0xFFFF) throw new IllegalArgumentException("max_payload must be in [64, 65535]: " + maxPayload);
+  }
+
+  /** An effect parameter as a number, in the unit {@link EffectParam} documents. */
+  public double num(String key) {
+    String v = effects.get(key);
+    if (v == null) throw new IllegalArgumentException("unknown simulator option '" + key + "'");
+    return EffectParam.parse(v);
+  }
+
+  /** An effect parameter as text (a choice word or a path). */
+  public String text(String key) {
+    String v = effects.get(key);
+    if (v == null) throw new IllegalArgumentException("unknown simulator option '" + key + "'");
+    return v;
+  }
+
+  /** Returns a copy with several options set, key, value, key, value... (for presets). */
+  SimConfig with(String... kv) {
+    SimConfig c = this;
+    for (int i = 0; i < kv.length; i += 2) c = c.with(kv[i], kv[i + 1]);
+    return c;
   }
 
   @Override
@@ -82,22 +122,28 @@ public record SimConfig(
   public SimConfig with(String key, String value) {
     try {
       return switch (key) {
-        case "layers" -> new SimConfig(preset, parseLayers(value), tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "tile_rows" -> new SimConfig(preset, layers, Integer.parseInt(value), tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "tile_cols" -> new SimConfig(preset, layers, tileRows, Integer.parseInt(value), weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "weight_min" -> new SimConfig(preset, layers, tileRows, tileCols, parseFloat(value), weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "weight_max" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, parseFloat(value), levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "levels" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, Integer.parseInt(value), progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "prog_noise" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, parseFloat(value), dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "dac_bits" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, Integer.parseInt(value), adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "adc_bits" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, Integer.parseInt(value), outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "out_bound" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, parseFloat(value), outNoise, seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "out_noise" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, parseFloat(value), seed, maxBatch, maxPayload, maxDatasetBytes);
-        case "seed" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, Long.parseLong(value), maxBatch, maxPayload, maxDatasetBytes);
-        case "max_batch" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, Integer.parseInt(value), maxPayload, maxDatasetBytes);
-        case "max_payload" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, Integer.parseInt(value), maxDatasetBytes);
-        case "max_dataset_bytes" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, Long.parseLong(value));
-        default -> throw new IllegalArgumentException("unknown simulator option '" + key + "'; known: " + String.join(", ", describe().keySet()));
+        case "layers" -> new SimConfig(preset, parseLayers(value), tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes, effects);
+        case "tile_rows" -> new SimConfig(preset, layers, Integer.parseInt(value), tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes, effects);
+        case "tile_cols" -> new SimConfig(preset, layers, tileRows, Integer.parseInt(value), weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes, effects);
+        case "weight_min" -> new SimConfig(preset, layers, tileRows, tileCols, parseFloat(value), weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes, effects);
+        case "weight_max" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, parseFloat(value), levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes, effects);
+        case "levels" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, Integer.parseInt(value), progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes, effects);
+        case "prog_noise" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, parseFloat(value), dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes, effects);
+        case "dac_bits" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, Integer.parseInt(value), adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes, effects);
+        case "adc_bits" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, Integer.parseInt(value), outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes, effects);
+        case "out_bound" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, parseFloat(value), outNoise, seed, maxBatch, maxPayload, maxDatasetBytes, effects);
+        case "out_noise" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, parseFloat(value), seed, maxBatch, maxPayload, maxDatasetBytes, effects);
+        case "seed" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, Long.parseLong(value), maxBatch, maxPayload, maxDatasetBytes, effects);
+        case "max_batch" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, Integer.parseInt(value), maxPayload, maxDatasetBytes, effects);
+        case "max_payload" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, Integer.parseInt(value), maxDatasetBytes, effects);
+        case "max_dataset_bytes" -> new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, Long.parseLong(value), effects);
+        default -> {
+          EffectParam p = EffectParam.byKey(key);
+          if (p == null) throw new IllegalArgumentException("unknown simulator option '" + key + "'; known: " + String.join(", ", describe().keySet()));
+          Map<String, String> fx = new LinkedHashMap<>(effects);
+          fx.put(key, p.canonical(value));
+          yield new SimConfig(preset, layers, tileRows, tileCols, weightMin, weightMax, levels, progNoise, dacBits, adcBits, outBound, outNoise, seed, maxBatch, maxPayload, maxDatasetBytes, fx);
+        }
       };
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("simulator option " + key + "=" + value + " is not a number");
@@ -105,7 +151,7 @@ public record SimConfig(
   }
 
   /** Float.parseFloat plus "inf", the spelling {@link #describe()} uses for infinity (out_bound of ideal). */
-  private static float parseFloat(String v) {
+  static float parseFloat(String v) {
     String t = v.trim().toLowerCase(Locale.ROOT);
     if (t.equals("inf") || t.equals("+inf")) return Float.POSITIVE_INFINITY;
     if (t.equals("-inf")) return Float.NEGATIVE_INFINITY;
@@ -140,10 +186,11 @@ public record SimConfig(
     m.put("max_batch", Integer.toString(maxBatch));
     m.put("max_payload", Integer.toString(maxPayload));
     m.put("max_dataset_bytes", Long.toString(maxDatasetBytes));
+    m.putAll(effects);
     return m;
   }
 
-  private static String fmt(float f) {
+  static String fmt(float f) {
     return Float.isInfinite(f) ? "inf" : String.format(Locale.ROOT, "%s", f);
   }
 }

@@ -4,6 +4,7 @@ import static io.noprop.sim.TestChips.chip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.Distribution;
@@ -46,6 +47,42 @@ class AnalogChipDeterminismTest {
     int[] b = session(chip("rram", "layers", "64-32-10", "seed", "2"));
     assertFalse(Arrays.equals(a, b));
     assertFalse(a[0] == b[0], "even the first noisy evaluation differs");
+  }
+
+  @Test
+  void everyPresetIsBitIdenticalForTheSameSeedAndDiffersForAnother() {
+    for (String preset : SimPresets.names()) {
+      int[] a = session(chip(preset, "layers", "64-32-10"));
+      assertArrayEquals(a, session(chip(preset, "layers", "64-32-10")), preset);
+      if (!preset.equals("ideal")) assertFalse(Arrays.equals(a, session(chip(preset, "layers", "64-32-10", "seed", "2"))), preset + " with another seed");
+    }
+  }
+
+  @Test
+  void theVectorKernelGivesTheSameBitsAsThePlainLoop() {
+    assertTrue(Simd.AVAILABLE, "the simulator's tests run with --add-modules jdk.incubator.vector (surefire argLine)");
+    for (String preset : SimPresets.names()) {
+      for (String layers : new String[] {"64-32-10", "100-130-10", "300-72-10"}) {
+        assertArrayEquals(session(chip(preset, "layers", layers, "simd", "0")), session(chip(preset, "layers", layers, "simd", "1")), preset + " " + layers);
+      }
+    }
+  }
+
+  @Test
+  void theNumberOfForwardPassThreadsDoesNotChangeOneBit() {
+    for (String preset : new String[] {"rram", "harsh", "pcm"}) {
+      assertArrayEquals(session(chip(preset, "layers", "64-32-10")), session(chip(preset, "layers", "64-32-10", "threads", "3")), preset);
+    }
+  }
+
+  @Test
+  void resetReplaysAFreshChipOnEveryPreset() {
+    for (String preset : SimPresets.names()) {
+      AnalogChip used = chip(preset, "layers", "64-32-10");
+      session(used);
+      used.reset();
+      assertArrayEquals(session(chip(preset, "layers", "64-32-10")), session(used), preset);
+    }
   }
 
   @Test

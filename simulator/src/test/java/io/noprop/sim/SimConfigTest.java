@@ -55,8 +55,31 @@ class SimConfigTest {
   }
 
   @Test
+  void everyEffectParameterOverridesOnlyItselfAndRefusesBadValues() {
+    SimConfig base = SimPresets.rram();
+    for (EffectParam p : EffectParam.ALL) {
+      String value = p.unit().equals("text") ? "/tmp/x.json" : !p.choices().isEmpty() ? p.choices().get(p.choices().size() - 1)
+          : base.num(p.key()) + 0.5 <= p.max() ? Double.toString(base.num(p.key()) + 0.5) : Double.toString(p.min());
+      SimConfig changed = base.with(p.key(), value);
+      Map<String, String> before = new LinkedHashMap<>(base.describe());
+      Map<String, String> after = new LinkedHashMap<>(changed.describe());
+      assertTrue(!before.get(p.key()).equals(after.get(p.key())), p.key() + " did not change");
+      before.remove(p.key());
+      after.remove(p.key());
+      assertEquals(before, after, "only " + p.key() + " may change");
+      if (!p.unit().equals("text")) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> base.with(p.key(), "lots"));
+        assertTrue(e.getMessage().contains(p.key() + "=lots"), e.getMessage());
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> base.with("stuck_fraction", "1.5"));
+    assertThrows(IllegalArgumentException.class, () -> base.with("drift_nu", "-0.1"));
+  }
+
+  @Test
   void describeListsEveryOptionWithAcceptsPlusThePreset() {
-    List<String> keys = options().map(a -> (String) a.get()[0]).toList();
+    List<String> keys = new java.util.ArrayList<>(options().map(a -> (String) a.get()[0]).toList());
+    for (EffectParam p : EffectParam.ALL) keys.add(p.key());
     List<String> described = SimPresets.rram().describe().keySet().stream().filter(k -> !k.equals("preset")).toList();
     assertEquals(keys, described);
   }
@@ -127,7 +150,7 @@ class SimConfigTest {
 
   @Test
   void presetsAreFoundByName() {
-    assertEquals(List.of("ideal", "rram"), SimPresets.names());
+    assertEquals(List.of("ideal", "rram", "pcm", "ecram", "harsh"), SimPresets.names());
     assertEquals("ideal", SimPresets.byName("ideal").preset());
     SimConfig rram = SimPresets.byName("rram");
     assertEquals("rram", rram.preset());
@@ -146,7 +169,7 @@ class SimConfigTest {
 
   @Test
   void unknownPresetIsAnErrorListingTheKnownOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimPresets.byName("pcm"));
-    assertTrue(e.getMessage().contains("'pcm'") && e.getMessage().contains("ideal, rram"), e.getMessage());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimPresets.byName("flash"));
+    assertTrue(e.getMessage().contains("'flash'") && e.getMessage().contains("ideal, rram, pcm, ecram, harsh"), e.getMessage());
   }
 }

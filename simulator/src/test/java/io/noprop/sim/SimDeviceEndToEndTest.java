@@ -89,9 +89,9 @@ class SimDeviceEndToEndTest {
 
   @Test
   void badPresetOrOptionInTheUriIsABadUri() {
-    DeviceException preset = assertThrows(DeviceException.class, () -> Devices.open("sim:pcm"));
+    DeviceException preset = assertThrows(DeviceException.class, () -> Devices.open("sim:flash"));
     assertEquals(DeviceException.Kind.BAD_URI, preset.kind());
-    assertTrue(preset.getMessage().contains("'pcm'") && preset.getMessage().contains("ideal, rram"), preset.getMessage());
+    assertTrue(preset.getMessage().contains("'flash'") && preset.getMessage().contains("ideal, rram, pcm, ecram, harsh"), preset.getMessage());
     DeviceException option = assertThrows(DeviceException.class, () -> Devices.open("sim:rram?sead=3"));
     assertEquals(DeviceException.Kind.BAD_URI, option.kind());
     assertTrue(option.getMessage().contains("'sead'"), option.getMessage());

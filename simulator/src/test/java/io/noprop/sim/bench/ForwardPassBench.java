@@ -27,8 +27,12 @@ import java.util.SplittableRandom;
  * <pre>
  *   mvn -q -B -pl simulator -am test-compile
  *   java -cp simulator/target/test-classes:simulator/target/classes:firmware-protocol/target/classes:$HOME/.m2/repository/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar \
- *       io.noprop.sim.bench.ForwardPassBench [warmupSeconds=2] [measureSeconds=3] [layers,...=784-64-10,784-128-10]
+ *       io.noprop.sim.bench.ForwardPassBench [warmupSeconds=2] [measureSeconds=3] [layers,...=784-64-10,784-128-10] [more presets...]
  * </pre>
+ *
+ * <p>{@code samples/cpu-s} divides by the process's CPU time instead of wall time: on a shared
+ * machine it depends less on what else runs. Extra arguments name more configurations to time,
+ * as a preset with optional overrides, e.g. {@code rram?threads=2 pcm harsh}.
  *
  * Caution: configurations share one JVM, so the JIT profile of the first shapes the code the
  * later ones run; name one network as the third argument to time it in a fresh JVM.
@@ -45,23 +49,30 @@ public final class ForwardPassBench {
     double measure = args.length > 1 ? Double.parseDouble(args[1]) : 3;
     System.out.printf(Locale.ROOT, "java %s, %d cpus, batch %d, warm-up %.1f s, %d rounds over %.1f s%n",
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), BATCH, warmup, ROUNDS, measure);
-    System.out.printf(Locale.ROOT, "%-12s %-6s %14s %12s%n", "layers", "preset", "samples/s", "us/sample");
+    System.out.printf(Locale.ROOT, "%-12s %-16s %14s %12s %16s%n", "layers", "preset", "samples/s", "us/sample", "samples/cpu-s");
     String[] networks = (args.length > 2 ? args[2] : "784-64-10,784-128-10").split(",");
     for (String layers : networks) {
       double ideal = run(layers, "ideal", warmup, measure);
       double rram = run(layers, "rram", warmup, measure);
+      for (int k = 3; k < args.length; k++) run(layers, args[k], warmup, measure);
       System.out.printf(Locale.ROOT, "%-12s rram/ideal throughput ratio %.3f%n", layers, rram / ideal);
     }
   }
 
   private static double run(String layers, String preset, double warmupSeconds, double measureSeconds) {
-    AnalogChip chip = prepare(SimPresets.byName(preset).with("layers", layers));
+    String[] spec = preset.split("[?&=]");
+    SimConfig cfg = SimPresets.byName(spec[0]).with("layers", layers);
+    for (int k = 1; k + 1 < spec.length; k += 2) cfg = cfg.with(spec[k], spec[k + 1]);
+    AnalogChip chip = prepare(cfg);
     double sink = 0;
     int call = 0;
     long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
     while (System.nanoTime() < end) sink += evaluate(chip, call++);
     double[] rates = new double[ROUNDS];
+    double[] cpuRates = new double[ROUNDS];
+    com.sun.management.OperatingSystemMXBean mx = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     for (int r = 0; r < ROUNDS; r++) {
+      long c0 = mx.getProcessCpuTime();
       long t0 = System.nanoTime();
       long stop = t0 + (long) (measureSeconds / ROUNDS * 1e9);
       long samples = 0;
@@ -72,11 +83,13 @@ public final class ForwardPassBench {
         now = System.nanoTime();
       } while (now < stop);
       rates[r] = samples / ((now - t0) / 1e9);
+      cpuRates[r] = samples / ((mx.getProcessCpuTime() - c0) / 1e9);
     }
     Arrays.sort(rates);
+    Arrays.sort(cpuRates);
     double median = rates[ROUNDS / 2];
-    System.out.printf(Locale.ROOT, "%-12s %-6s %14.0f %12.2f   (rounds %.0f..%.0f, checksum %.3e)%n",
-        layers, preset, median, 1e6 / median, rates[0], rates[ROUNDS - 1], sink);
+    System.out.printf(Locale.ROOT, "%-12s %-16s %14.0f %12.2f %16.0f   (rounds %.0f..%.0f, checksum %.3e)%n",
+        layers, preset, median, 1e6 / median, cpuRates[ROUNDS / 2], rates[0], rates[ROUNDS - 1], sink);
     return median;
   }
 
