@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--profile", paramLabel = "FILE", description = "Calibration profile (noprop calibrate): its suggested perturbation scale is used unless --c is given.")
   Path profile;
 
-  @Option(names = "--batch", paramLabel = "N", description = "Samples per loss query. Default: " + 128)
+  @Option(names = "--batch", paramLabel = "N", description = "Samples per loss query. Default: 256.")
   Integer batch;
 
   @Option(names = "--c", paramLabel = "SCALE", description = "Initial perturbation scale, weight units. Default: 0.1.")

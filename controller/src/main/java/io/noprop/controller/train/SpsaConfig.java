@@ -52,7 +52,7 @@ public record SpsaConfig(
   }
 
   /** Defaults tuned on Fashion-MNIST, 784-64-10, sim:rram and sim:ideal (see README). */
-  public static final SpsaConfig DEFAULT = new SpsaConfig(128, 0.1, 0.004, 0.602, 0.101, 0.1, 8, 5.0, 0.5, 0);
+  public static final SpsaConfig DEFAULT = new SpsaConfig(256, 0.1, 0.004, 0.602, 0.101, 0.1, 8, 5.0, 0.5, 0);
 
   public SpsaConfig withPairs(int v) {
     return new SpsaConfig(batch, c, firstStep, alpha, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale, v);
