@@ -218,6 +218,19 @@ static int execute(np_chip_t *c, const np_frame_t *f, np_writer_t *w) {
       if (w->overflow || w->pos != 6u + 4u * (size_t)q.count) return np_fail(c, NP_E_INTERNAL, "READ_WEIGHTS backend wrote the wrong number of values");
       return NP_OK;
     }
+    case NP_STATS: {
+      np_stats_t s;
+      if (f->len != 0) {
+        st = NP_E_MALFORMED_PAYLOAD;
+        why = "STATS takes no payload";
+        break;
+      }
+      if (!has_cap(c, NP_CAP_STATS) || !b->stats) return not_supported(c, "STATS");
+      memset(&s, 0, sizeof s);
+      if ((st = b->stats(c, c->ctx, &s)) != NP_OK) return st;
+      np_stats_encode(w, &s);
+      return w->overflow ? np_fail(c, NP_E_INTERNAL, "STATS reply exceeds maxPayload") : NP_OK;
+    }
     default:
       break;
   }
@@ -228,7 +241,7 @@ static int execute(np_chip_t *c, const np_frame_t *f, np_writer_t *w) {
 static int known_request(uint8_t type) {
   switch (type) {
     case NP_HELLO: case NP_PING: case NP_RESET: case NP_EVALUATE: case NP_UPDATE:
-    case NP_WRITE_WEIGHTS: case NP_READ_WEIGHTS: case NP_DATA_DEFINE: case NP_DATA_WRITE:
+    case NP_WRITE_WEIGHTS: case NP_READ_WEIGHTS: case NP_DATA_DEFINE: case NP_DATA_WRITE: case NP_STATS:
       return 1;
     default:
       return 0;

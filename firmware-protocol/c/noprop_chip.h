@@ -35,6 +35,9 @@ typedef struct {
   int (*write_weights)(np_chip_t *chip, void *ctx, const np_weights_t *c);
   /* Range and reply size already checked: append r->count values with np_wr_f32. */
   int (*read_weights)(np_chip_t *chip, void *ctx, const np_read_weights_t *r, np_writer_t *values);
+  /* Optional: the cost counters since boot or RESET (STATS). NULL, or HELLO without
+     NP_CAP_STATS, is answered NOT_SUPPORTED. Counters never decrease between RESETs. */
+  int (*stats)(np_chip_t *chip, void *ctx, np_stats_t *out);
 } np_backend_t;
 
 struct np_chip {

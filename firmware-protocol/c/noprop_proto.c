@@ -233,6 +233,11 @@ uint32_t np_rd_u32(np_reader_t *r) {
 
 float np_rd_f32(np_reader_t *r) { return np_bits_f32(np_rd_u32(r)); }
 
+uint64_t np_rd_u64(np_reader_t *r) {
+  uint64_t lo = np_rd_u32(r);
+  return lo | (uint64_t)np_rd_u32(r) << 32;
+}
+
 const uint8_t *np_rd_bytes(np_reader_t *r, size_t n) { return rd_take(r, n); }
 
 size_t np_rd_left(const np_reader_t *r) { return r->n - r->pos; }
@@ -271,6 +276,14 @@ void np_wr_u32(np_writer_t *w, uint32_t v) {
 }
 
 void np_wr_f32(np_writer_t *w, float v) { np_wr_u32(w, np_f32_bits(v)); }
+
+void np_wr_u64(np_writer_t *w, uint64_t v) {
+  uint8_t *q = wr_take(w, 8);
+  if (q) {
+    np_put_u32(q, (uint32_t)v);
+    np_put_u32(q + 4, (uint32_t)(v >> 32));
+  }
+}
 
 void np_wr_bytes(np_writer_t *w, const uint8_t *b, size_t n) {
   uint8_t *q = wr_take(w, n);
@@ -474,6 +487,53 @@ int np_update_result_decode(const uint8_t *p, size_t n, uint32_t *clipped, const
   np_rd_init(&r, p, n);
   *clipped = np_rd_u32(&r);
   return rd_done(&r, why);
+}
+
+static uint64_t f64_bits(double d) {
+  uint64_t b;
+  memcpy(&b, &d, 8);
+  return b;
+}
+
+static double bits_f64(uint64_t b) {
+  double d;
+  memcpy(&d, &b, 8);
+  return d;
+}
+
+/* finite and >= 0 (-0 included), from the bits: no libm */
+static int f64_nonneg_finite(uint64_t b) { return (b & 0x7FF0000000000000u) != 0x7FF0000000000000u && (b >> 63 == 0 || b == 0x8000000000000000u); }
+
+void np_stats_encode(np_writer_t *w, const np_stats_t *s) {
+  np_wr_u64(w, f64_bits(s->chip_seconds));
+  np_wr_u64(w, f64_bits(s->joules));
+  np_wr_u64(w, s->evaluations);
+  np_wr_u64(w, s->updates);
+  np_wr_u64(w, s->mvms);
+  np_wr_u64(w, s->pulses);
+  np_wr_u64(w, s->cell_reads);
+}
+
+int np_stats_decode(const uint8_t *p, size_t n, np_stats_t *s, const char **why) {
+  np_reader_t r;
+  uint64_t t, j;
+  int st;
+  np_rd_init(&r, p, n);
+  t = np_rd_u64(&r);
+  j = np_rd_u64(&r);
+  s->evaluations = np_rd_u64(&r);
+  s->updates = np_rd_u64(&r);
+  s->mvms = np_rd_u64(&r);
+  s->pulses = np_rd_u64(&r);
+  s->cell_reads = np_rd_u64(&r);
+  if ((st = rd_done(&r, why)) != NP_OK) return st;
+  if (!f64_nonneg_finite(t) || !f64_nonneg_finite(j)) {
+    *why = "STATS chip_seconds and joules must be finite and >= 0";
+    return NP_E_MALFORMED_PAYLOAD;
+  }
+  s->chip_seconds = bits_f64(t);
+  s->joules = bits_f64(j);
+  return NP_OK;
 }
 
 float np_weights_value(const np_weights_t *c, unsigned i) {

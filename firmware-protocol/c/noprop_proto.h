@@ -40,6 +40,7 @@
 enum {
   NP_HELLO = 0x01, NP_PING = 0x02, NP_RESET = 0x03,
   NP_EVALUATE = 0x10, NP_UPDATE = 0x11, NP_WRITE_WEIGHTS = 0x12, NP_READ_WEIGHTS = 0x13,
+  NP_STATS = 0x14,
   NP_DATA_DEFINE = 0x20, NP_DATA_WRITE = 0x21,
   NP_ERROR = 0xFF, NP_REPLY_BIT = 0x80
 };
@@ -57,7 +58,7 @@ enum {
 enum {
   NP_CAP_BATCH_RANGE = 0x01, NP_CAP_BATCH_SEEDED = 0x02, NP_CAP_DIRECTION_RADEMACHER = 0x04,
   NP_CAP_UPDATE_SEEDED = 0x08, NP_CAP_WRITE_WEIGHTS = 0x10, NP_CAP_READ_WEIGHTS = 0x20,
-  NP_CAP_READ_PROGRAMMED = 0x40
+  NP_CAP_READ_PROGRAMMED = 0x40, NP_CAP_STATS = 0x80
 };
 
 enum { NP_BATCH_RANGE = 0, NP_BATCH_SEEDED = 1 };
@@ -147,6 +148,7 @@ void np_rd_init(np_reader_t *r, const uint8_t *p, size_t n);
 uint8_t np_rd_u8(np_reader_t *r);
 uint16_t np_rd_u16(np_reader_t *r);
 uint32_t np_rd_u32(np_reader_t *r);
+uint64_t np_rd_u64(np_reader_t *r);
 float np_rd_f32(np_reader_t *r);
 /* Returns a pointer to the next n bytes (no copy), or NULL when fewer remain. */
 const uint8_t *np_rd_bytes(np_reader_t *r, size_t n);
@@ -162,6 +164,7 @@ void np_wr_init(np_writer_t *w, uint8_t *p, size_t cap);
 void np_wr_u8(np_writer_t *w, uint8_t v);
 void np_wr_u16(np_writer_t *w, uint16_t v);
 void np_wr_u32(np_writer_t *w, uint32_t v);
+void np_wr_u64(np_writer_t *w, uint64_t v);
 void np_wr_f32(np_writer_t *w, float v);
 void np_wr_bytes(np_writer_t *w, const uint8_t *b, size_t n);
 /* str: u8 length then the bytes (len <= 255, else overflow is set). */
@@ -214,6 +217,14 @@ typedef struct {
 } np_update_t;
 void np_update_term(const np_update_t *u, unsigned k, uint32_t *seed, float *coefficient);
 
+/* STATS reply (56 bytes): counters since boot or RESET. The two times/energies are IEEE-754
+   binary64 on the wire; this struct keeps them as double, so it needs a 64-bit double (a target
+   whose double is 32 bits keeps its own counters and writes the bits with np_wr_u64). */
+typedef struct {
+  double chip_seconds, joules;
+  uint64_t evaluations, updates, mvms, pulses, cell_reads;
+} np_stats_t;
+
 typedef struct {
   uint32_t offset;
   uint16_t count;
@@ -244,6 +255,9 @@ void np_update_encode(np_writer_t *w, uint8_t distribution, unsigned terms, cons
 int np_update_decode(const uint8_t *p, size_t n, np_update_t *u, const char **why);
 void np_update_result_encode(np_writer_t *w, uint32_t clipped);
 int np_update_result_decode(const uint8_t *p, size_t n, uint32_t *clipped, const char **why);
+void np_stats_encode(np_writer_t *w, const np_stats_t *s);
+/* Refuses a non-finite or negative chip_seconds or joules (MALFORMED_PAYLOAD). */
+int np_stats_decode(const uint8_t *p, size_t n, np_stats_t *s, const char **why);
 /* WRITE_WEIGHTS request and READ_WEIGHTS reply share this layout. */
 void np_weights_encode(np_writer_t *w, uint32_t offset, uint16_t count, const float *values);
 int np_weights_decode(const uint8_t *p, size_t n, np_weights_t *c, const char **why);

@@ -137,13 +137,18 @@ def payload_from_fields(msg, direction, f):
                 + b"".join(u32(t["seed"]) + fbits(t["coefficient_bits"]) for t in f["terms"]))
     if msg == "UPDATE":
         return u32(f["clipped"])
+    if msg == "STATS" and direction == "request":
+        return b""
+    if msg == "STATS":
+        return (struct.pack("<Q", int(f["chip_seconds_bits"], 16)) + struct.pack("<Q", int(f["joules_bits"], 16))
+                + b"".join(struct.pack("<Q", f[k]) for k in ("evaluations", "updates", "mvms", "pulses", "cell_reads")))
     if msg == "ERROR":
         return u16(f["code"]) + string(f["message"])
     raise ValueError("no layout for %s %s" % (msg, direction))
 
 
 TYPES = {"HELLO": 0x01, "PING": 0x02, "RESET": 0x03, "EVALUATE": 0x10, "UPDATE": 0x11, "WRITE_WEIGHTS": 0x12,
-         "READ_WEIGHTS": 0x13, "DATA_DEFINE": 0x20, "DATA_WRITE": 0x21, "ERROR": 0xFF}
+         "READ_WEIGHTS": 0x13, "STATS": 0x14, "DATA_DEFINE": 0x20, "DATA_WRITE": 0x21, "ERROR": 0xFF}
 
 
 def main():

@@ -323,4 +323,4 @@ static int ex_read_weights(np_chip_t *c, void *ctx, const np_read_weights_t *q, 
   return NP_OK;
 }
 
-const np_backend_t ex_backend = {ex_reset, ex_define, ex_write, ex_evaluate, ex_update, ex_write_weights, ex_read_weights};
+const np_backend_t ex_backend = {ex_reset, ex_define, ex_write, ex_evaluate, ex_update, ex_write_weights, ex_read_weights, NULL};

@@ -194,6 +194,28 @@ static unsigned floats_from(int arr, float *out) {
 
 static float fl_a[4096], fl_b[4096];
 
+/* A 16-digit hex field (a binary64 bit pattern) as the double it names. */
+static double f64_from_hex(int node) {
+  char t[24];
+  uint64_t b = 0;
+  double d;
+  unsigned i;
+  j_str(node, t, sizeof t);
+  for (i = 0; t[i]; i++) b = b << 4 | (uint64_t)(t[i] <= '9' ? t[i] - '0' : (t[i] | 0x20) - 'a' + 10);
+  memcpy(&d, &b, 8);
+  return d;
+}
+
+static void stats_from(int f, np_stats_t *s) {
+  s->chip_seconds = f64_from_hex(j_get(f, "chip_seconds_bits"));
+  s->joules = f64_from_hex(j_get(f, "joules_bits"));
+  s->evaluations = (uint64_t)j_int(j_get(f, "evaluations"));
+  s->updates = (uint64_t)j_int(j_get(f, "updates"));
+  s->mvms = (uint64_t)j_int(j_get(f, "mvms"));
+  s->pulses = (uint64_t)j_int(j_get(f, "pulses"));
+  s->cell_reads = (uint64_t)j_int(j_get(f, "cell_reads"));
+}
+
 /* Encodes the payload of a frames vector from its fields, and decodes its payload checking the
    fields. Returns the encoded length in out. */
 static size_t payload_from_fields(int v, uint8_t *out, const uint8_t *payload, size_t plen, const char *name) {
@@ -296,6 +318,14 @@ static size_t payload_from_fields(int v, uint8_t *out, const uint8_t *payload, s
     CHECK(np_data_write_decode(payload, plen, &d, &why) == NP_OK && d.slot == q.slot && d.first_row == q.first_row
               && d.row_count == q.row_count && same(d.rows, d.rows_len, q.rows, q.rows_len),
           "%s: decode", name);
+  } else if (!strcmp(msg, "STATS") && !strcmp(dir, "reply")) {
+    np_stats_t q, d;
+    stats_from(f, &q);
+    np_stats_encode(&w, &q);
+    CHECK(np_stats_decode(payload, plen, &d, &why) == NP_OK && d.chip_seconds == q.chip_seconds && d.joules == q.joules
+              && d.evaluations == q.evaluations && d.updates == q.updates && d.mvms == q.mvms && d.pulses == q.pulses
+              && d.cell_reads == q.cell_reads,
+          "%s: decode (%s)", name, why);
   } else if (!strcmp(msg, "ERROR")) {
     np_error_t e;
     const jnode *m = j_node(j_get(f, "message"));
@@ -467,7 +497,7 @@ static void test_spsa(int root) {
 static int g_root;
 static int g_reply; /* the reply vector the backend should answer with */
 static int g_request;
-static unsigned calls_reset, calls_define, calls_write, calls_eval, calls_update, calls_ww, calls_rw;
+static unsigned calls_reset, calls_define, calls_write, calls_eval, calls_update, calls_ww, calls_rw, calls_stats;
 
 static int s_reset(np_chip_t *c, void *x) {
   (void)c;
@@ -532,7 +562,16 @@ static int s_rw(np_chip_t *c, void *x, const np_read_weights_t *q, np_writer_t *
   return NP_OK;
 }
 
-static const np_backend_t scripted = {s_reset, s_define, s_write, s_eval, s_update, s_ww, s_rw};
+static int s_stats(np_chip_t *c, void *x, np_stats_t *out) {
+  (void)c;
+  (void)x;
+  calls_stats++;
+  stats_from(j_get(g_reply, "fields"), out);
+  return NP_OK;
+}
+
+static const np_backend_t scripted = {s_reset, s_define, s_write, s_eval, s_update, s_ww, s_rw, s_stats};
+static const np_backend_t no_stats = {s_reset, s_define, s_write, s_eval, s_update, s_ww, s_rw, NULL};
 static np_chip_t chip;
 static np_hello_t hello;
 
@@ -601,6 +640,19 @@ static void test_chip(int root) {
     } else {
       checks++;
     }
+  }
+  CHECK(calls_stats == 1, "backend STATS calls: %u", calls_stats);
+  /* STATS with a payload is MALFORMED_PAYLOAD; a backend without the hook answers NOT_SUPPORTED. */
+  {
+    uint8_t one = 0;
+    send_frame(1, NP_STATS, 40, &one, 1);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD && calls_stats == 1, "STATS with a payload byte");
+    chip.backend = &no_stats;
+    send_frame(1, NP_STATS, 41, &one, 0);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_NOT_SUPPORTED, "STATS without a backend hook");
+    chip.backend = &scripted;
+    send_frame(1, NP_STATS, 42, &one, 0);
+    CHECK(reply_frame(&f) && f.type == (NP_STATS | NP_REPLY_BIT) && f.len == 56 && calls_stats == 2, "STATS after the hook is back");
   }
   CHECK(calls_reset == 1 && calls_define == 1 && calls_write == 1 && calls_eval == 3 && calls_update == 2 && calls_ww == 1 && calls_rw == 1,
         "backend calls: reset %u define %u write %u eval %u update %u ww %u rw %u", calls_reset, calls_define, calls_write, calls_eval, calls_update, calls_ww,

@@ -60,6 +60,16 @@ public interface Device extends AutoCloseable {
   /** Reads the whole parameter vector. */
   float[] readWeights(ReadWeightsRequest.Source source);
 
+  /**
+   * The chip's cost counters (STATS) since its boot or last RESET: chip time, energy and
+   * operation counts. Empty when the device lacks the {@code STATS} capability (older firmware,
+   * serial or MQTT chips without counters) and for a fleet, whose chips come and go and are reset
+   * on rejoin, so no single monotonic reading exists. This default is empty.
+   */
+  default java.util.Optional<io.noprop.protocol.msg.ChipStats> chipStats() {
+    return java.util.Optional.empty();
+  }
+
   /** Bytes and exchanges on this link so far. */
   WireStats wireStats();
 

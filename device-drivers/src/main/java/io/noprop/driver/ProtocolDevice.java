@@ -175,6 +175,18 @@ public final class ProtocolDevice implements Device {
     return out;
   }
 
+  /** STATS when HELLO announced the capability; empty otherwise (nothing is sent). */
+  @Override
+  public java.util.Optional<io.noprop.protocol.msg.ChipStats> chipStats() {
+    if (!info.has(io.noprop.protocol.msg.Capability.STATS)) return java.util.Optional.empty();
+    byte[] reply = call(MessageType.STATS, new byte[0]);
+    try {
+      return java.util.Optional.of(io.noprop.protocol.msg.ChipStats.decode(reply));
+    } catch (MalformedPayloadException e) {
+      throw new DeviceException(DeviceException.Kind.PROTOCOL, uri + " sent an unreadable STATS reply: " + e.getMessage());
+    }
+  }
+
   @Override
   public WireStats wireStats() {
     return client.stats();

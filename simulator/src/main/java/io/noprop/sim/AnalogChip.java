@@ -91,7 +91,8 @@ public final class AnalogChip implements ChipBackend {
     this.cfg = cfg;
     int[] layers = cfg.layers();
     int caps = Capability.BATCH_RANGE.bit | Capability.BATCH_SEEDED.bit | Capability.DIRECTION_RADEMACHER.bit
-        | Capability.UPDATE_SEEDED.bit | Capability.WRITE_WEIGHTS.bit | Capability.READ_WEIGHTS.bit | Capability.READ_PROGRAMMED.bit;
+        | Capability.UPDATE_SEEDED.bit | Capability.WRITE_WEIGHTS.bit | Capability.READ_WEIGHTS.bit | Capability.READ_PROGRAMMED.bit
+        | Capability.STATS.bit;
     java.util.Map<String, String> props = new java.util.LinkedHashMap<>(cfg.describe());
     this.hello = new HelloInfo(FrameCodec.VERSION, FIRMWARE, "sim-" + cfg.preset() + "-" + cfg.seed(), "sim:" + cfg.preset(), layers,
         cfg.weightMin(), cfg.weightMax(), cfg.levels(), caps, cfg.maxPayload(), cfg.maxBatch(), DatasetStore.SLOTS, cfg.maxDatasetBytes(), props);
@@ -175,6 +176,13 @@ public final class AnalogChip implements ChipBackend {
   /** Number of stuck cells on this chip. */
   public int stuckCells() {
     return stuck.count();
+  }
+
+  /** STATS: the {@link CostLedger} counters since construction or RESET. */
+  @Override
+  public io.noprop.protocol.msg.ChipStats stats() {
+    ChipCost c = ledger.snapshot();
+    return new io.noprop.protocol.msg.ChipStats(c.seconds(), c.joules(), c.evaluations(), c.updates(), c.mvms(), c.pulses(), c.cellReads());
   }
 
   @Override

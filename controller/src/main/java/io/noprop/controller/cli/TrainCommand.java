@@ -129,9 +129,12 @@ final class TrainCommand implements Callable<Integer> {
     });
     ObjectMapper mapper = new ObjectMapper();
     Files.writeString(dir.resolve("summary.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json));
-    err.printf(Locale.ROOT, "test accuracy %.4f (loss %.4f) after %d queries, %d steps, %.1f s; %.0f B sent + %.0f B received per step; run in %s%n",
+    // Chip time only when the device reports it (STATS); the training steps alone, both sides.
+    String chip = summary.chipSeconds() == null ? "" : String.format(Locale.ROOT,
+        "; training steps: chip time %.6g s (%.6g J) next to wall time %.2f s", summary.chipSeconds(), summary.chipJoules(), summary.trainSeconds());
+    err.printf(Locale.ROOT, "test accuracy %.4f (loss %.4f) after %d queries, %d steps, %.1f s; %.0f B sent + %.0f B received per step%s; run in %s%n",
         summary.testAccuracy(), summary.testLoss(), summary.queries(), summary.steps(), summary.wallSeconds(),
-        summary.toJson().get("bytes_per_step_sent"), summary.toJson().get("bytes_per_step_received"), dir);
+        summary.toJson().get("bytes_per_step_sent"), summary.toJson().get("bytes_per_step_received"), chip, dir);
     if (this.json) stdout.println(mapper.writeValueAsString(json));
     return 0;
   }

@@ -8,6 +8,9 @@ import java.util.Map;
  *
  * @param trainBytesSent bytes sent during the training steps alone (no upload, no test pass)
  * @param trainSteps steps whose bytes {@code trainBytesSent} counts (this session's steps)
+ * @param chipSeconds chip time of this session's training steps (STATS difference), null when the
+ *     device has no cost counters
+ * @param chipJoules chip energy of the same steps, J, null when the device has no cost counters
  */
 public record RunSummary(
     String device,
@@ -26,6 +29,8 @@ public record RunSummary(
     long retries,
     double wallSeconds,
     double trainSeconds,
+    Double chipSeconds,
+    Double chipJoules,
     Map<String, Object> params) {
 
   public Map<String, Object> toJson() {
@@ -42,6 +47,8 @@ public record RunSummary(
     m.put("retries", retries);
     m.put("wall_seconds", wallSeconds);
     m.put("queries_per_second", trainSeconds > 0 ? 2.0 * trainSteps / trainSeconds : 0);
+    if (chipSeconds != null) m.put("chip_seconds", chipSeconds);
+    if (chipJoules != null) m.put("chip_joules", chipJoules);
     m.put("device", device);
     m.put("device_id", deviceId);
     m.put("method", method);

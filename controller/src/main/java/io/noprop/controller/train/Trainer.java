@@ -118,6 +118,8 @@ public final class Trainer {
       gains = new GainSchedule(a, bigA, spsa.alpha(), spsa.c(), spsa.gamma());
     }
 
+    // Chip cost counters first, so that the STATS exchange does not count as training bytes.
+    java.util.Optional<io.noprop.protocol.msg.ChipStats> chipBefore = device.chipStats();
     WireStats before = device.wireStats();
     long sessionStart = System.nanoTime();
     long firstStep = step;
@@ -203,6 +205,8 @@ public final class Trainer {
     }
     WireStats after = device.wireStats();
     double trainSeconds = (System.nanoTime() - sessionStart) / 1e9;
+    io.noprop.protocol.msg.ChipStats chip = chipBefore.isPresent()
+        ? device.chipStats().map(c -> c.minus(chipBefore.get())).orElse(null) : null;
     saveCheckpoint(store, info, step, queries, nanSteps, gains, shadow, priorWall, t0);
 
     double[] test = evaluateAll(info, TEST_SLOT, data.test().rows());
@@ -224,7 +228,8 @@ public final class Trainer {
     params.put("last_grad_estimate", lastGrad);
     WireStats steps = after.minus(before);
     return new RunSummary(device.uri(), info.deviceId(), "spsa", test[1], test[0], queries, step, nanSteps, end.bytesSent(), end.bytesReceived(),
-        steps.bytesSent(), steps.bytesReceived(), step - firstStep, end.retries(), wall(priorWall, t0), trainSeconds, params);
+        steps.bytesSent(), steps.bytesReceived(), step - firstStep, end.retries(), wall(priorWall, t0), trainSeconds,
+        chip == null ? null : chip.chipSeconds(), chip == null ? null : chip.joules(), params);
   }
 
   /** Unperturbed loss and accuracy over a whole slot, in range batches. Does not count against the budget. */

@@ -76,4 +76,9 @@ public final class LatencyChipBackend implements ChipBackend {
   public WeightsChunk readWeights(ReadWeightsRequest request) {
     return inner.readWeights(request);
   }
+
+  @Override
+  public io.noprop.protocol.msg.ChipStats stats() {
+    return inner.stats();
+  }
 }

@@ -1,7 +1,9 @@
 package io.noprop.protocol.chip;
 
+import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.ErrorCode;
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.HelloInfo;
@@ -34,4 +36,13 @@ public interface ChipBackend {
   void writeWeights(WeightsChunk chunk);
 
   WeightsChunk readWeights(ReadWeightsRequest request);
+
+  /**
+   * The cost counters since boot or the last RESET (STATS). A backend with counters overrides
+   * this and sets {@link io.noprop.protocol.msg.Capability#STATS} in HELLO; this default answers
+   * NOT_SUPPORTED.
+   */
+  default ChipStats stats() {
+    throw new ChipException(ErrorCode.NOT_SUPPORTED, "this device keeps no cost counters (STATS)");
+  }
 }

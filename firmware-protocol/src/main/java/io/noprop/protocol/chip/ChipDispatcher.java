@@ -116,6 +116,10 @@ public final class ChipDispatcher {
           yield new byte[0];
         }
         case READ_WEIGHTS -> backend.readWeights(ReadWeightsRequest.decode(p)).encode();
+        case STATS -> {
+          expectEmpty(p, "STATS");
+          yield backend.stats().encode();
+        }
         case ERROR -> throw new IllegalStateException("unreachable");
       };
       return Frame.of(type.replyCode(), seq, out);

@@ -13,7 +13,9 @@ public enum Capability {
   WRITE_WEIGHTS(1 << 4),
   READ_WEIGHTS(1 << 5),
   /** READ_WEIGHTS can return measured (programmed, noisy) weights, not only targets. */
-  READ_PROGRAMMED(1 << 6);
+  READ_PROGRAMMED(1 << 6),
+  /** STATS: the chip reports its cost counters (chip time, energy, operation counts). */
+  STATS(1 << 7);
 
   public final int bit;
 

@@ -12,6 +12,8 @@ public enum MessageType {
   UPDATE(0x11),
   WRITE_WEIGHTS(0x12),
   READ_WEIGHTS(0x13),
+  /** Reads the chip's cost counters (simulated or measured chip time, energy, operation counts). */
+  STATS(0x14),
   DATA_DEFINE(0x20),
   DATA_WRITE(0x21),
   ERROR(0xFF);

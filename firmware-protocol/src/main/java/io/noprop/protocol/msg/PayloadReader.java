@@ -52,6 +52,16 @@ public final class PayloadReader {
     return i32(field) & 0xFFFFFFFFL;
   }
 
+  /** The 64 bits of a u64; values of 2^63 and more come out negative (read them unsigned). */
+  public long u64(String field) {
+    long lo = u32(field);
+    return lo | (long) i32(field) << 32;
+  }
+
+  public double f64(String field) {
+    return Double.longBitsToDouble(u64(field));
+  }
+
   public float f32(String field) {
     return Float.intBitsToFloat(i32(field));
   }

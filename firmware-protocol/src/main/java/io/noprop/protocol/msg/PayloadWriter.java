@@ -57,6 +57,16 @@ public final class PayloadWriter {
     return this;
   }
 
+  /** Writes all 64 bits of {@code v}, little-endian (an unsigned u64 on the wire). */
+  public PayloadWriter u64(long v) {
+    i32((int) v);
+    return i32((int) (v >>> 32));
+  }
+
+  public PayloadWriter f64(double v) {
+    return u64(Double.doubleToRawLongBits(v));
+  }
+
   public PayloadWriter f32(float v) {
     return i32(Float.floatToRawIntBits(v));
   }

@@ -53,6 +53,27 @@ class ChipDispatcherTest {
   }
 
   @Test
+  void statsIsNotSupportedByABackendWithoutCounters() {
+    ErrorReply e = error(dispatcher.dispatch(Frame.of(MessageType.STATS.code, 5, new byte[0])));
+    assertEquals(ErrorCode.NOT_SUPPORTED.code, e.code());
+    assertEquals(ErrorCode.MALFORMED_PAYLOAD.code, error(dispatcher.dispatch(Frame.of(MessageType.STATS.code, 6, new byte[] {0}))).code());
+  }
+
+  @Test
+  void statsRepliesWithTheBackendCounters() {
+    io.noprop.protocol.msg.ChipStats want = new io.noprop.protocol.msg.ChipStats(0.5, 1e-3, 1, 2, 3, 4, 5);
+    ChipDispatcher d = new ChipDispatcher(new RecordingBackend() {
+      @Override
+      public io.noprop.protocol.msg.ChipStats stats() {
+        return want;
+      }
+    });
+    Frame reply = d.dispatch(Frame.of(MessageType.STATS.code, 9, new byte[0]));
+    assertEquals(0x94, reply.type());
+    assertEquals(want, io.noprop.protocol.msg.ChipStats.decode(reply.payload()));
+  }
+
+  @Test
   void pingEchoesItsPayloadWithTheRequestSeq() {
     Frame reply = dispatcher.dispatch(Frame.of(MessageType.PING.code, 77, new byte[] {0, 1, 2}));
     assertEquals(Frame.of(0x82, 77, new byte[] {0, 1, 2}), reply);

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 class MessageTypeTest {
   @Test
   void codesAreTheWireContract() {
-    Map<MessageType, Integer> want = Map.of(MessageType.HELLO, 0x01, MessageType.PING, 0x02, MessageType.RESET, 0x03,
+    Map<MessageType, Integer> want = new java.util.HashMap<>(Map.of(MessageType.HELLO, 0x01, MessageType.PING, 0x02, MessageType.RESET, 0x03,
         MessageType.EVALUATE, 0x10, MessageType.UPDATE, 0x11, MessageType.WRITE_WEIGHTS, 0x12, MessageType.READ_WEIGHTS, 0x13,
-        MessageType.DATA_DEFINE, 0x20, MessageType.DATA_WRITE, 0x21, MessageType.ERROR, 0xFF);
+        MessageType.DATA_DEFINE, 0x20, MessageType.DATA_WRITE, 0x21, MessageType.ERROR, 0xFF));
+    want.put(MessageType.STATS, 0x14);
     assertEquals(want.size(), MessageType.values().length);
     want.forEach((t, code) -> assertEquals(code, t.code, t.name()));
   }

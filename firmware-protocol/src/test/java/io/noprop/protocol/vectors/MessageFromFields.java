@@ -3,6 +3,7 @@ package io.noprop.protocol.vectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.DataRows;
+import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DatasetHeader;
 import io.noprop.protocol.msg.Distribution;
 import io.noprop.protocol.msg.ErrorReply;
@@ -53,6 +54,10 @@ final class MessageFromFields {
             f.get("clipped").asLong()).encode() : evaluate(f).encode();
       case "UPDATE":
         return reply ? new UpdateResult(f.get("clipped").asLong()).encode() : update(f).encode();
+      case "STATS":
+        return reply ? new ChipStats(Double.longBitsToDouble(Long.parseUnsignedLong(f.get("chip_seconds_bits").asText(), 16)),
+            Double.longBitsToDouble(Long.parseUnsignedLong(f.get("joules_bits").asText(), 16)), f.get("evaluations").asLong(),
+            f.get("updates").asLong(), f.get("mvms").asLong(), f.get("pulses").asLong(), f.get("cell_reads").asLong()).encode() : new byte[0];
       case "ERROR":
         return new ErrorReply(f.get("code").asInt(), f.get("message").asText()).encode();
       default:
@@ -81,6 +86,8 @@ final class MessageFromFields {
         return reply ? EvalResult.decode(p).encode() : EvaluateRequest.decode(p).encode();
       case "UPDATE":
         return reply ? UpdateResult.decode(p).encode() : UpdateRequest.decode(p).encode();
+      case "STATS":
+        return reply ? ChipStats.decode(p).encode() : p.clone();
       case "ERROR":
         return ErrorReply.decode(p).encode();
       default:

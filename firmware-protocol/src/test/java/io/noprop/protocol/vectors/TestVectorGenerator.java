@@ -14,6 +14,7 @@ import io.noprop.protocol.frame.Frame;
 import io.noprop.protocol.frame.FrameCodec;
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.Capability;
+import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
 import io.noprop.protocol.msg.Distribution;
@@ -254,6 +255,10 @@ public final class TestVectorGenerator {
         fields().put("code", e2.code()).put("message", e2.message()), e2.encode()));
 
     for (ObjectNode f : spsaFrames().values()) a.add(f);
+
+    a.add(frame("STATS request", MessageType.STATS, false, 13, fields(), new byte[0]));
+    ChipStats cs = exampleStats();
+    a.add(frame("STATS reply", MessageType.STATS, true, 13, statsFields(cs), cs.encode()));
     return a;
   }
 
@@ -357,6 +362,18 @@ public final class TestVectorGenerator {
 
   private static ObjectNode resultFields(EvalResult r) {
     return fields().put("loss_bits", bits(r.loss())).put("correct", r.correct()).put("count", r.count()).put("clipped", r.clippedOutputs());
+  }
+
+  /** Counters after the frames above on a 4-3-2 chip: small, exact in binary64 decimal form. */
+  static ChipStats exampleStats() {
+    return new ChipStats(0.0015, 2.5e-6, 3, 2, 96, 1840, 23);
+  }
+
+  static ObjectNode statsFields(ChipStats s) {
+    return fields().put("chip_seconds_bits", String.format("%016x", Double.doubleToRawLongBits(s.chipSeconds())))
+        .put("joules_bits", String.format("%016x", Double.doubleToRawLongBits(s.joules())))
+        .put("evaluations", s.evaluations()).put("updates", s.updates()).put("mvms", s.mvms())
+        .put("pulses", s.pulses()).put("cell_reads", s.cellReads());
   }
 
   private static ObjectNode updateFields(UpdateRequest u) {

@@ -1,0 +1,125 @@
+package io.noprop.controller.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.noprop.controller.data.DatasetSplit;
+import io.noprop.controller.data.TestData;
+import io.noprop.driver.Device;
+import io.noprop.driver.Devices;
+import io.noprop.driver.ProtocolDevice;
+import io.noprop.driver.RetryPolicy;
+import io.noprop.driver.link.InProcessLink;
+import io.noprop.driver.spi.ChipBackends;
+import io.noprop.protocol.chip.ChipBackend;
+import io.noprop.protocol.msg.Capability;
+import io.noprop.protocol.msg.DataRows;
+import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.EvalResult;
+import io.noprop.protocol.msg.EvaluateRequest;
+import io.noprop.protocol.msg.HelloInfo;
+import io.noprop.protocol.msg.ReadWeightsRequest;
+import io.noprop.protocol.msg.UpdateRequest;
+import io.noprop.protocol.msg.UpdateResult;
+import io.noprop.protocol.msg.WeightsChunk;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Chip time and energy in the run summary: from STATS when the device has it, absent otherwise. */
+class ChipCostReportTest {
+  @TempDir Path tmp;
+
+  static final DatasetSplit BLOBS = TestData.blobSplit(16, 4, 5);
+  static final SpsaConfig SPSA = SpsaConfig.DEFAULT.withBatch(32);
+
+  private static RunSummary train(Device d, Path out) throws IOException {
+    return new Trainer(d, BLOBS, new TrainConfig(400, 7, out, SPSA, 0, 10, false, false), TrainListener.NONE).run();
+  }
+
+  @Test
+  void aRunOnTheSimulatorReportsTheChipTimeOfItsTrainingSteps() throws IOException {
+    // Only EVALUATE costs anything here: 16-8-4 is one tile per layer, so 2 tile MVMs a sample.
+    String uri = "sim:ideal?layers=16-8-4&t_mvm=1e-6&e_mvm=1e-9&idle_per_eval=0&t_pulse=0&e_pulse=0&t_cell_read=0&e_cell_read=0";
+    RunSummary s;
+    try (Device d = Devices.open(uri)) {
+      assertTrue(d.info().has(Capability.STATS));
+      s = train(d, tmp.resolve("sim"));
+    }
+    assertNotNull(s.chipSeconds());
+    int batch = (Integer) s.params().get("batch");
+    int pairs = (Integer) s.params().get("pairs_per_step");
+    long mvms = s.trainSteps() * pairs * 2L * batch * 2L;
+    assertTrue(s.chipSeconds() > 0);
+    assertEquals(mvms * 1e-6, s.chipSeconds(), 1e-12 * mvms);
+    assertEquals(mvms * 1e-9, s.chipJoules(), 1e-18 * mvms);
+    Map<String, Object> json = s.toJson();
+    assertEquals(s.chipSeconds(), json.get("chip_seconds"));
+    assertEquals(s.chipJoules(), json.get("chip_joules"));
+  }
+
+  @Test
+  void aDeviceWithoutTheCapabilityReportsNoChipTime() throws IOException {
+    ChipBackend sim = ChipBackends.create("sim", "ideal", Map.of("layers", "16-8-4"));
+    try (Device d = new ProtocolDevice("test:no-stats", new InProcessLink(new WithoutStats(sim), "test:no-stats"), RetryPolicy.LOCAL)) {
+      assertFalse(d.info().has(Capability.STATS));
+      assertTrue(d.chipStats().isEmpty());
+      RunSummary s = train(d, tmp.resolve("plain"));
+      assertNull(s.chipSeconds());
+      assertNull(s.chipJoules());
+      assertFalse(s.toJson().containsKey("chip_seconds"));
+      assertFalse(s.toJson().containsKey("chip_joules"));
+    }
+  }
+
+  /** A chip of older firmware: no STATS bit in HELLO, and STATS answered NOT_SUPPORTED (the default). */
+  private record WithoutStats(ChipBackend inner) implements ChipBackend {
+    @Override
+    public HelloInfo hello() {
+      HelloInfo h = inner.hello();
+      return new HelloInfo(h.protocolVersion(), h.firmwareVersion(), h.deviceId(), h.model(), h.layerSizes(), h.weightMin(), h.weightMax(),
+          h.weightLevels(), h.capabilities() & ~Capability.STATS.bit, h.maxPayload(), h.maxBatch(), h.datasetSlots(), h.maxDatasetBytes(),
+          h.properties());
+    }
+
+    @Override
+    public void reset() {
+      inner.reset();
+    }
+
+    @Override
+    public void defineDataset(DatasetHeader header) {
+      inner.defineDataset(header);
+    }
+
+    @Override
+    public void writeRows(DataRows rows) {
+      inner.writeRows(rows);
+    }
+
+    @Override
+    public EvalResult evaluate(EvaluateRequest request) {
+      return inner.evaluate(request);
+    }
+
+    @Override
+    public UpdateResult update(UpdateRequest request) {
+      return inner.update(request);
+    }
+
+    @Override
+    public void writeWeights(WeightsChunk chunk) {
+      inner.writeWeights(chunk);
+    }
+
+    @Override
+    public WeightsChunk readWeights(ReadWeightsRequest request) {
+      return inner.readWeights(request);
+    }
+  }
+}
