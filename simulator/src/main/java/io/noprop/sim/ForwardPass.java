@@ -225,6 +225,13 @@ final class ForwardPass {
     for (int s = s0; s < s1; s++) {
       java.util.Arrays.fill(ac, 0, m, 0f);
       int xs = s * xw;
+      if (simd) {
+        int nzc = VectorKernel.nonZeros(x, xs + i0, xs + i1);
+        if (nzc >= (i1 - i0) - ((i1 - i0) >> 3)) { // dense: the gather would skip little
+          VectorKernel.dense(w, wOff + i0 * m, x, xs + i0, i1 - i0, m, h, s * m);
+          continue;
+        }
+      }
       int k = 0;
       for (int i = i0; i < i1; i++) { // branch-free gather: half the pixels of an image are 0
         float xi = x[xs + i];

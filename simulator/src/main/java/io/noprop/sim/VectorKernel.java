@@ -54,4 +54,52 @@ final class VectorKernel {
       h[base + o] += v;
     }
   }
+
+  /** Number of non-zero values of {@code x[from, to)}. */
+  static int nonZeros(float[] x, int from, int to) {
+    int c = 0;
+    int i = from;
+    for (; i + L <= to; i += L) c += FloatVector.fromArray(S, x, i).compare(jdk.incubator.vector.VectorOperators.NE, 0f).trueCount();
+    for (; i < to; i++) c += x[i] != 0f ? 1 : 0;
+    return c;
+  }
+
+  /**
+   * {@code h[base + o] += sum_j x[xs + j] * w[r0 + j * m + o]} for o in [0, m), j in [0, k) in
+   * order: {@link #rows} over consecutive rows, zero inputs included. Bit-identical to skipping
+   * them: each sum starts at +0 and adds finite products, so it is never -0, and adding a +-0
+   * product leaves it unchanged.
+   */
+  static void dense(float[] w, int r0, float[] x, int xs, int k, int m, float[] h, int base) {
+    int o0 = 0;
+    for (; o0 + 4 * L <= m; o0 += 4 * L) {
+      FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+      int r = r0 + o0;
+      for (int j = 0; j < k; j++, r += m) {
+        FloatVector b = FloatVector.broadcast(S, x[xs + j]);
+        a0 = a0.add(FloatVector.fromArray(S, w, r).mul(b));
+        a1 = a1.add(FloatVector.fromArray(S, w, r + L).mul(b));
+        a2 = a2.add(FloatVector.fromArray(S, w, r + 2 * L).mul(b));
+        a3 = a3.add(FloatVector.fromArray(S, w, r + 3 * L).mul(b));
+      }
+      int d = base + o0;
+      FloatVector.fromArray(S, h, d).add(a0).intoArray(h, d);
+      FloatVector.fromArray(S, h, d + L).add(a1).intoArray(h, d + L);
+      FloatVector.fromArray(S, h, d + 2 * L).add(a2).intoArray(h, d + 2 * L);
+      FloatVector.fromArray(S, h, d + 3 * L).add(a3).intoArray(h, d + 3 * L);
+    }
+    for (; o0 + L <= m; o0 += L) {
+      FloatVector a0 = FloatVector.zero(S);
+      int r = r0 + o0;
+      for (int j = 0; j < k; j++, r += m) a0 = a0.add(FloatVector.fromArray(S, w, r).mul(FloatVector.broadcast(S, x[xs + j])));
+      int d = base + o0;
+      FloatVector.fromArray(S, h, d).add(a0).intoArray(h, d);
+    }
+    for (int o = o0; o < m; o++) {
+      float v = 0f;
+      int r = r0 + o;
+      for (int j = 0; j < k; j++, r += m) v += x[xs + j] * w[r];
+      h[base + o] += v;
+    }
+  }
 }
