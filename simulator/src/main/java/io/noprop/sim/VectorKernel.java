@@ -102,4 +102,67 @@ final class VectorKernel {
       h[base + o] += v;
     }
   }
+
+  /** 1.5 * 2^23: {@code (v + MAGIC) - MAGIC} is {@code v} rounded half-even to an integer for |v| <= 2^22. */
+  private static final float MAGIC = 12582912f;
+
+  /**
+   * {@code Math.round(v)} as a float, for lanes with |v| <= 2^22 (finite): round half-even with
+   * the magic constant, then ties that went down moved up ({@code Math.round} is floor(v + 1/2)).
+   * {@code v - t} is exact there. A zero result is +0, as {@code (float) Math.round(v)} is.
+   */
+  private static FloatVector round(FloatVector v) {
+    FloatVector t = v.add(MAGIC).sub(MAGIC);
+    return t.add(1f, v.sub(t).compare(jdk.incubator.vector.VectorOperators.EQ, 0.5f));
+  }
+
+  /** max |x[i]| over [from, to), as {@code Math.max(a, Math.abs(x[i]))} from a = 0 for finite x. */
+  static float absMax(float[] x, int from, int to) {
+    int i = from;
+    FloatVector m = FloatVector.zero(S);
+    for (; i + L <= to; i += L) m = m.max(FloatVector.fromArray(S, x, i).abs());
+    float a = m.reduceLanes(jdk.incubator.vector.VectorOperators.MAX);
+    for (; i < to; i++) a = Math.max(a, Math.abs(x[i]));
+    return a;
+  }
+
+  /**
+   * {@code q[d + j] = Math.round(x[xs + j] * inv * levels) * step} for j in [0, k), for
+   * |x * inv * levels| <= 2^22 (the caller's abs-max scaling bounds it by ~levels).
+   */
+  static void dac(float[] x, int xs, int k, float inv, float levels, float step, float[] q, int d) {
+    int j = 0;
+    for (; j + L <= k; j += L) round(FloatVector.fromArray(S, x, xs + j).mul(inv).mul(levels)).mul(step).intoArray(q, d + j);
+    for (; j < k; j++) q[d + j] = Math.round(x[xs + j] * inv * levels) * step;
+  }
+
+  /**
+   * Per output o in [0, m): clip {@code v[vb + o]} to +-bound, ADC ({@code Math.round(v / step) * step},
+   * or none when step is 0), {@code acc[ab + o] += a * v}. Returns the number clipped. For bound
+   * finite and bound / step <= 2^22; v not NaN (the caller checks).
+   */
+  static int clipAdcAccumulate(float[] v, int vb, int m, float bound, float step, float a, float[] acc, int ab) {
+    int clipped = 0;
+    int o = 0;
+    for (; o + L <= m; o += L) {
+      FloatVector x = FloatVector.fromArray(S, v, vb + o);
+      clipped += x.compare(jdk.incubator.vector.VectorOperators.GT, bound).trueCount() + x.compare(jdk.incubator.vector.VectorOperators.LT, -bound).trueCount();
+      x = x.min(bound).max(-bound);
+      if (step > 0f) x = round(x.div(step)).mul(step);
+      FloatVector.fromArray(S, acc, ab + o).add(x.mul(a)).intoArray(acc, ab + o);
+    }
+    for (; o < m; o++) {
+      float x = v[vb + o];
+      if (x > bound) {
+        x = bound;
+        clipped++;
+      } else if (x < -bound) {
+        x = -bound;
+        clipped++;
+      }
+      if (step > 0f) x = Math.round(x / step) * step;
+      acc[ab + o] += a * x;
+    }
+    return clipped;
+  }
 }
