@@ -122,6 +122,11 @@ final class ForwardPass {
     return act[0];
   }
 
+  /** Whether the Vector API kernels are on (bit-identical either way). */
+  boolean simd() {
+    return simd;
+  }
+
   long takeClipped() {
     long c = clipped;
     clipped = 0;
@@ -143,6 +148,10 @@ final class ForwardPass {
       boolean hidden = l + 1 < nl;
       for (int s = 0; s < n; s++) {
         int base = s * m;
+        if (simd) {
+          VectorKernel.scaleBias(h, base, base + m, g, w, b, hidden);
+          continue;
+        }
         for (int o = 0; o < m; o++) {
           float v = g * h[base + o] + w[b + o];
           h[base + o] = hidden && v < 0f ? 0f : v;

@@ -165,4 +165,32 @@ final class VectorKernel {
     }
     return clipped;
   }
+
+  private static final jdk.incubator.vector.VectorSpecies<Byte> B64 = jdk.incubator.vector.ByteVector.SPECIES_64;
+  private static final jdk.incubator.vector.VectorSpecies<Integer> I256 = jdk.incubator.vector.IntVector.SPECIES_256;
+
+  /** {@code x[at + i] = (d[p + i] & 0xFF) / 255f} for i in [0, n): the U8 feature decoding. */
+  static void u8(byte[] d, int p, int n, float[] x, int at) {
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      jdk.incubator.vector.IntVector b = (jdk.incubator.vector.IntVector) jdk.incubator.vector.ByteVector.fromArray(B64, d, p + i)
+          .convertShape(jdk.incubator.vector.VectorOperators.B2I, I256, 0);
+      ((FloatVector) b.and(0xFF).convert(jdk.incubator.vector.VectorOperators.I2F, 0)).div(255f).intoArray(x, at + i);
+    }
+    for (; i < n; i++) x[at + i] = (d[p + i] & 0xFF) / 255f;
+  }
+
+  /** {@code v = g * h[o] + bias[b + o]; h[o] = relu && v < 0 ? 0 : v} for o in [from, to) (-0 stays -0). */
+  static void scaleBias(float[] h, int from, int to, float g, float[] bias, int b, boolean relu) {
+    int o = from;
+    for (; o + L <= to; o += L) {
+      FloatVector v = FloatVector.fromArray(S, h, o).mul(g).add(FloatVector.fromArray(S, bias, b + o - from));
+      if (relu) v = v.blend(0f, v.compare(jdk.incubator.vector.VectorOperators.LT, 0f));
+      v.intoArray(h, o);
+    }
+    for (; o < to; o++) {
+      float v = g * h[o] + bias[b + o - from];
+      h[o] = relu && v < 0f ? 0f : v;
+    }
+  }
 }
