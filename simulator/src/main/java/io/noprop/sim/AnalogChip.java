@@ -234,7 +234,7 @@ public final class AnalogChip implements ChipBackend {
     float[] w = weightsFor(req.perturbation());
     float[] x = forward.input();
     int features = slot.header.features();
-    for (int i = 0; i < n; i++) labels[i] = DatasetStore.decodeRow(slot, batchRows[i], x, i * features);
+    for (int i = 0; i < n; i++) labels[i] = DatasetStore.decodeRow(slot, batchRows[i], x, i * features, forward.simd());
     double loss = forward.run(w, cellVar, layerScale, labels, n, readNoise, productNoise, correct);
     int right = correct[0];
     ledger.evaluation(tileMvmsPerSample * n);

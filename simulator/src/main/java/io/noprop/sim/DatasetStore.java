@@ -99,12 +99,19 @@ final class DatasetStore {
 
   /** Decodes the features of {@code row} into {@code x} from {@code at}; returns its label. */
   static int decodeRow(Slot s, int row, float[] x, int at) {
+    return decodeRow(s, row, x, at, false);
+  }
+
+  /** As {@link #decodeRow(Slot, int, float[], int)}; {@code simd}: with {@link VectorKernel} (bit-identical). */
+  static int decodeRow(Slot s, int row, float[] x, int at, boolean simd) {
     DatasetHeader h = s.header;
     int rowBytes = h.rowBytes();
     int base = row * rowBytes;
     byte[] d = s.data;
     int n = h.features();
-    if (h.encoding() == FeatureEncoding.U8) {
+    if (h.encoding() == FeatureEncoding.U8 && simd) {
+      VectorKernel.u8(d, base, n, x, at);
+    } else if (h.encoding() == FeatureEncoding.U8) {
       for (int i = 0; i < n; i++) x[at + i] = U8[d[base + i] & 0xFF];
     } else {
       for (int i = 0; i < n; i++) {

@@ -122,6 +122,11 @@ final class ForwardPass {
     return act[0];
   }
 
+  /** Whether the Vector API kernels are on (bit-identical either way). */
+  boolean simd() {
+    return simd;
+  }
+
   long takeClipped() {
     long c = clipped;
     clipped = 0;
@@ -143,6 +148,10 @@ final class ForwardPass {
       boolean hidden = l + 1 < nl;
       for (int s = 0; s < n; s++) {
         int base = s * m;
+        if (simd) {
+          VectorKernel.scaleBias(h, base, base + m, g, w, b, hidden);
+          continue;
+        }
         for (int o = 0; o < m; o++) {
           float v = g * h[base + o] + w[b + o];
           h[base + o] = hidden && v < 0f ? 0f : v;
@@ -225,6 +234,13 @@ final class ForwardPass {
     for (int s = s0; s < s1; s++) {
       java.util.Arrays.fill(ac, 0, m, 0f);
       int xs = s * xw;
+      if (simd) {
+        int nzc = VectorKernel.nonZeros(x, xs + i0, xs + i1);
+        if (nzc >= (i1 - i0) - ((i1 - i0) >> 3)) { // dense: the gather would skip little
+          VectorKernel.dense(w, wOff + i0 * m, x, xs + i0, i1 - i0, m, h, s * m);
+          continue;
+        }
+      }
       int k = 0;
       for (int i = i0; i < i1; i++) { // branch-free gather: half the pixels of an image are 0
         float xi = x[xs + i];
@@ -267,7 +283,11 @@ final class ForwardPass {
     for (int s = 0; s < n; s++) {
       int src = s * in;
       float a = 0f;
-      for (int i = i0; i < i1; i++) a = Math.max(a, Math.abs(x[src + i]));
+      if (simd) a = VectorKernel.absMax(x, src + i0, src + i1);
+      if (!simd || !(a < Float.POSITIVE_INFINITY)) { // NaN or infinite inputs: the plain loop's NaN
+        a = 0f;
+        for (int i = i0; i < i1; i++) a = Math.max(a, Math.abs(x[src + i]));
+      }
       alpha[s] = a;
       int dst = s * width - i0;
       if (a == 0f) {
@@ -277,6 +297,10 @@ final class ForwardPass {
       float inv = 1f / a;
       if (dacStep > 0f) {
         float levels = 1f / dacStep;
+        if (simd && a < Float.POSITIVE_INFINITY && inv < Float.POSITIVE_INFINITY && levels <= 1e6f) {
+          VectorKernel.dac(x, src + i0, width, inv, levels, dacStep, q, dst + i0);
+          continue;
+        }
         for (int i = i0; i < i1; i++) q[dst + i] = Math.round(x[src + i] * inv * levels) * dacStep;
       } else {
         for (int i = i0; i < i1; i++) q[dst + i] = x[src + i] * inv;
@@ -308,6 +332,7 @@ final class ForwardPass {
       java.util.Arrays.fill(yv, 0, n * m, 0f);
       mvm(var, wOff + i0 * m, q2, width, 0, width, n, m, yv);
     }
+    boolean vectorAdc = simd && outBound < Float.POSITIVE_INFINITY && (adcStep == 0f || outBound / adcStep <= 1e6f);
     float wn2 = wn ? wNoise * wNoise : 0f;
     float in2 = inpNoise * inpNoise;
     for (int s = 0; s < n; s++) {
@@ -315,6 +340,38 @@ final class ForwardPass {
       if (a == 0f) continue;
       int base = s * m;
       float ir = irDrop > 0f ? 1f - irDrop * mabs[s] : 1f;
+      if (vectorAdc) {
+        // Same noise draws in the same order, then clip, ADC and accumulation in vectors.
+        boolean nan = false;
+        for (int o = 0; o < m; o++) {
+          float v = yy[base + o];
+          if (productNoisy) {
+            float vr = wn2 * ssq[s] + in2 * colSq[o] + (var != null ? yv[base + o] : 0f);
+            v += (float) Math.sqrt(vr) * productNoise.next();
+          }
+          if (irDrop > 0f) v *= ir;
+          if (outNoise > 0f) v += outNoise * noise.next();
+          nan |= v != v;
+          yy[base + o] = v;
+        }
+        if (!nan) {
+          clipped += VectorKernel.clipAdcAccumulate(yy, base, m, outBound, adcStep, a, acc, base);
+          continue;
+        }
+        for (int o = 0; o < m; o++) { // NaN: the plain loop (Math.round(NaN) = 0)
+          float v = yy[base + o];
+          if (v > outBound) {
+            v = outBound;
+            clipped++;
+          } else if (v < -outBound) {
+            v = -outBound;
+            clipped++;
+          }
+          if (adcStep > 0f) v = Math.round(v / adcStep) * adcStep;
+          acc[base + o] += a * v;
+        }
+        continue;
+      }
       for (int o = 0; o < m; o++) {
         float v = yy[base + o];
         if (productNoisy) {

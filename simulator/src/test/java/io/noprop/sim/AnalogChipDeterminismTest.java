@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.Distribution;
+import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.Perturbation;
 import io.noprop.protocol.msg.ReadWeightsRequest.Source;
@@ -64,6 +65,46 @@ class AnalogChipDeterminismTest {
     for (String preset : SimPresets.names()) {
       for (String layers : new String[] {"64-32-10", "100-130-10", "300-72-10"}) {
         assertArrayEquals(session(chip(preset, "layers", layers, "simd", "0")), session(chip(preset, "layers", layers, "simd", "1")), preset + " " + layers);
+      }
+    }
+  }
+
+  /**
+   * Losses of perturbed EVALUATEs on F32 rows built to hit the vector paths' edge cases: DAC ties
+   * (multiples of 1/126 with an input at 1, so x * 63 lands on k + 1/2; every fourth row has no
+   * other values), negative inputs, sparse
+   * and dense rows, and rows with an all-zero tile.
+   */
+  private static int[] edgeSession(AnalogChip chip) {
+    TestChips.writeAll(chip, TestChips.randomWeights(chip, 3, 0.5f));
+    int features = chip.hello().layerSizes()[0];
+    int rows = 64;
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(rows * (4 * features + 1)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int r = 0; r < rows; r++) {
+      int zeros = r % 4 == 0 ? 0 : r % 4 == 1 ? 9 : 5; // tenths of the row left at zero
+      for (int f = 0; f < features; f++) {
+        float v = rnd.nextInt(10) < zeros ? 0f : r % 4 == 2 || rnd.nextBoolean() ? (rnd.nextInt(253) - 126) / 126f : (float) rnd.nextDouble(-3, 3);
+        if (f == 1) v = 1f;
+        if (r % 8 == 7 && f >= features / 2) v = 0f;
+        bb.putFloat(v);
+      }
+      bb.put((byte) rnd.nextInt(10));
+    }
+    TestChips.upload(chip, 0, rows, 10, io.noprop.protocol.msg.FeatureEncoding.F32, bb.array());
+    int[] out = new int[12];
+    for (int k = 0; k < out.length; k++) {
+      EvalResult e = chip.evaluate(new EvaluateRequest(0, BatchSelector.seeded(k, 1 + 5 * k), Perturbation.rademacher(k, 1, 0.05f)));
+      out[k] = Float.floatToRawIntBits(e.loss()) ^ (int) e.clippedOutputs();
+    }
+    return out;
+  }
+
+  @Test
+  void theVectorKernelGivesTheSameBitsOnTiesSignsAndSparseRows() {
+    for (String preset : SimPresets.names()) {
+      for (String layers : new String[] {"300-72-10", "100-130-37-10"}) {
+        assertArrayEquals(edgeSession(chip(preset, "layers", layers, "simd", "0")), edgeSession(chip(preset, "layers", layers, "simd", "1")), preset + " " + layers);
       }
     }
   }
