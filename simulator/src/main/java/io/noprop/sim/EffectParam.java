@@ -51,6 +51,7 @@ public record EffectParam(String key, String unit, String doc, String dflt, doub
       // Programming.
       num("verify_tol", "weight units", 0, INF, "program-and-verify: reprogram a cell until |programmed - target| <= verify_tol; 0 = one open-loop shot"),
       num("verify_max_pulses", "pulses", 20, 1, 1_000_000, "program-and-verify pulse budget per cell write; the last attempt stays when it runs out"),
+      num("diff_pair", "0 or 1", 0, 0, 1, "1: each weight is a differential pair G+ - G- of two devices in [0, max(|weight_min|, weight_max)]; one holds |target|, its partner is programmed to 0, both get independent programming noise and neither goes below 0"),
       // Time.
       num("drift_nu", "dimensionless", 0, 1, "mean drift exponent: g(t) = g_prog * ((t + t0) / t0)^-nu, t = time since the cell was programmed"),
       num("drift_nu_dtod", "dimensionless", 0, 1, "device-to-device std of nu (drawn once per cell, |nu| kept)"),

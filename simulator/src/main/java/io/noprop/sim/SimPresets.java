@@ -80,6 +80,9 @@ public final class SimPresets {
    *   <li>{@code read_noise_1f = 0.0193}, {@code t_read = 250 ns}: same file, {@code Q_s = 0.0088 / g^0.65}
    *       at {@code g/g_max = 0.3}; loose fit (constant Q_s).
    *   <li>{@code w_noise_type = pcm}, {@code w_noise = 0}: the proportional read noise is the 1/f term above.
+   *   <li>{@code diff_pair = 1}: weights as a pair {@code g+ - g-} with the unused device at 0 and
+   *       programming noise on both, as aihwkit's inference tiles map weights
+   *       ({@code inference/converter/conductance.py SinglePairConductanceConverter}, {@code g_min = 0}).
    *   <li>{@code t_mvm = 133 ns}, {@code e_mvm = 12.5 nJ} per 256 x 256 tile: Le Gallo et al.,
    *       Nat. Electron. 6, 680 (2023) (HERMES PCM core, ~10 TOPS/W); loose fit.
    *   <li>{@code idle_per_eval = 1 ms}: a bench round trip per query, so drift progresses during a
@@ -89,7 +92,7 @@ public final class SimPresets {
   public static SimConfig pcm() {
     return new SimConfig("pcm", DEFAULT_LAYERS, 256, 256, -1f, 1f, 0, 0.042f, 7, 9, 20f, 0.1f, 1L, 1024, 60_000, 256L << 20)
         .with(COSTS)
-        .with("w_noise_type", "pcm", "drift_nu", "0.06", "drift_nu_dtod", "0.02", "drift_t0", "20", "read_noise_1f", "0.0193", "t_read", "2.5e-7",
+        .with("w_noise_type", "pcm", "diff_pair", "1", "drift_nu", "0.06", "drift_nu_dtod", "0.02", "drift_t0", "20", "read_noise_1f", "0.0193", "t_read", "2.5e-7",
             "t_mvm", "1.33e-7", "e_mvm", "1.25e-8", "idle_per_eval", "1e-3");
   }
 

@@ -62,6 +62,26 @@ class DeviceEffectsTest {
   }
 
   @Test
+  void aDifferentialPairShrinksWeightsByTheHalfNormalErrorOfItsZeroDevice() {
+    double sigma = 0.05;
+    for (float target : new float[] {0.5f, -0.5f, 0f}) {
+      AnalogChip c = chip("ideal", "prog_noise", Double.toString(sigma), "diff_pair", "1");
+      boolean[] a = analog(c);
+      float[] w = new float[a.length];
+      for (int i = 0; i < w.length; i++) if (a[i]) w[i] = target;
+      TestChips.writeAll(c, w);
+      float[] prog = TestChips.readAll(c, Source.PROGRAMMED);
+      org.apache.commons.math3.stat.descriptive.SummaryStatistics err = new org.apache.commons.math3.stat.descriptive.SummaryStatistics();
+      for (int i = 0; i < w.length; i++) if (a[i]) err.addValue(prog[i] - target);
+      double wantMean = target == 0f ? 0 : -Math.signum(target) * sigma / Math.sqrt(2 * Math.PI);
+      double wantStd = target == 0f ? sigma * Math.sqrt(1 - 1 / Math.PI) : sigma * Math.sqrt(1.5 - 1 / (2 * Math.PI));
+      double se = wantStd / Math.sqrt(err.getN());
+      assertEquals(wantMean, err.getMean(), 5 * se, "mean error of a pair at " + target);
+      assertEquals(wantStd, err.getStandardDeviation(), 0.05 * wantStd, "error std of a pair at " + target);
+    }
+  }
+
+  @Test
   void driftExponentIsRecoveredFromReadBacksAtTwoTimes() {
     AnalogChip c = chip("ideal", "drift_nu", "0.05", "drift_nu_dtod", "0.01", "drift_t0", "20");
     boolean[] a = analog(c);
