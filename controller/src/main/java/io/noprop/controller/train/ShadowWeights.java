@@ -1,7 +1,9 @@
 package io.noprop.controller.train;
 
 import io.noprop.protocol.msg.HelloInfo;
+import io.noprop.protocol.msg.SeedTerm;
 import io.noprop.protocol.prng.PerturbationPrng;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -35,14 +37,12 @@ public final class ShadowWeights {
     return new ShadowWeights(w, info.weightMin(), info.weightMax());
   }
 
-  /** Mirrors UPDATE(seed, coefficient); returns the number of clipped weights. */
-  public long update(int seed, float coefficient) {
-    return update(java.util.List.of(new io.noprop.protocol.msg.SeedTerm(seed, coefficient)));
-  }
-
-  /** Mirrors an UPDATE of several terms: added in order, clipped once at the end (PROTOCOL.md section 11). */
-  public long update(java.util.List<io.noprop.protocol.msg.SeedTerm> terms) {
-    for (io.noprop.protocol.msg.SeedTerm t : terms) PerturbationPrng.addRademacher(w, 0, w.length, t.seed(), t.coefficient());
+  /**
+   * Mirrors an UPDATE: terms added in order, clipped once at the end (PROTOCOL.md section 11);
+   * returns the number of clipped weights, which the device's reply must match.
+   */
+  public long update(List<SeedTerm> terms) {
+    for (SeedTerm t : terms) PerturbationPrng.addRademacher(w, 0, w.length, t.seed(), t.coefficient());
     long clipped = 0;
     for (int i = 0; i < w.length; i++) {
       float v = w[i];
