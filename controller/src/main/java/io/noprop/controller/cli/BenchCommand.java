@@ -1,0 +1,298 @@
+package io.noprop.controller.cli;
+
+import io.noprop.controller.baseline.BackpropBaseline;
+import io.noprop.controller.baseline.SoftwareTwin;
+import io.noprop.controller.data.DatasetCatalog;
+import io.noprop.controller.data.DatasetSplit;
+import io.noprop.controller.train.RunSummary;
+import io.noprop.controller.train.ShadowWeights;
+import io.noprop.controller.train.SpsaConfig;
+import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.train.TrainListener;
+import io.noprop.controller.train.Trainer;
+import io.noprop.controller.train.TrainingException;
+import io.noprop.driver.Device;
+import io.noprop.driver.Devices;
+import io.noprop.protocol.msg.HelloInfo;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code noprop bench}: compare training methods at equal query budgets. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: compare methods at equal device-query budgets.",
+    subcommands = {BenchCommand.Train.class})
+final class BenchCommand implements Runnable {
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+  }
+
+  /** The methods {@code --methods} accepts, in the order the table lists them. */
+  static final List<String> METHODS = List.of("spsa", "nspsa4", "backprop");
+
+  /** One finished run: a row of results.csv. */
+  record Row(String method, long budget, long seed, double testAccuracy, long queries, double wallSeconds) {}
+
+  @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"Run chosen training methods at equal query budgets over several seeds.",
+          "Methods: spsa (the trainer's defaults), nspsa4 (4 antithetic pairs per step), backprop (Adam on a software twin of the",
+          "ideal chip from the same initial weights: a software-only ceiling that spends no device queries).",
+          "Each (method, budget, seed) is its own run from scratch, so the curve is the test accuracy at the budgets given.",
+          "Writes results.csv, results.md and accuracy.png (mean and min-max over seeds) into --out, and each run into --out/runs/."})
+  static final class Train implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--device", defaultValue = "sim:rram", paramLabel = "URI", description = "Device URI. Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Mixin DataOptions data;
+
+    @Option(names = "--budgets", split = ",", defaultValue = "20000,100000", paramLabel = "QUERIES",
+        description = "Query budgets, comma-separated. Default: ${DEFAULT-VALUE}.")
+    List<Long> budgets;
+
+    @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", paramLabel = "SEED", description = "Run seeds, comma-separated. Default: ${DEFAULT-VALUE}.")
+    List<Long> seeds;
+
+    @Option(names = "--methods", split = ",", defaultValue = "spsa,nspsa4,backprop", paramLabel = "METHOD",
+        description = "Methods, comma-separated: spsa, nspsa4, backprop. Default: ${DEFAULT-VALUE}.")
+    List<String> methods;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/bench-<time>.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      for (String m : methods) {
+        if (!METHODS.contains(m)) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "unknown method '" + m + "' in --methods; known methods: " + String.join(", ", METHODS));
+        }
+      }
+      for (long b : budgets) {
+        if (b < 4) throw new CommandLine.ParameterException(spec.commandLine(), "--budgets: every budget must be at least 4 queries: " + b);
+      }
+      List<String> ms = METHODS.stream().filter(methods::contains).toList();
+      List<Long> bs = new ArrayList<>(new TreeSet<>(budgets));
+      List<Long> ss = new ArrayList<>(new java.util.LinkedHashSet<>(seeds));
+      var err = spec.commandLine().getErr();
+      Path dir = out != null ? out : Path.of("runs", "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      Files.createDirectories(dir);
+
+      List<Row> rows = new ArrayList<>();
+      for (long seed : ss) {
+        DatasetSplit split = DatasetCatalog.load(data.dataset, data.dataDir, seed);
+        if (data.trainRows != null) split = new DatasetSplit(split.train().head(data.trainRows), split.test());
+        for (String m : ms) {
+          if (m.equals("backprop")) {
+            Row r = backprop(split, seed);
+            err.printf(Locale.ROOT, "backprop seed %d: test accuracy %.4f (software twin, no device queries, %.1f s)%n", seed, r.testAccuracy(), r.wallSeconds());
+            for (long b : bs) rows.add(new Row(m, b, seed, r.testAccuracy(), 0, r.wallSeconds()));
+            continue;
+          }
+          SpsaConfig spsa = m.equals("nspsa4") ? SpsaConfig.DEFAULT.withPairs(4) : SpsaConfig.DEFAULT;
+          for (long b : bs) {
+            Path runDir = dir.resolve("runs").resolve(m + "-b" + b + "-s" + seed);
+            TrainConfig cfg = new TrainConfig(b, seed, runDir, spsa, 0, 100, false, true);
+            RunSummary s;
+            try (Device d = Devices.open(device)) {
+              s = new Trainer(d, split, cfg, TrainListener.NONE).run();
+            }
+            rows.add(new Row(m, b, seed, s.testAccuracy(), s.queries(), s.wallSeconds()));
+            err.printf(Locale.ROOT, "%s budget %d seed %d: test accuracy %.4f after %d queries (%.1f s)%n", m, b, seed, s.testAccuracy(), s.queries(), s.wallSeconds());
+          }
+        }
+      }
+      writeCsv(dir.resolve("results.csv"), rows);
+      Files.writeString(dir.resolve("results.md"), markdown(rows, ms, bs, ss, device, data.dataset));
+      writeChart(dir.resolve("accuracy.png"), rows, ms, bs, ss, device, data.dataset);
+      err.printf(Locale.ROOT, "wrote %s, %s and %s%n", dir.resolve("results.csv"), dir.resolve("results.md"), dir.resolve("accuracy.png"));
+      return 0;
+    }
+
+    /** Backprop on the software twin from the trainer's initial weights for this seed, clipped to the device's range. */
+    private Row backprop(DatasetSplit split, long seed) {
+      long t0 = System.nanoTime();
+      HelloInfo info;
+      try (Device d = Devices.open(device)) {
+        info = d.info();
+      }
+      int[] layers = info.layerSizes();
+      if (split.train().features() != layers[0] || split.train().classes() > layers[layers.length - 1]) {
+        throw new TrainingException(split.train().name() + " has " + split.train().features() + " features and " + split.train().classes()
+            + " classes, but " + device + " has layers " + java.util.Arrays.toString(layers));
+      }
+      float[] init = ShadowWeights.initial(info, SpsaConfig.DEFAULT.initScale(), seed).values();
+      float[] w = BackpropBaseline.DEFAULT.train(layers, init, split.train(), info.weightMin(), info.weightMax(), seed);
+      double acc = new SoftwareTwin(layers).evaluate(w, split.test())[1];
+      return new Row("backprop", 0, seed, acc, 0, (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  static void writeCsv(Path file, List<Row> rows) throws IOException {
+    StringBuilder sb = new StringBuilder("method,budget,seed,test_accuracy,queries,wall_seconds\n");
+    for (Row r : rows) {
+      sb.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%d,%.3f%n", r.method(), r.budget(), r.seed(), r.testAccuracy(), r.queries(), r.wallSeconds()));
+    }
+    Files.writeString(file, sb);
+  }
+
+  /** Accuracies by method, then budget (ascending). */
+  static Map<String, TreeMap<Long, List<Double>>> group(List<Row> rows) {
+    Map<String, TreeMap<Long, List<Double>>> g = new LinkedHashMap<>();
+    for (Row r : rows) g.computeIfAbsent(r.method(), k -> new TreeMap<>()).computeIfAbsent(r.budget(), k -> new ArrayList<>()).add(r.testAccuracy());
+    return g;
+  }
+
+  static double mean(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  static double min(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+  }
+
+  static double max(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+  }
+
+  static String markdown(List<Row> rows, List<String> methods, List<Long> budgets, List<Long> seeds, String device, String dataset) {
+    var g = group(rows);
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "Test accuracy on `%s`, device `%s`, seeds %s: mean (min–max) over %d seed(s).%n%n", dataset, device,
+        seeds.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse(""), seeds.size()));
+    sb.append("| method |");
+    for (long b : budgets) sb.append(String.format(Locale.ROOT, " %,d queries |", b));
+    sb.append("\n|---|");
+    for (int i = 0; i < budgets.size(); i++) sb.append("---|");
+    sb.append('\n');
+    for (String m : methods) {
+      sb.append("| ").append(m).append(" |");
+      for (long b : budgets) {
+        List<Double> v = g.getOrDefault(m, new TreeMap<>()).get(b);
+        sb.append(v == null ? " – |" : String.format(Locale.ROOT, " %.4f (%.4f–%.4f) |", mean(v), min(v), max(v)));
+      }
+      sb.append('\n');
+    }
+    if (methods.contains("backprop")) {
+      sb.append("\nbackprop is Adam on a software twin of the ideal chip from the same initial weights: a software-only ceiling that spends no device queries; "
+          + "its one result per seed is repeated in every budget column.\n");
+    }
+    return sb.toString();
+  }
+
+  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e)};
+
+  /**
+   * Test accuracy against queries: per SPSA-type method the mean over seeds (line with markers) and a
+   * translucent min–max band; backprop as a dashed horizontal line at its mean (its band likewise).
+   */
+  static void writeChart(Path file, List<Row> rows, List<String> methods, List<Long> budgets, List<Long> seeds, String device, String dataset)
+      throws IOException {
+    if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+    var g = group(rows);
+    long lo = budgets.get(0);
+    long hi = budgets.get(budgets.size() - 1);
+    boolean log = hi >= 10 * lo;
+    XYChart chart = new XYChartBuilder().width(900).height(560)
+        .title("Test accuracy vs device queries: " + dataset + " on " + device + " (" + seeds.size() + " seeds)")
+        .xAxisTitle(log ? "device loss queries (log scale)" : "device loss queries").yAxisTitle("test accuracy").build();
+    var st = chart.getStyler();
+    st.setLegendPosition(Styler.LegendPosition.InsideSE);
+    st.setChartBackgroundColor(Color.WHITE);
+    st.setPlotGridLinesVisible(true);
+    st.setXAxisDecimalPattern("#,###");
+    st.setYAxisDecimalPattern("0.00");
+    st.setXAxisLogarithmic(log);
+    double x0 = budgets.size() == 1 ? lo * 0.8 : lo;
+    double x1 = budgets.size() == 1 ? hi * 1.2 : hi;
+    int i = 0;
+    for (String m : methods) {
+      TreeMap<Long, List<Double>> byBudget = g.get(m);
+      if (byBudget == null) continue;
+      Color c = PALETTE[i++ % PALETTE.length];
+      Color fill = new Color(c.getRed(), c.getGreen(), c.getBlue(), 60);
+      boolean ceiling = m.equals("backprop");
+      double[] xs;
+      double[] mean;
+      double[] mn;
+      double[] mx;
+      if (ceiling) {
+        List<Double> v = byBudget.firstEntry().getValue();
+        xs = new double[] {x0, x1};
+        mean = new double[] {mean(v), mean(v)};
+        mn = new double[] {min(v), min(v)};
+        mx = new double[] {max(v), max(v)};
+      } else {
+        int n = byBudget.size();
+        xs = new double[n];
+        mean = new double[n];
+        mn = new double[n];
+        mx = new double[n];
+        int k = 0;
+        for (var e : byBudget.entrySet()) {
+          xs[k] = e.getKey();
+          mean[k] = mean(e.getValue());
+          mn[k] = min(e.getValue());
+          mx[k] = max(e.getValue());
+          k++;
+        }
+      }
+      // the band: max forward, min backward, closed polygon
+      double[] px = new double[2 * xs.length];
+      double[] py = new double[2 * xs.length];
+      for (int k = 0; k < xs.length; k++) {
+        px[k] = xs[k];
+        py[k] = mx[k];
+        px[px.length - 1 - k] = xs[k];
+        py[py.length - 1 - k] = mn[k];
+      }
+      XYSeries band = chart.addSeries(m + " min-max", px, py);
+      band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+      band.setFillColor(fill);
+      band.setLineColor(fill);
+      band.setMarker(SeriesMarkers.NONE);
+      band.setShowInLegend(false);
+      String label = ceiling ? "backprop, software twin (no queries; ceiling)" : m + " (mean; band: min-max over seeds)";
+      XYSeries line = chart.addSeries(label, xs, mean);
+      line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+      line.setLineColor(c);
+      line.setMarkerColor(c);
+      if (ceiling) {
+        line.setMarker(SeriesMarkers.NONE);
+        line.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f));
+      } else {
+        line.setMarker(SeriesMarkers.CIRCLE);
+        line.setLineStyle(new BasicStroke(2f));
+      }
+    }
+    try (OutputStream o = Files.newOutputStream(file)) {
+      BitmapEncoder.saveBitmap(chart, o, BitmapEncoder.BitmapFormat.PNG);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.noprop.controller.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchCommandTest {
+  @TempDir Path tmp;
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = NopropCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  Path blobsCsv() throws Exception {
+    Path p = tmp.resolve("blobs.csv");
+    StringBuilder sb = new StringBuilder("x0,x1,x2,x3,label\n");
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (int i = 0; i < 400; i++) {
+      int label = i % 2;
+      double c = label == 0 ? -0.5 : 0.5;
+      for (int f = 0; f < 4; f++) sb.append(c + 0.2 * (r.nextDouble() - 0.5)).append(',');
+      sb.append(label).append('\n');
+    }
+    Files.writeString(p, sb);
+    return p;
+  }
+
+  @Test
+  void benchTrainWritesTheCsvTheTableAndAPngChart() throws Exception {
+    Path out = tmp.resolve("bench");
+    Result r = run("bench", "train", "--device", "sim:ideal?layers=4-8-2", "--dataset", "csv:" + blobsCsv(), "--budgets", "200,400",
+        "--seeds", "1,2", "--methods", "spsa,backprop", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+
+    List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+    assertEquals("method,budget,seed,test_accuracy,queries,wall_seconds", csv.get(0));
+    assertEquals(1 + 2 * 2 * 2, csv.size(), String.join("\n", csv));
+    for (String method : new String[] {"spsa", "backprop"}) {
+      for (String budget : new String[] {"200", "400"}) {
+        for (String seed : new String[] {"1", "2"}) {
+          assertEquals(1, csv.stream().filter(l -> l.startsWith(method + "," + budget + "," + seed + ",")).count(), method + " " + budget + " " + seed + ":\n" + csv);
+        }
+      }
+    }
+    for (String line : csv.subList(1, csv.size())) {
+      String[] f = line.split(",");
+      double acc = Double.parseDouble(f[3]);
+      assertTrue(acc >= 0 && acc <= 1, line);
+      long queries = Long.parseLong(f[4]);
+      if (f[0].equals("spsa")) assertEquals(Long.parseLong(f[1]), queries, line);
+      else assertEquals(0, queries, "backprop spends no device queries: " + line);
+    }
+    assertTrue(csv.stream().filter(l -> l.startsWith("backprop,")).allMatch(l -> Double.parseDouble(l.split(",")[3]) > 0.9),
+        "backprop separates two blobs: " + csv);
+
+    String md = Files.readString(out.resolve("results.md"));
+    assertTrue(md.contains("| method | 200 queries | 400 queries |"), md);
+    assertTrue(md.contains("| spsa |") && md.contains("| backprop |"), md);
+    assertTrue(!md.contains("| nspsa4 |"), md);
+
+    byte[] png = Files.readAllBytes(out.resolve("accuracy.png"));
+    assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, Arrays.copyOf(png, 8));
+    assertTrue(png.length > 10_000, "a chart, not an empty image: " + png.length + " bytes");
+    assertTrue(Files.exists(out.resolve("runs").resolve("spsa-b400-s2").resolve("summary.json")) || Files.exists(out.resolve("runs").resolve("spsa-b400-s2")));
+  }
+
+  @Test
+  void anUnknownMethodListsTheKnownOnes() {
+    Result r = run("bench", "train", "--methods", "spsa,adam", "--out", tmp.resolve("x").toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("unknown method 'adam'") && r.err().contains("spsa, nspsa4, backprop"), r.err());
+    assertTrue(!Files.exists(tmp.resolve("x")), "nothing written before the methods are checked");
+  }
+}
