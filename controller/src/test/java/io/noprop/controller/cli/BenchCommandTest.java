@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,33 +14,18 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchCommandTest {
   @TempDir Path tmp;
 
-  record Result(int code, String out, String err) {}
-
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = NopropCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(code, out.toString(), err.toString());
+  static NopropCommandTest.Result run(String... args) {
+    return NopropCommandTest.run(args);
   }
 
   Path blobsCsv() throws Exception {
-    Path p = tmp.resolve("blobs.csv");
-    StringBuilder sb = new StringBuilder("x0,x1,x2,x3,label\n");
-    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
-    for (int i = 0; i < 400; i++) {
-      int label = i % 2;
-      double c = label == 0 ? -0.5 : 0.5;
-      for (int f = 0; f < 4; f++) sb.append(c + 0.2 * (r.nextDouble() - 0.5)).append(',');
-      sb.append(label).append('\n');
-    }
-    Files.writeString(p, sb);
-    return p;
+    return io.noprop.controller.data.TestData.blobsCsv(tmp);
   }
 
   @Test
   void benchTrainWritesTheCsvTheTableAndAPngChart() throws Exception {
     Path out = tmp.resolve("bench");
-    Result r = run("bench", "train", "--device", "sim:ideal?layers=4-8-2", "--dataset", "csv:" + blobsCsv(), "--budgets", "200,400",
+    NopropCommandTest.Result r = run("bench", "train", "--device", "sim:ideal?layers=4-8-2", "--dataset", "csv:" + blobsCsv(), "--budgets", "200,400",
         "--seeds", "1,2", "--methods", "spsa,backprop", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
 
@@ -80,7 +63,7 @@ class BenchCommandTest {
 
   @Test
   void anUnknownMethodListsTheKnownOnes() {
-    Result r = run("bench", "train", "--methods", "spsa,adam", "--out", tmp.resolve("x").toString());
+    NopropCommandTest.Result r = run("bench", "train", "--methods", "spsa,adam", "--out", tmp.resolve("x").toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("unknown method 'adam'") && r.err().contains("spsa, nspsa4, backprop"), r.err());
     assertTrue(!Files.exists(tmp.resolve("x")), "nothing written before the methods are checked");

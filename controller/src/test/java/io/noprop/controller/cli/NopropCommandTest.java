@@ -30,17 +30,7 @@ class NopropCommandTest {
   }
 
   Path blobsCsv() throws Exception {
-    Path p = tmp.resolve("blobs.csv");
-    StringBuilder sb = new StringBuilder("x0,x1,x2,x3,label\n");
-    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
-    for (int i = 0; i < 400; i++) {
-      int label = i % 2;
-      double c = label == 0 ? -0.5 : 0.5;
-      for (int f = 0; f < 4; f++) sb.append(c + 0.2 * (r.nextDouble() - 0.5)).append(',');
-      sb.append(label).append('\n');
-    }
-    Files.writeString(p, sb);
-    return p;
+    return io.noprop.controller.data.TestData.blobsCsv(tmp);
   }
 
   @Test

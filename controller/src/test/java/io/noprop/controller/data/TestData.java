@@ -36,4 +36,19 @@ public final class TestData {
     double v = r.nextDouble();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
+
+  /** Two separable blobs in 4 features, 400 rows, as a CSV file with a header in {@code dir}. */
+  public static java.nio.file.Path blobsCsv(java.nio.file.Path dir) throws java.io.IOException {
+    java.nio.file.Path p = dir.resolve("blobs.csv");
+    StringBuilder sb = new StringBuilder("x0,x1,x2,x3,label\n");
+    SplittableRandom r = new SplittableRandom(3);
+    for (int i = 0; i < 400; i++) {
+      int label = i % 2;
+      double c = label == 0 ? -0.5 : 0.5;
+      for (int f = 0; f < 4; f++) sb.append(c + 0.2 * (r.nextDouble() - 0.5)).append(',');
+      sb.append(label).append('\n');
+    }
+    java.nio.file.Files.writeString(p, sb);
+    return p;
+  }
 }
