@@ -15,16 +15,12 @@ import io.noprop.driver.RetryPolicy;
 import io.noprop.driver.link.InProcessLink;
 import io.noprop.driver.spi.ChipBackends;
 import io.noprop.protocol.chip.ChipBackend;
+import io.noprop.protocol.chip.ChipException;
+import io.noprop.protocol.chip.ForwardingChipBackend;
+import io.noprop.protocol.msg.ErrorCode;
+import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.Capability;
-import io.noprop.protocol.msg.DataRows;
-import io.noprop.protocol.msg.DatasetHeader;
-import io.noprop.protocol.msg.EvalResult;
-import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.HelloInfo;
-import io.noprop.protocol.msg.ReadWeightsRequest;
-import io.noprop.protocol.msg.UpdateRequest;
-import io.noprop.protocol.msg.UpdateResult;
-import io.noprop.protocol.msg.WeightsChunk;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -77,8 +73,12 @@ class ChipCostReportTest {
     }
   }
 
-  /** A chip of older firmware: no STATS bit in HELLO, and STATS answered NOT_SUPPORTED (the default). */
-  private record WithoutStats(ChipBackend inner) implements ChipBackend {
+  /** A chip of older firmware: no STATS bit in HELLO, and STATS answered NOT_SUPPORTED (as the interface default does). */
+  private static final class WithoutStats extends ForwardingChipBackend {
+    WithoutStats(ChipBackend inner) {
+      super(inner);
+    }
+
     @Override
     public HelloInfo hello() {
       HelloInfo h = inner.hello();
@@ -88,38 +88,8 @@ class ChipCostReportTest {
     }
 
     @Override
-    public void reset() {
-      inner.reset();
-    }
-
-    @Override
-    public void defineDataset(DatasetHeader header) {
-      inner.defineDataset(header);
-    }
-
-    @Override
-    public void writeRows(DataRows rows) {
-      inner.writeRows(rows);
-    }
-
-    @Override
-    public EvalResult evaluate(EvaluateRequest request) {
-      return inner.evaluate(request);
-    }
-
-    @Override
-    public UpdateResult update(UpdateRequest request) {
-      return inner.update(request);
-    }
-
-    @Override
-    public void writeWeights(WeightsChunk chunk) {
-      inner.writeWeights(chunk);
-    }
-
-    @Override
-    public WeightsChunk readWeights(ReadWeightsRequest request) {
-      return inner.readWeights(request);
+    public ChipStats stats() {
+      throw new ChipException(ErrorCode.NOT_SUPPORTED, "this device keeps no cost counters (STATS)");
     }
   }
 }
