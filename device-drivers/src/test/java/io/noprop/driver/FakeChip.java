@@ -35,7 +35,7 @@ public final class FakeChip implements ChipBackend {
   public final List<WeightsChunk> weightWrites = new ArrayList<>();
   final List<ReadWeightsRequest> weightReads = new ArrayList<>();
   int resets;
-  public int evaluates;
+  public volatile int evaluates; // read by tests while a lane thread writes it
   public int updates;
   /** When set, EVALUATE fails with it. */
   ChipException evaluateFailure;
