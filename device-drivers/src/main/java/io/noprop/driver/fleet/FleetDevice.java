@@ -12,7 +12,6 @@ import io.noprop.protocol.msg.ReadWeightsRequest;
 import io.noprop.protocol.msg.SeedTerm;
 import io.noprop.protocol.msg.UpdateRequest;
 import io.noprop.protocol.msg.UpdateResult;
-import io.noprop.protocol.prng.PerturbationPrng;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -403,7 +402,7 @@ public final class FleetDevice implements Device {
     Snapshot base = shadow;
     if (base == null) throw new IllegalStateException("write the weights of " + uri + " before updating them: the fleet follows a shadow copy");
     float[] w = base.weights.clone();
-    for (SeedTerm term : request.terms()) PerturbationPrng.addRademacher(w, 0, w.length, term.seed(), term.coefficient());
+    for (SeedTerm term : request.terms()) term.addTo(w, w.length);
     long clipped = 0;
     for (int i = 0; i < w.length; i++) {
       if (w[i] < info.weightMin()) {
