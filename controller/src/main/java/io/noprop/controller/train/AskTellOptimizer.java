@@ -224,6 +224,11 @@ public final class AskTellOptimizer {
     return new Step(phase, index, groups, dirs, c);
   }
 
+  /** Training step {@code n}'s queries at the initial scale, leaving the state alone (tests of the estimators). */
+  Step plannedForTest(long n) {
+    return planned(Phase.TRAIN, n, cfg.c(), -1);
+  }
+
   private Direction direction(int seed, int forcedBlock) {
     return switch (method.estimator()) {
       case LAYERWISE -> {
@@ -388,7 +393,7 @@ public final class AskTellOptimizer {
   }
 
   /** Finite estimates of a step: {direction index, e}. */
-  private List<double[]> estimates(Step s, List<EvalResult[]> answers) {
+  List<double[]> estimates(Step s, List<EvalResult[]> answers) {
     List<double[]> out = new ArrayList<>();
     double c = s.scale();
     List<Direction> dirs = s.directions();
