@@ -93,6 +93,7 @@ public final class Trainer {
     double emaAcc = Double.NaN;
     long clipped = 0;
     double lastEstimate = 0;
+    long lastSaved = opt.step();
     try (MetricsLog metrics = new MetricsLog(cfg.out(), cfg.resume() ? opt.step() : -1)) {
       for (AskTellOptimizer.Step s; (s = opt.ask()) != null; ) {
         // a fleet runs the groups on its chips at once and may drop a group whose chip failed (null)
@@ -106,26 +107,31 @@ public final class Trainer {
           }
         }
         if (t.writeWeights() != null) device.writeWeights(t.writeWeights());
-        if (s.phase() != AskTellOptimizer.Phase.TRAIN) continue;
-        if (opt.nanRun() >= MAX_CONSECUTIVE_NAN) {
-          saveCheckpoint(store, info, opt, priorWall, t0);
-          throw new TrainingException(device.uri() + " returned a non-finite loss " + opt.nanRun() + " steps in a row; the run is checkpointed at step "
-              + opt.step() + ", check the chip and resume with --resume");
+        if (s.phase() == AskTellOptimizer.Phase.TRAIN) {
+          if (opt.nanRun() >= MAX_CONSECUTIVE_NAN) {
+            saveCheckpoint(store, info, opt, priorWall, t0); // a step without a finite loss changed nothing: a step boundary
+            throw new TrainingException(device.uri() + " returned a non-finite loss " + opt.nanRun() + " steps in a row; the run is checkpointed at step "
+                + opt.step() + ", check the chip and resume with --resume");
+          }
+          if (Double.isFinite(t.loss())) {
+            emaLoss = Double.isNaN(emaLoss) ? t.loss() : 0.99 * emaLoss + 0.01 * t.loss();
+            emaAcc = Double.isNaN(emaAcc) ? t.accuracy() : 0.99 * emaAcc + 0.01 * t.accuracy();
+          }
+          if (t.update() != null && !t.update().terms().isEmpty()) lastEstimate = t.update().terms().get(0).coefficient();
+          long step = opt.step();
+          listener.onStep(opt.queries(), cfg.budget(), step, emaLoss, emaAcc);
+          if (step % cfg.logEvery() == 0) {
+            WireStats w = device.wireStats();
+            metrics.row(step, opt.queries(), emaLoss, emaAcc, opt.gain(0, step), opt.scale(step), lastEstimate, clipped, wall(priorWall, t0), w.bytesSent(),
+                w.bytesReceived());
+          }
         }
-        if (Double.isFinite(t.loss())) {
-          emaLoss = Double.isNaN(emaLoss) ? t.loss() : 0.99 * emaLoss + 0.01 * t.loss();
-          emaAcc = Double.isNaN(emaAcc) ? t.accuracy() : 0.99 * emaAcc + 0.01 * t.accuracy();
-        }
-        if (t.update() != null && !t.update().terms().isEmpty()) lastEstimate = t.update().terms().get(0).coefficient();
+        // after the step's guard query, if it has one: a checkpoint holds whole steps only
         long step = opt.step();
-        listener.onStep(opt.queries(), cfg.budget(), step, emaLoss, emaAcc);
-        if (step % cfg.logEvery() == 0) {
-          WireStats w = device.wireStats();
-          metrics.row(step, opt.queries(), emaLoss, emaAcc, opt.gain(0, step), opt.scale(step), lastEstimate, clipped, wall(priorWall, t0), w.bytesSent(), w.bytesReceived());
-        }
-        if (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 && opt.atStepBoundary()) {
+        if (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 && step != lastSaved && opt.atStepBoundary()) {
           metrics.flush();
           saveCheckpoint(store, info, opt, priorWall, t0);
+          lastSaved = step;
         }
       }
       metrics.flush();

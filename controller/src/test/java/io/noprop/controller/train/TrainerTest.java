@@ -115,6 +115,7 @@ class TrainerTest {
     train("sim:ideal?layers=16-8-4", tmp.resolve("whole"), 1000, 40, false, TrainListener.NONE, m);
     Path cut = tmp.resolve("cut");
     assertThrows(IllegalStateException.class, () -> train("sim:ideal?layers=16-8-4", cut, 1000, 40, false, new Killer(60), m));
+    assertEquals(40, new CheckpointStore(cut).load().step(), spec + ": the killed run left its step-40 checkpoint");
     RunSummary resumed = train("sim:ideal?layers=16-8-4", cut, 1000, 40, true, TrainListener.NONE, m);
     assertArrayEquals(new CheckpointStore(tmp.resolve("whole")).load().weights(), new CheckpointStore(cut).load().weights(), spec);
     assertEquals(spec, resumed.method());
