@@ -5,6 +5,7 @@ import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.ShadowWeights;
 import io.noprop.controller.train.SpsaConfig;
 import io.noprop.controller.train.StepSeeds;
+import io.noprop.controller.train.Trainer;
 import io.noprop.controller.train.TrainingException;
 import io.noprop.driver.Device;
 import io.noprop.protocol.msg.BatchSelector;
@@ -99,16 +100,7 @@ public final class CmaEsBaseline {
       // the budget is spent: the best candidate so far is the result
     }
     device.writeWeights(bestW);
-    int rows = data.test().rows();
-    int per = Math.min(info.maxBatch(), 1000);
-    double loss = 0;
-    long correct = 0;
-    for (int s = 0; s < rows; s += per) {
-      int n = Math.min(per, rows - s);
-      EvalResult r = device.evaluate(new EvaluateRequest(TEST_SLOT, BatchSelector.range(s, n), Perturbation.NONE));
-      loss += (double) r.loss() * n;
-      correct += r.correct();
-    }
+    double[] test = Trainer.evaluateAll(device, TEST_SLOT, data.test().rows());
     double wall = (System.nanoTime() - t0) / 1e9;
     var wire = device.wireStats();
     Map<String, Object> params = new LinkedHashMap<>();
@@ -118,7 +110,7 @@ public final class CmaEsBaseline {
     params.put("sigma", cfg.c());
     params.put("batch", batch);
     params.put("update_bytes_per_step", 4L * d);
-    return new RunSummary(device.uri(), info.deviceId(), "cmaes", (double) correct / rows, loss / rows, queries[0], queries[0] / lambda, 0,
+    return new RunSummary(device.uri(), info.deviceId(), "cmaes", test[1], test[0], queries[0], queries[0] / lambda, 0,
         wire.bytesSent(), wire.bytesReceived(), wire.bytesSent(), wire.bytesReceived(), queries[0] / lambda, wire.retries(), wall, wall, null, null, params);
   }
 }

@@ -142,7 +142,7 @@ public final class Trainer {
         ? device.chipStats().map(c -> c.minus(chipBefore.get())).orElse(null) : null;
     saveCheckpoint(store, info, opt, priorWall, t0);
 
-    double[] test = evaluateAll(info, TEST_SLOT, data.test().rows());
+    double[] test = evaluateAll(device, TEST_SLOT, data.test().rows());
     WireStats end = device.wireStats();
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("method", method.id());
@@ -169,8 +169,8 @@ public final class Trainer {
   }
 
   /** Unperturbed loss and accuracy over a whole slot, in range batches. Does not count against the budget. */
-  double[] evaluateAll(HelloInfo info, int slot, int rows) {
-    int per = Math.min(info.maxBatch(), 1000);
+  public static double[] evaluateAll(Device device, int slot, int rows) {
+    int per = Math.min(device.info().maxBatch(), 1000);
     double loss = 0;
     long correct = 0;
     for (int start = 0; start < rows; start += per) {
