@@ -107,7 +107,7 @@ public final class Trainer {
         double lp = device.evaluate(new EvaluateRequest(TRAIN_SLOT, b, Perturbation.rademacher(dir, 1, (float) spsa.c()))).loss();
         double lm = device.evaluate(new EvaluateRequest(TRAIN_SLOT, b, Perturbation.rademacher(dir, -1, (float) spsa.c()))).loss();
         queries += 2;
-        if (Double.isFinite(lp) && Double.isFinite(lm)) {
+        if (LossCheck.DEFAULT.plausible(lp) && LossCheck.DEFAULT.plausible(lm)) {
           meanGrad += Math.abs(lp - lm) / (2 * spsa.c());
           good++;
         }
@@ -151,14 +151,14 @@ public final class Trainer {
           EvalResult[] a = answers.get(j);
           if (a == null) continue;
           queries += 2;
-          if (Float.isFinite(a[0].loss()) && Float.isFinite(a[1].loss())) good.add(j);
+          if (LossCheck.DEFAULT.plausible(a[0], groups.get(j)[0]) && LossCheck.DEFAULT.plausible(a[1], groups.get(j)[1])) good.add(j);
           else nonFinite = a[0];
         }
         if (good.isEmpty()) {
           nanSteps++;
           if (++nanRun >= MAX_CONSECUTIVE_NAN) {
             saveCheckpoint(store, info, step, queries, nanSteps, gains, shadow, priorWall, t0);
-            throw new TrainingException(device.uri() + " returned a non-finite loss " + nanRun + " steps in a row (last: "
+            throw new TrainingException(device.uri() + " returned a non-finite or implausible loss " + nanRun + " steps in a row (last: "
                 + (nonFinite == null ? "none" : nonFinite.loss()) + "); the run is checkpointed at step " + step + ", check the chip and resume with --resume");
           }
           step++;
