@@ -36,6 +36,7 @@ public final class ResilientDevice implements Device {
   private final ProtocolDevice inner;
   private final ChipShadow shadow;
   private long restores;
+  private boolean blindUpdates; // UPDATEs applied before any WRITE_WEIGHTS or RESET: the shadow cannot follow them
 
   public ResilientDevice(ProtocolDevice inner) {
     this.inner = inner;
@@ -63,8 +64,7 @@ public final class ResilientDevice implements Device {
 
   private boolean rebootBehind(DeviceException e) {
     if (inner.takeReboot()) return true;
-    if (e.kind() == DeviceException.Kind.DEVICE_ERROR && e.error() != null && e.error().knownCode() == ErrorCode.NO_DATASET
-        && !shadow.uploads().isEmpty()) {
+    if (e.kind() == DeviceException.Kind.DEVICE_ERROR && e.error() != null && e.error().knownCode() == ErrorCode.NO_DATASET) {
       inner.helloAgain();
       return inner.takeReboot();
     }
@@ -73,10 +73,10 @@ public final class ResilientDevice implements Device {
 
   private void restore() {
     for (int i = 0; i < MAX_RESTORES_PER_CALL; i++) {
-      if (!shadow.weightsKnown() && !shadow.uploads().isEmpty()) {
-        // datasets can be restored, weights cannot: refuse rather than train on whatever the chip booted with
-        throw new DeviceException(DeviceException.Kind.PROTOCOL, inner.uri() + " rebooted (its HELLO boot count changed) before noprop wrote "
-            + "its weights, so they cannot be restored; start the run again");
+      if (blindUpdates) {
+        // the chip's weights moved from values noprop never knew: refuse rather than train on whatever it booted with
+        throw new DeviceException(DeviceException.Kind.PROTOCOL, inner.uri() + " rebooted (its HELLO boot count changed) after UPDATEs on weights "
+            + "noprop never wrote, so they cannot be restored; write the weights first, or start the run again");
       }
       restores++;
       shadow.restoreOn(inner);
@@ -98,6 +98,7 @@ public final class ResilientDevice implements Device {
     UpdateResult r = guarded(() -> {
       UpdateResult u = inner.update(request);
       mirrored[0] = shadow.update(request); // before a restore the call may trigger, so that the restore includes it
+      if (mirrored[0] < 0) blindUpdates = true;
       return u;
     }, false);
     // restored meanwhile: the chip applied it to blank weights, then got the shadow's; report the shadow's clipping
@@ -107,6 +108,7 @@ public final class ResilientDevice implements Device {
   @Override
   public void writeWeights(float[] weights) {
     shadow.write(weights);
+    blindUpdates = false;
     guarded(() -> {
       inner.writeWeights(weights);
       return null;
@@ -119,7 +121,7 @@ public final class ResilientDevice implements Device {
       inner.uploadDataset(header, packedRows);
       shadow.upload(header, packedRows); // once the chip took it (a refused upload is not replayed)
       return null;
-    }, false);
+    }, true); // a reboot mid-upload shows as NO_DATASET on the next chunk: restore, then upload again
   }
 
   @Override
@@ -127,6 +129,7 @@ public final class ResilientDevice implements Device {
     guarded(() -> {
       inner.reset();
       shadow.reset();
+      blindUpdates = false;
       return null;
     }, false);
   }
