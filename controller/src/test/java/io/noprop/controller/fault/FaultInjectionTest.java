@@ -228,6 +228,81 @@ class FaultInjectionTest {
     TABLE.add(new Row(Fault.NAN_LOSS, LinkKind.IN_PROCESS, plan.injected(Fault.NAN_LOSS), "every answer NaN: the run stops with a clear error, nothing applied"));
   }
 
+  /** {@code noprop train} as its own JVM, so that it can be killed for real. */
+  static Process trainProcess(List<String> args, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.noprop.controller.cli.NopropCommand"));
+    cmd.addAll(args);
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  }
+
+  /**
+   * The controller killed with SIGKILL while it writes a checkpoint every step, then resumed,
+   * several times: the run must end with the weights of the same run never interrupted (the
+   * checkpoint is the shadow; resume writes it back to the chip, and the step seeds make the rest
+   * identical). Atomicity of the checkpoint file itself is CheckpointStoreTest's.
+   */
+  @Test
+  void aControllerKilledDuringCheckpointWritesResumesToTheUninterruptedWeights() throws Exception {
+    Path csv = TestData.blobsCsv(tmp);
+    long budget = LONG ? 20000 : 1200;
+    List<String> common = List.of("train", "--device", "sim:ideal?layers=4-8-2", "--dataset", "csv:" + csv, "--budget", Long.toString(budget),
+        "--seed", "3", "--batch", "32", "--checkpoint-every", "1", "--quiet");
+    Path clean = tmp.resolve("clean");
+    List<String> cleanArgs = new ArrayList<>(common);
+    cleanArgs.addAll(List.of("--out", clean.toString()));
+    java.io.StringWriter err = new java.io.StringWriter();
+    assertEquals(0, io.noprop.controller.cli.NopropCommand.execute(cleanArgs.toArray(new String[0]), new java.io.PrintWriter(new java.io.StringWriter()),
+        new java.io.PrintWriter(err)), err.toString());
+
+    Path killed = tmp.resolve("killed");
+    Path log = tmp.resolve("killed.log");
+    Path checkpoint = killed.resolve("checkpoint.bin");
+    FaultPlan plan = new FaultPlan(3);
+    java.util.SplittableRandom when = new java.util.SplittableRandom(3);
+    int exit = -1;
+    for (int attempt = 0; attempt < 12 && exit != 0; attempt++) {
+      List<String> args = new ArrayList<>(common);
+      args.addAll(List.of("--out", killed.toString()));
+      if (attempt > 0) args.add("--resume");
+      Process p = trainProcess(args, log);
+      if (attempt < 3) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long stepAtStart = Files.exists(checkpoint) ? new CheckpointStore(killed).load().step() : -1;
+        // wait until this run has written checkpoints of its own, then kill it at a random moment
+        while (p.isAlive() && System.nanoTime() < deadline
+            && (!Files.exists(checkpoint) || safeStep(killed) <= stepAtStart + 20)) {
+          Thread.sleep(5);
+        }
+        Thread.sleep(when.nextInt(1, 40));
+        if (p.isAlive()) {
+          p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally
+          p.waitFor();
+          plan.count(Fault.KILL_CONTROLLER);
+          continue;
+        }
+      }
+      assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the resumed run did not finish");
+      exit = p.exitValue();
+    }
+    assertEquals(0, exit, "the resumed run failed: " + Files.readString(log));
+    assertTrue(plan.injected(Fault.KILL_CONTROLLER) > 0, "the run finished before it could be killed; raise the budget");
+    CheckpointStore done = new CheckpointStore(killed);
+    assertEquals(new CheckpointStore(clean).load().step(), done.load().step());
+    assertArrayEquals(new CheckpointStore(clean).load().weights(), done.load().weights(), "a resumed run ends elsewhere than the uninterrupted one");
+    TABLE.add(new Row(Fault.KILL_CONTROLLER, LinkKind.IN_PROCESS, plan.injected(Fault.KILL_CONTROLLER),
+        "SIGKILL while checkpointing every step; each --resume continued; final weights = uninterrupted run bit for bit"));
+  }
+
+  /** The checkpointed step, or -1 while the file is being replaced or unreadable. */
+  static long safeStep(Path dir) {
+    try {
+      return new CheckpointStore(dir).load().step();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** One chip behind one link with its faults. */
   interface Bench extends AutoCloseable {
     Device device();
