@@ -3,7 +3,6 @@ package io.noprop.driver;
 import io.noprop.protocol.msg.DatasetHeader;
 import io.noprop.protocol.msg.SeedTerm;
 import io.noprop.protocol.msg.UpdateRequest;
-import io.noprop.protocol.prng.PerturbationPrng;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +39,7 @@ public final class ChipShadow {
    * number of clipped parameters. The one implementation the drivers use (fleet and single chip).
    */
   public static long applyUpdate(float[] w, List<SeedTerm> terms, float lo, float hi) {
-    for (SeedTerm t : terms) PerturbationPrng.addRademacher(w, 0, w.length, t.seed(), t.coefficient());
+    for (SeedTerm t : terms) t.addTo(w, w.length); // a term knows its direction (dense or masked)
     long clipped = 0;
     for (int i = 0; i < w.length; i++) {
       if (w[i] < lo) {

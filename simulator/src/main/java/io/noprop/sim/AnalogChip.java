@@ -7,6 +7,7 @@ import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.Capability;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.DirectionMask;
 import io.noprop.protocol.msg.Distribution;
 import io.noprop.protocol.msg.ErrorCode;
 import io.noprop.protocol.msg.EvalResult;
@@ -101,7 +102,7 @@ public final class AnalogChip implements ChipBackend {
     int[] layers = cfg.layers();
     int caps = Capability.BATCH_RANGE.bit | Capability.BATCH_SEEDED.bit | Capability.DIRECTION_RADEMACHER.bit
         | Capability.UPDATE_SEEDED.bit | Capability.WRITE_WEIGHTS.bit | Capability.READ_WEIGHTS.bit | Capability.READ_PROGRAMMED.bit
-        | Capability.STATS.bit;
+        | Capability.STATS.bit | Capability.DIRECTION_MASKED.bit;
     java.util.Map<String, String> props = new java.util.LinkedHashMap<>(cfg.describe());
     this.hello = new HelloInfo(FrameCodec.VERSION, FIRMWARE, "sim-" + cfg.preset() + "-" + cfg.seed(), "sim:" + cfg.preset(), layers,
         cfg.weightMin(), cfg.weightMax(), cfg.levels(), caps, cfg.maxPayload(), cfg.maxBatch(), DatasetStore.SLOTS, cfg.maxDatasetBytes(), props,
@@ -287,10 +288,22 @@ public final class AnalogChip implements ChipBackend {
     }
   }
 
+  private void checkMask(DirectionMask m) {
+    if (!m.whole() && (long) m.offset() + m.length() > params) {
+      throw new ChipException(ErrorCode.OUT_OF_RANGE, "direction block [" + m.offset() + ", " + ((long) m.offset() + m.length()) + ") outside the " + params + " parameters");
+    }
+  }
+
   private float[] weightsFor(Perturbation p) {
     float[] base = readNow();
     if (p.distribution() == Distribution.NONE || p.scale() == 0f) return base;
-    PerturbationPrng.perturbInto(base, effective, params, p.seed(), p.amplitude());
+    if (p.mask().whole()) {
+      PerturbationPrng.perturbInto(base, effective, params, p.seed(), p.amplitude());
+    } else {
+      checkMask(p.mask());
+      System.arraycopy(base, 0, effective, 0, params);
+      p.mask().addTo(effective, params, p.seed(), p.amplitude());
+    }
     if (variation.lo == null) {
       float lo = cfg.weightMin();
       float hi = cfg.weightMax();
@@ -304,9 +317,10 @@ public final class AnalogChip implements ChipBackend {
 
   @Override
   public UpdateResult update(UpdateRequest req) {
+    for (SeedTerm t : req.terms()) checkMask(t.mask());
     if (pulsed) Arrays.fill(delta, 0f);
     float[] acc = pulsed ? delta : target;
-    for (SeedTerm t : req.terms()) PerturbationPrng.addRademacher(acc, 0, params, t.seed(), t.coefficient());
+    for (SeedTerm t : req.terms()) t.addTo(acc, params);
     if (pulsed) for (int i = 0; i < params; i++) target[i] += delta[i];
     long clipped = 0;
     float lo = cfg.weightMin();

@@ -2,7 +2,6 @@ package io.noprop.controller.train;
 
 import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.SeedTerm;
-import io.noprop.protocol.prng.PerturbationPrng;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -42,7 +41,7 @@ public final class ShadowWeights {
    * returns the number of clipped weights, which the device's reply must match.
    */
   public long update(List<SeedTerm> terms) {
-    for (SeedTerm t : terms) PerturbationPrng.addRademacher(w, 0, w.length, t.seed(), t.coefficient());
+    for (SeedTerm t : terms) t.addTo(w, w.length);
     long clipped = 0;
     for (int i = 0; i < w.length; i++) {
       float v = w[i];
