@@ -23,6 +23,7 @@ import io.noprop.driver.fault.FaultPlan;
 import io.noprop.driver.fault.FaultPlan.Fault;
 import io.noprop.driver.fault.FaultyChip;
 import io.noprop.driver.fault.FaultyFrameLink;
+import io.noprop.driver.fault.MqttFaultProxy;
 import io.noprop.driver.fault.FaultyWireLink;
 import io.noprop.driver.fleet.FleetDevice;
 import io.noprop.driver.fleet.FleetOptions;
@@ -135,6 +136,8 @@ class FaultInjectionTest {
         Arguments.of(Fault.PULL_CABLE, LinkKind.SERIAL, 0.0),
         Arguments.of(Fault.CHIP_RESET, LinkKind.SERIAL, 0.0),
         Arguments.of(Fault.NAN_LOSS, LinkKind.SERIAL, 0.02),
+        Arguments.of(Fault.CORRUPT_BYTES, LinkKind.MQTT, 0.015),
+        Arguments.of(Fault.DROP_BYTES, LinkKind.MQTT, 0.015),
         Arguments.of(Fault.DROP_FRAME, LinkKind.MQTT, 0.015),
         Arguments.of(Fault.DUPLICATE_FRAME, LinkKind.MQTT, 0.05),
         Arguments.of(Fault.REORDER_FRAMES, LinkKind.MQTT, 0.015),
@@ -429,6 +432,7 @@ class FaultInjectionTest {
     final EmbeddedBroker embedded;
     final MqttSettings settings;
     final Device device;
+    final MqttFaultProxy proxy;
     volatile MqttChipServer server;
 
     MqttBench(Path dir, FaultPlan plan, Fault fault) {
@@ -442,10 +446,14 @@ class FaultInjectionTest {
       String url = real ? mosquitto.url() : embedded.url();
       this.settings = MqttSettings.of(url, Map.of(), Map.of());
       this.server = new MqttChipServer(settings, "chip-f", chip);
-      String uri = url.replace("tcp://", "mqtt://") + "/chip-f";
+      // byte damage needs the payloads: a proxy on the broker between chip id "front" and the chip
+      boolean bytes = fault == Fault.CORRUPT_BYTES || fault == Fault.DROP_BYTES;
+      this.proxy = bytes ? new MqttFaultProxy(settings, "front", "chip-f", plan) : null;
+      String id = bytes ? "front" : "chip-f";
+      String uri = url.replace("tcp://", "mqtt://") + "/" + id;
       // a one-chip fleet, as mqtt:// opens it, with the fault layer under each session's protocol client
-      this.device = new FleetDevice(uri, List.of("chip-f"),
-          List.of(() -> new ProtocolDevice(uri, new FaultyFrameLink(new MqttLink(settings, "chip-f"), plan), new RetryPolicy(Duration.ofMillis(200), 12))),
+      this.device = new FleetDevice(uri, List.of(id),
+          List.of(() -> new ProtocolDevice(uri, new FaultyFrameLink(new MqttLink(settings, id), plan), new RetryPolicy(Duration.ofMillis(200), 12))),
           FleetOptions.of(Map.of("verify_every", "0", "rejoin_ms", "100")));
     }
 
@@ -475,6 +483,7 @@ class FaultInjectionTest {
     @Override
     public void close() {
       device.close();
+      if (proxy != null) proxy.close();
       server.close();
       if (mosquitto != null) mosquitto.close();
       if (embedded != null) embedded.close();
