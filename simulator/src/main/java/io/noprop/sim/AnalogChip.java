@@ -295,12 +295,12 @@ public final class AnalogChip implements ChipBackend {
   }
 
   private float[] weightsFor(Perturbation p) {
+    checkMask(p.mask()); // before the scale-0 shortcut: a block outside the vector is refused at any scale
     float[] base = readNow();
     if (p.distribution() == Distribution.NONE || p.scale() == 0f) return base;
     if (p.mask().whole()) {
       PerturbationPrng.perturbInto(base, effective, params, p.seed(), p.amplitude());
     } else {
-      checkMask(p.mask());
       System.arraycopy(base, 0, effective, 0, params);
       p.mask().addTo(effective, params, p.seed(), p.amplitude());
     }

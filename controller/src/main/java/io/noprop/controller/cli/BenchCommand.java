@@ -6,6 +6,8 @@ import io.noprop.controller.data.DatasetCatalog;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.ShadowWeights;
+import io.noprop.controller.baseline.CmaEsBaseline;
+import io.noprop.controller.opt.Method;
 import io.noprop.controller.train.SpsaConfig;
 import io.noprop.controller.train.TrainConfig;
 import io.noprop.controller.train.TrainListener;
@@ -53,16 +55,17 @@ final class BenchCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getErr());
   }
 
-  /** The methods {@code --methods} accepts, in the order the table lists them. */
-  static final List<String> METHODS = List.of("spsa", "nspsa4", "backprop");
+  /** Baselines {@code --methods} accepts besides any training method spec ({@link Method#parse}). */
+  static final List<String> BASELINES = List.of("backprop", "cmaes");
 
   /** One finished run: a row of results.csv. */
   record Row(String method, long budget, long seed, double testAccuracy, long queries, double wallSeconds) {}
 
   @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
       description = {"Run chosen training methods at equal query budgets over several seeds.",
-          "Methods: spsa (the trainer's defaults), nspsa4 (4 antithetic pairs per step), backprop (Adam on a software twin of the",
-          "ideal chip from the same initial weights: a software-only ceiling that spends no device queries).",
+          "Methods: any train --method spec (spsa, nspsa4, es8, layerwise, sparse10, fd, mgd4, spsa+momentum, spsa+adam, ...),",
+          "cmaes (CMA-ES from commons-math3, whole-vector writes, models up to " + CmaEsBaseline.MAX_PARAMS + " weights), and backprop",
+          "(Adam on a software twin of the ideal chip from the same initial weights: a software-only ceiling that spends no device queries).",
           "Each (method, budget, seed) is its own run from scratch, so the curve is the test accuracy at the budgets given.",
           "Writes results.csv, results.md and accuracy.png (mean and min-max over seeds) into --out, and each run into --out/runs/."})
   static final class Train implements Callable<Integer> {
@@ -81,7 +84,7 @@ final class BenchCommand implements Runnable {
     List<Long> seeds;
 
     @Option(names = "--methods", split = ",", defaultValue = "spsa,nspsa4,backprop", paramLabel = "METHOD",
-        description = "Methods, comma-separated: spsa, nspsa4, backprop. Default: ${DEFAULT-VALUE}.")
+        description = "Methods, comma-separated, in table order: method specs, cmaes, backprop. Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/bench-<time>.")
@@ -90,14 +93,17 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       for (String m : methods) {
-        if (!METHODS.contains(m)) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "unknown method '" + m + "' in --methods; known methods: " + String.join(", ", METHODS));
+        if (BASELINES.contains(m)) continue;
+        try {
+          Method.parse(m);
+        } catch (IllegalArgumentException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--methods: " + e.getMessage() + "; or a baseline: " + String.join(", ", BASELINES));
         }
       }
       for (long b : budgets) {
         if (b < 4) throw new CommandLine.ParameterException(spec.commandLine(), "--budgets: every budget must be at least 4 queries: " + b);
       }
-      List<String> ms = METHODS.stream().filter(methods::contains).toList();
+      List<String> ms = new ArrayList<>(new java.util.LinkedHashSet<>(methods));
       List<Long> bs = new ArrayList<>(new TreeSet<>(budgets));
       List<Long> ss = new ArrayList<>(new java.util.LinkedHashSet<>(seeds));
       var err = spec.commandLine().getErr();
@@ -115,13 +121,20 @@ final class BenchCommand implements Runnable {
             for (long b : bs) rows.add(new Row(m, b, seed, r.testAccuracy(), 0, r.wallSeconds()));
             continue;
           }
-          SpsaConfig spsa = m.equals("nspsa4") ? SpsaConfig.DEFAULT.withPairs(4) : SpsaConfig.DEFAULT;
           for (long b : bs) {
             Path runDir = dir.resolve("runs").resolve(m + "-b" + b + "-s" + seed);
-            TrainConfig cfg = new TrainConfig(b, seed, runDir, spsa, 0, 100, false, true);
             RunSummary s;
             try (Device d = Devices.open(device)) {
-              s = new Trainer(d, split, cfg, TrainListener.NONE).run();
+              if (m.equals("cmaes")) {
+                if (d.info().parameterCount() > CmaEsBaseline.MAX_PARAMS) {
+                  err.printf(Locale.ROOT, "cmaes skipped: %d weights; CMA-ES runs on models up to %d%n", d.info().parameterCount(), CmaEsBaseline.MAX_PARAMS);
+                  break;
+                }
+                s = new CmaEsBaseline(d, split, b, seed, SpsaConfig.DEFAULT).run();
+              } else {
+                TrainConfig cfg = new TrainConfig(b, seed, runDir, SpsaConfig.DEFAULT, Method.parse(m), 0, 100, false, true);
+                s = new Trainer(d, split, cfg, TrainListener.NONE).run();
+              }
             }
             rows.add(new Row(m, b, seed, s.testAccuracy(), s.queries(), s.wallSeconds()));
             err.printf(Locale.ROOT, "%s budget %d seed %d: test accuracy %.4f after %d queries (%.1f s)%n", m, b, seed, s.testAccuracy(), s.queries(), s.wallSeconds());

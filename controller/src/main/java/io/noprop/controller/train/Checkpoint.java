@@ -1,8 +1,11 @@
 package io.noprop.controller.train;
 
+import java.util.Map;
+
 /**
  * Everything a run needs to continue exactly where it stopped. Seeds of later steps derive from
- * {@code seed} and {@code step}, so no generator state is stored.
+ * {@code seed} and the step index, so no generator state is stored; the optimiser's own state
+ * (gains, momentum window, Adam moments, guard reference) is in {@code state} and {@code vectors}.
  *
  * @param model device model from HELLO (a resume on another kind of chip is refused)
  * @param layers network widths from HELLO
@@ -11,9 +14,9 @@ package io.noprop.controller.train;
  * @param step next step to run
  * @param queries loss queries spent so far
  * @param nanSteps steps skipped because the device returned a non-finite loss
- * @param gains the calibrated gain schedule
- * @param weights shadow weights after {@code step} steps
  * @param wallSeconds wall time spent before this checkpoint
+ * @param state {@link AskTellOptimizer#state()}
+ * @param vectors {@link AskTellOptimizer#stateVectors()}: the shadow weights under "weights", and optimiser vectors
  */
 public record Checkpoint(
     String model,
@@ -23,6 +26,11 @@ public record Checkpoint(
     long step,
     long queries,
     long nanSteps,
-    GainSchedule gains,
-    float[] weights,
-    double wallSeconds) {}
+    double wallSeconds,
+    Map<String, ?> state,
+    Map<String, float[]> vectors) {
+
+  public float[] weights() {
+    return vectors.get("weights");
+  }
+}

@@ -21,13 +21,15 @@ import java.util.Map;
  * the new one, never half of one.
  *
  * <pre>
- *   "NPCK" | u32 format (1) | u32 n | n bytes JSON metadata | u32 count | count x f32 (big-endian)
+ *   "NPCK" | u32 format (2) | u32 n | n bytes JSON metadata | u32 vectors |
+ *       vectors x (u16 name length | name (UTF-8) | u32 count | count x f32)      (big-endian)
  * </pre>
+ * The first vector is the shadow weights ("weights"); the optimiser may add its own (Adam's moments).
  */
 public final class CheckpointStore {
   public static final String FILE = "checkpoint.bin";
   private static final int MAGIC = 0x4E50434B; // "NPCK"
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
 
@@ -53,12 +55,8 @@ public final class CheckpointStore {
     meta.put("step", c.step());
     meta.put("queries", c.queries());
     meta.put("nan_steps", c.nanSteps());
-    meta.put("a", c.gains().a());
-    meta.put("A", c.gains().bigA());
-    meta.put("alpha", c.gains().alpha());
-    meta.put("c", c.gains().c());
-    meta.put("gamma", c.gains().gamma());
     meta.put("wall_seconds", c.wallSeconds());
+    meta.put("optimizer", c.state());
     byte[] json = JSON.writeValueAsBytes(meta);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       OutputStream os = java.nio.channels.Channels.newOutputStream(ch);
@@ -67,9 +65,13 @@ public final class CheckpointStore {
       out.writeInt(FORMAT);
       out.writeInt(json.length);
       out.write(json);
-      float[] w = c.weights();
-      out.writeInt(w.length);
-      for (float v : w) out.writeFloat(v);
+      out.writeInt(c.vectors().size());
+      for (Map.Entry<String, float[]> e : c.vectors().entrySet()) {
+        out.writeUTF(e.getKey());
+        float[] w = e.getValue();
+        out.writeInt(w.length);
+        for (float v : w) out.writeFloat(v);
+      }
       out.flush();
       ch.force(true);
     }
@@ -82,7 +84,10 @@ public final class CheckpointStore {
         DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is, 1 << 16))) {
       if (in.readInt() != MAGIC) throw new IOException(file + " is not a noprop checkpoint");
       int format = in.readInt();
-      if (format != FORMAT) throw new IOException(file + " has checkpoint format " + format + "; this noprop reads format " + FORMAT);
+      if (format != FORMAT) {
+        throw new IOException(file + " has checkpoint format " + format + "; this noprop reads format " + FORMAT
+            + (format == 1 ? " (format 1 came before the optimiser state was saved: finish that run with the noprop that started it, or start anew with --force)" : ""));
+      }
       int jsonLength = in.readInt();
       if (jsonLength < 0 || jsonLength > size) throw new IOException(file + " is corrupt: metadata length " + jsonLength + " in a " + size + "-byte file");
       byte[] json = new byte[jsonLength];
@@ -93,15 +98,25 @@ public final class CheckpointStore {
       } catch (IOException e) {
         throw new IOException(file + " is corrupt: unreadable metadata (" + e.getMessage() + ")", e);
       }
-      int n = in.readInt();
-      if (n < 0 || 4L * n > size) throw new IOException(file + " is corrupt: " + n + " weights in a " + size + "-byte file");
-      float[] w = new float[n];
-      for (int i = 0; i < n; i++) w[i] = in.readFloat();
+      int count = in.readInt();
+      if (count < 1 || count > 16) throw new IOException(file + " is corrupt: " + count + " vectors");
+      Map<String, float[]> vectors = new LinkedHashMap<>();
+      for (int v = 0; v < count; v++) {
+        String name = in.readUTF();
+        int n = in.readInt();
+        if (n < 0 || 4L * n > size) throw new IOException(file + " is corrupt: vector " + name + " of " + n + " floats in a " + size + "-byte file");
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) w[i] = in.readFloat();
+        vectors.put(name, w);
+      }
+      if (!vectors.containsKey("weights")) throw new IOException(file + " is corrupt: no weights vector");
       java.util.List<?> ls = (java.util.List<?>) m.get("layers");
       int[] layers = ls.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
-      GainSchedule g = new GainSchedule(num(m, "a"), num(m, "A"), num(m, "alpha"), num(m, "c"), num(m, "gamma"));
+      @SuppressWarnings("unchecked")
+      Map<String, ?> state = (Map<String, ?>) m.get("optimizer");
+      if (state == null) throw new IOException(file + " is corrupt: no optimiser state");
       return new Checkpoint((String) m.get("model"), layers, lng(m, "seed"), lng(m, "budget"), lng(m, "step"), lng(m, "queries"),
-          lng(m, "nan_steps"), g, w, num(m, "wall_seconds"));
+          lng(m, "nan_steps"), num(m, "wall_seconds"), state, vectors);
     } catch (java.io.EOFException e) {
       throw new IOException(file + " is truncated", e);
     } catch (ClassCastException | NullPointerException e) {

@@ -44,6 +44,21 @@ public final class ShadowWeights {
     return io.noprop.driver.ChipShadow.applyUpdate(w, terms, lo, hi); // the drivers' one implementation
   }
 
+  /** Replaces the weights by a vector written with WRITE_WEIGHTS, clipped to the range as the chip does. */
+  public void set(float[] values) {
+    if (values.length != w.length) throw new IllegalArgumentException(values.length + " weights for a " + w.length + "-weight shadow");
+    for (int i = 0; i < w.length; i++) w[i] = Math.min(hi, Math.max(lo, values[i]));
+  }
+
+  /** The clip range. */
+  public float lo() {
+    return lo;
+  }
+
+  public float hi() {
+    return hi;
+  }
+
   public float[] values() {
     return w.clone();
   }

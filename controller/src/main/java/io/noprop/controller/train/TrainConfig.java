@@ -1,5 +1,7 @@
 package io.noprop.controller.train;
 
+import io.noprop.controller.opt.Method;
+
 import java.nio.file.Path;
 
 /**
@@ -8,13 +10,20 @@ import java.nio.file.Path;
  * @param budget loss queries the run may send (calibration queries included)
  * @param seed run seed: initial weights, directions, batches
  * @param out run directory (metrics, checkpoints, summary)
- * @param spsa the estimator's settings
+ * @param spsa gains, batch and the other numeric settings
+ * @param method estimator, update rule and schedules
  * @param checkpointEvery steps between checkpoints (0: only at the end)
  * @param logEvery steps between metrics rows
  * @param resume continue from {@code out/checkpoint.bin}
  * @param force start over even if {@code out} holds a run
  */
-public record TrainConfig(long budget, long seed, Path out, SpsaConfig spsa, long checkpointEvery, long logEvery, boolean resume, boolean force) {
+public record TrainConfig(long budget, long seed, Path out, SpsaConfig spsa, Method method, long checkpointEvery, long logEvery, boolean resume,
+    boolean force) {
+  /** The default method (SPSA with SGD and Spall's schedules), or n-SPSA when {@code spsa} asks for several pairs. */
+  public TrainConfig(long budget, long seed, Path out, SpsaConfig spsa, long checkpointEvery, long logEvery, boolean resume, boolean force) {
+    this(budget, seed, out, spsa, spsa.pairs() > 1 ? Method.DEFAULT.withDirections(spsa.pairs()) : Method.DEFAULT, checkpointEvery, logEvery, resume, force);
+  }
+
   public TrainConfig {
     if (budget < 4) throw new IllegalArgumentException("budget must be at least 4 queries: " + budget);
     if (checkpointEvery < 0) throw new IllegalArgumentException("checkpoint interval must be >= 0");

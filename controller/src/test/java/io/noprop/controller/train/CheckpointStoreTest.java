@@ -16,7 +16,14 @@ class CheckpointStoreTest {
 
   static Checkpoint sample(long step) {
     float[] w = {0.5f, -0.25f, Float.MIN_VALUE, 1f, -1f};
-    return new Checkpoint("sim:rram", new int[] {2, 1, 1}, 9, 1000, step, 2 * step + 16, 1, new GainSchedule(0.3, 50, 0.602, 0.02, 0.101), w, 12.5);
+    java.util.Map<String, Object> state = new java.util.LinkedHashMap<>();
+    state.put("method", "spsa+momentum");
+    state.put("gain", new double[] {0.3, 0.7});
+    state.put("guard_ref", Double.NaN);
+    java.util.Map<String, float[]> vectors = new java.util.LinkedHashMap<>();
+    vectors.put("weights", w);
+    vectors.put("adam_m", new float[] {1e-9f, -3f});
+    return new Checkpoint("sim:rram", new int[] {2, 1, 1}, 9, 1000, step, 2 * step + 16, 1, 12.5, state, vectors);
   }
 
   @Test
@@ -28,8 +35,11 @@ class CheckpointStoreTest {
     assertArrayEquals(new int[] {2, 1, 1}, c.layers());
     assertEquals(42, c.step());
     assertEquals(100, c.queries());
-    assertEquals(new GainSchedule(0.3, 50, 0.602, 0.02, 0.101), c.gains());
+    assertEquals("spsa+momentum", c.state().get("method"));
+    assertEquals(java.util.List.of(0.3, 0.7), c.state().get("gain"));
+    assertEquals("NaN", c.state().get("guard_ref"), "JSON has no NaN: it comes back as the string the optimiser reads");
     assertArrayEquals(sample(42).weights(), c.weights());
+    assertArrayEquals(new float[] {1e-9f, -3f}, c.vectors().get("adam_m"));
     assertEquals(12.5, c.wallSeconds());
   }
 

@@ -42,8 +42,13 @@ public record DirectionMask(int offset, int length, int density) {
     return (density + 1) / 256.0;
   }
 
+  /**
+   * The {@link #WHOLE} constant itself. Identity, not equality: the wire block {@code [0, 2^31 - 1)}
+   * with density 255 has the same components but is a block (too large for any chip: OUT_OF_RANGE),
+   * not the dense distribution.
+   */
   public boolean whole() {
-    return this == WHOLE || equals(WHOLE);
+    return this == WHOLE;
   }
 
   /** Refuses a block that does not fit a vector of {@code params} entries (the chip's OUT_OF_RANGE). */

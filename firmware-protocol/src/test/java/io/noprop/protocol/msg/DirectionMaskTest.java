@@ -89,6 +89,24 @@ class DirectionMaskTest {
         () -> new UpdateRequest(Distribution.RADEMACHER, List.of(new SeedTerm(1, 1f, DirectionMask.block(0, 4)))));
   }
 
+  /** The largest wire block has WHOLE's components; it must stay a MASKED block (OUT_OF_RANGE on a chip), not become malformed. */
+  @Test
+  void theLargestWireBlockDecodesAsABlockNotAsTheWholeVector() {
+    byte[] p = new EvaluateRequest(0, BatchSelector.range(0, 1), Perturbation.of(7, DirectionMask.block(0, 5), 1, 0.1f)).encode();
+    p[22] = (byte) 0xff; // length = 0x7fffffff
+    p[23] = (byte) 0xff;
+    p[24] = (byte) 0xff;
+    p[25] = (byte) 0x7f;
+    EvaluateRequest e = EvaluateRequest.decode(p);
+    assertEquals(Distribution.MASKED, e.perturbation().distribution());
+    assertTrue(!e.perturbation().mask().whole());
+    assertThrows(IllegalArgumentException.class, () -> e.perturbation().mask().checkFits(23));
+    byte[] u = UpdateRequest.of(List.of(new SeedTerm(1, 1f, new DirectionMask(0, Integer.MAX_VALUE, 255)))).encode();
+    assertEquals(Distribution.MASKED, UpdateRequest.decode(u).distribution());
+    p[25] = (byte) 0x80; // 2^31 - 1 + 1: beyond any vector
+    assertThrows(MalformedPayloadException.class, () -> EvaluateRequest.decode(p));
+  }
+
   @Test
   void aBlockBeyondTheVectorIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> DirectionMask.block(10, 5).checkFits(12));
