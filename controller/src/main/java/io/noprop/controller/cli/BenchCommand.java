@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code noprop bench}: compare training methods at equal query budgets. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: compare methods at equal device-query budgets.",
-    subcommands = {BenchCommand.Train.class})
+    subcommands = {BenchCommand.Train.class, BenchCommand.Report.class})
 final class BenchCommand implements Runnable {
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -142,6 +142,7 @@ final class BenchCommand implements Runnable {
         }
       }
       writeCsv(dir.resolve("results.csv"), rows);
+      Files.writeString(dir.resolve("bench.properties"), "device=" + device + "\ndataset=" + data.dataset + "\n");
       Files.writeString(dir.resolve("results.md"), markdown(rows, ms, bs, ss, device, data.dataset));
       writeChart(dir.resolve("accuracy.png"), rows, ms, bs, ss, device, data.dataset);
       err.printf(Locale.ROOT, "wrote %s, %s and %s%n", dir.resolve("results.csv"), dir.resolve("results.md"), dir.resolve("accuracy.png"));
@@ -165,6 +166,73 @@ final class BenchCommand implements Runnable {
       double acc = new SoftwareTwin(layers).evaluate(w, split.test())[1];
       return new Row("backprop", 0, seed, acc, 0, (System.nanoTime() - t0) / 1e9);
     }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = {"Merge the results.csv of several bench train runs (e.g. seeds or methods run apart, or in parallel) into one",
+          "results.csv, results.md and accuracy.png. Methods keep the order in which they first appear."})
+  static final class Report implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--from", split = ",", required = true, paramLabel = "DIR", description = "bench train output directories, comma-separated.")
+    List<Path> from;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the merged table and chart.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      List<Row> rows = new ArrayList<>();
+      String device = null;
+      String dataset = null;
+      for (Path d : from) {
+        Path csv = d.resolve("results.csv");
+        if (!Files.isRegularFile(csv)) throw new CommandLine.ParameterException(spec.commandLine(), "--from: no results.csv in " + d);
+        rows.addAll(readCsv(csv));
+        java.util.Properties p = new java.util.Properties();
+        Path props = d.resolve("bench.properties");
+        if (Files.isRegularFile(props)) {
+          try (var in = Files.newBufferedReader(props)) {
+            p.load(in);
+          }
+          if (device != null && !device.equals(p.getProperty("device"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--from mixes devices: " + device + " and " + p.getProperty("device"));
+          }
+          device = p.getProperty("device");
+          dataset = p.getProperty("dataset");
+        }
+      }
+      List<String> ms = rows.stream().map(Row::method).distinct().toList();
+      List<Long> bs = rows.stream().map(Row::budget).filter(b -> b > 0).distinct().sorted().toList();
+      List<Long> ss = rows.stream().map(Row::seed).distinct().sorted().toList();
+      Files.createDirectories(out);
+      String dev = device == null ? "?" : device;
+      String ds = dataset == null ? "?" : dataset;
+      writeCsv(out.resolve("results.csv"), rows);
+      Files.writeString(out.resolve("bench.properties"), "device=" + dev + "\ndataset=" + ds + "\n");
+      Files.writeString(out.resolve("results.md"), markdown(rows, ms, bs, ss, dev, ds));
+      writeChart(out.resolve("accuracy.png"), rows, ms, bs, ss, dev, ds);
+      spec.commandLine().getErr().printf(Locale.ROOT, "merged %d rows from %d directories into %s%n", rows.size(), from.size(), out);
+      return 0;
+    }
+  }
+
+  static List<Row> readCsv(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    if (lines.isEmpty() || !lines.get(0).equals("method,budget,seed,test_accuracy,queries,wall_seconds")) {
+      throw new IOException(file + " is not a bench results.csv (header " + (lines.isEmpty() ? "missing" : lines.get(0)) + ")");
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 1; i < lines.size(); i++) {
+      String[] f = lines.get(i).split(",");
+      if (f.length != 6) throw new IOException(file + " line " + (i + 1) + ": expected 6 fields, got " + f.length);
+      try {
+        rows.add(new Row(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[3]), Long.parseLong(f[4]), Double.parseDouble(f[5])));
+      } catch (NumberFormatException e) {
+        throw new IOException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
+      }
+    }
+    return rows;
   }
 
   static void writeCsv(Path file, List<Row> rows) throws IOException {

@@ -89,6 +89,19 @@ public record Method(Estimator estimator, int directions, double density, Update
     return b.toString();
   }
 
+  /** The methods {@code noprop info} lists with their cost on a chip. */
+  public static final java.util.List<String> SHOWCASE = java.util.List.of("spsa", "nspsa4", "es8", "layerwise", "sparse10", "fd", "mgd4",
+      "spsa+momentum", "spsa+sign", "spsa+adam");
+
+  /** Why a chip with this HELLO cannot run the method, or null when it can. */
+  public String unsupportedReason(io.noprop.protocol.msg.HelloInfo h) {
+    boolean masked = estimator == Estimator.LAYERWISE || estimator == Estimator.SPARSE || estimator == Estimator.FD;
+    if (masked && !h.has(io.noprop.protocol.msg.Capability.DIRECTION_MASKED)) return "needs DIRECTION_MASKED";
+    if (rule.fullVector && !h.has(io.noprop.protocol.msg.Capability.WRITE_WEIGHTS)) return "needs WRITE_WEIGHTS";
+    if (!rule.fullVector && !h.has(io.noprop.protocol.msg.Capability.UPDATE_SEEDED)) return "needs UPDATE_SEEDED";
+    return null;
+  }
+
   private static String fmt(double v) {
     return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
