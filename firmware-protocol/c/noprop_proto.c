@@ -362,6 +362,7 @@ void np_hello_encode(np_writer_t *w, const np_hello_t *h) {
     np_wr_str(w, h->prop_key[i].s, h->prop_key[i].len);
     np_wr_str(w, h->prop_value[i].s, h->prop_value[i].len);
   }
+  np_wr_u32(w, h->boot_count);
 }
 
 int np_hello_decode(const uint8_t *p, size_t n, np_hello_t *h, const char **why) {
@@ -393,6 +394,7 @@ int np_hello_decode(const uint8_t *p, size_t n, np_hello_t *h, const char **why)
     h->prop_key[i] = rd_str(&r);
     h->prop_value[i] = rd_str(&r);
   }
+  h->boot_count = np_rd_u32(&r);
   return rd_done(&r, why);
 }
 

@@ -196,6 +196,10 @@ typedef struct {
   uint32_t max_dataset_bytes;
   uint8_t props;
   np_str_t prop_key[NP_MAX_PROPS], prop_value[NP_MAX_PROPS];
+  /* Changes at every boot (power-up, reset pin, watchdog, brown-out) and at no other time: keep a
+     counter in non-volatile memory and add 1 at boot (skipping 0), or draw a random non-zero value
+     at boot from a hardware RNG. 0 means "not tracked". PROTOCOL.md, HELLO. */
+  uint32_t boot_count;
 } np_hello_t;
 
 /* The block of a MASKED direction (section 9.1): entries [offset, offset + length), each kept

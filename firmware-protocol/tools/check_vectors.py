@@ -125,6 +125,7 @@ def payload_from_fields(msg, direction, f):
         p += fbits(f["weight_min_bits"]) + fbits(f["weight_max_bits"]) + u32(f["weight_levels"]) + u32(f["capabilities"])
         p += u16(f["max_payload"]) + u16(f["max_batch"]) + u8(f["dataset_slots"]) + u32(f["max_dataset_bytes"])
         p += u8(len(f["properties"])) + b"".join(string(k) + string(v) for k, v in f["properties"])
+        p += u32(f["boot_count"])
         return p
     if msg == "PING":
         return bytes.fromhex(f["data"])

@@ -55,7 +55,7 @@ static const uint16_t sizes[3] = {EX_IN, EX_HIDDEN, EX_OUT};
 
 static np_hello_t hello;
 
-const np_hello_t *ex_hello(void) {
+const np_hello_t *ex_hello(uint32_t boot_count) {
   static const np_str_t keys[2] = {S("preset"), S("layers")};
   static const np_str_t values[2] = {S("ideal"), S(STR(EX_IN) "-" STR(EX_HIDDEN) "-" STR(EX_OUT))};
   static const np_str_t fw = S("c-ref 1.0.0"), id = S(EX_DEVICE_ID), model = S("c:example");
@@ -81,6 +81,7 @@ const np_hello_t *ex_hello(void) {
       hello.prop_key[i] = keys[i];
       hello.prop_value[i] = values[i];
     }
+    hello.boot_count = boot_count;
   }
   return &hello;
 }

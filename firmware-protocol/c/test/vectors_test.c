@@ -146,6 +146,7 @@ static void hello_from(int f, np_hello_t *h) {
   h->max_batch = (uint16_t)num(f, "max_batch");
   h->dataset_slots = (uint8_t)num(f, "dataset_slots");
   h->max_dataset_bytes = num(f, "max_dataset_bytes");
+  h->boot_count = num(f, "boot_count");
   for (i = j_first(j_get(f, "properties")), k = 0; i >= 0; i = j_next(i), k++) {
     int kk = j_first(i), vv = j_next(kk);
     h->prop_key[k].s = j_node(kk)->s;
@@ -257,6 +258,7 @@ static size_t payload_from_fields(int v, uint8_t *out, const uint8_t *payload, s
     CHECK(np_hello_decode(payload, plen, &d, &why) == NP_OK, "%s: decode: %s", name, why);
     CHECK(d.layers == h.layers && d.capabilities == h.capabilities && d.max_payload == h.max_payload && d.max_batch == h.max_batch
               && d.dataset_slots == h.dataset_slots && d.max_dataset_bytes == h.max_dataset_bytes && d.weight_levels == h.weight_levels
+              && d.boot_count == h.boot_count
               && np_f32_bits(d.weight_min) == np_f32_bits(h.weight_min) && np_f32_bits(d.weight_max) == np_f32_bits(h.weight_max)
               && d.props == h.props && d.model.len == h.model.len && !memcmp(d.model.s, h.model.s, h.model.len)
               && d.device_id.len == h.device_id.len && !memcmp(d.device_id.s, h.device_id.s, h.device_id.len),

@@ -88,6 +88,15 @@ public final class AnalogChip implements ChipBackend {
   private final int[] labels;
   private final int[] correct = new int[1];
 
+  /**
+   * A simulated chip has no non-volatile memory: each start (each new AnalogChip) is a boot and
+   * takes a random non-zero boot count, as PROTOCOL.md allows. RESET does not change it.
+   */
+  private static long newBootCount() {
+    long b = java.util.concurrent.ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
+    return b == 0 ? 1 : b;
+  }
+
   public AnalogChip(SimConfig cfg) {
     this.cfg = cfg;
     int[] layers = cfg.layers();
@@ -96,7 +105,8 @@ public final class AnalogChip implements ChipBackend {
         | Capability.STATS.bit | Capability.DIRECTION_MASKED.bit;
     java.util.Map<String, String> props = new java.util.LinkedHashMap<>(cfg.describe());
     this.hello = new HelloInfo(FrameCodec.VERSION, FIRMWARE, "sim-" + cfg.preset() + "-" + cfg.seed(), "sim:" + cfg.preset(), layers,
-        cfg.weightMin(), cfg.weightMax(), cfg.levels(), caps, cfg.maxPayload(), cfg.maxBatch(), DatasetStore.SLOTS, cfg.maxDatasetBytes(), props);
+        cfg.weightMin(), cfg.weightMax(), cfg.levels(), caps, cfg.maxPayload(), cfg.maxBatch(), DatasetStore.SLOTS, cfg.maxDatasetBytes(), props,
+        newBootCount());
     this.params = hello.parameterCount();
     this.analog = new boolean[params];
     int off = 0;

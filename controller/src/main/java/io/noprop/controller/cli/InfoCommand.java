@@ -36,6 +36,7 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("id            %s%n", h.deviceId());
         out.printf("model         %s%n", h.model());
         out.printf("firmware      %s (protocol v%d)%n", h.firmwareVersion(), h.protocolVersion());
+        out.printf("boot count    %s%n", h.bootCount() == 0 ? "0 (not tracked: a reboot cannot be detected)" : Long.toString(h.bootCount()));
         out.printf("layers        %s (%d parameters)%n", Arrays.toString(h.layerSizes()), h.parameterCount());
         out.printf("weights       [%s, %s], %s%n", h.weightMin(), h.weightMax(), h.weightLevels() == 0 ? "continuous" : h.weightLevels() + " levels");
         out.printf("limits        payload %d B, batch %d, %d dataset slots, %d dataset bytes%n", h.maxPayload(), h.maxBatch(), h.datasetSlots(), h.maxDatasetBytes());
@@ -57,6 +58,7 @@ final class InfoCommand implements Callable<Integer> {
     m.put("device_id", h.deviceId());
     m.put("model", h.model());
     m.put("firmware_version", h.firmwareVersion());
+    m.put("boot_count", h.bootCount());
     m.put("protocol_version", h.protocolVersion());
     m.put("layers", h.layerSizes());
     m.put("parameters", h.parameterCount());

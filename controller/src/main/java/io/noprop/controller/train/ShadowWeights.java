@@ -41,19 +41,7 @@ public final class ShadowWeights {
    * returns the number of clipped weights, which the device's reply must match.
    */
   public long update(List<SeedTerm> terms) {
-    for (SeedTerm t : terms) t.addTo(w, w.length);
-    long clipped = 0;
-    for (int i = 0; i < w.length; i++) {
-      float v = w[i];
-      if (v < lo) {
-        w[i] = lo;
-        clipped++;
-      } else if (v > hi) {
-        w[i] = hi;
-        clipped++;
-      }
-    }
-    return clipped;
+    return io.noprop.driver.ChipShadow.applyUpdate(w, terms, lo, hi); // the drivers' one implementation
   }
 
   /** Replaces the weights by a vector written with WRITE_WEIGHTS, clipped to the range as the chip does. */

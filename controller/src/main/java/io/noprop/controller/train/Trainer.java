@@ -97,7 +97,7 @@ public final class Trainer {
     try (MetricsLog metrics = new MetricsLog(cfg.out(), cfg.resume() ? opt.step() : -1)) {
       for (AskTellOptimizer.Step s; (s = opt.ask()) != null; ) {
         // a fleet runs the groups on its chips at once and may drop a group whose chip failed (null)
-        List<EvalResult[]> answers = device.evaluateGroups(s.groups());
+        List<EvalResult[]> answers = LossCheck.DEFAULT.screen(s.groups(), device.evaluateGroups(s.groups())); // implausible -> NaN: skipped, counted
         AskTellOptimizer.Told t = opt.tell(s, answers);
         if (t.update() != null) {
           UpdateResult u = device.update(t.update());
@@ -110,7 +110,7 @@ public final class Trainer {
         if (s.phase() == AskTellOptimizer.Phase.TRAIN) {
           if (opt.nanRun() >= MAX_CONSECUTIVE_NAN) {
             saveCheckpoint(store, info, opt, priorWall, t0); // a step without a finite loss changed nothing: a step boundary
-            throw new TrainingException(device.uri() + " returned a non-finite loss " + opt.nanRun() + " steps in a row; the run is checkpointed at step "
+            throw new TrainingException(device.uri() + " returned a non-finite or implausible loss " + opt.nanRun() + " steps in a row; the run is checkpointed at step "
                 + opt.step() + ", check the chip and resume with --resume");
           }
           if (Double.isFinite(t.loss())) {

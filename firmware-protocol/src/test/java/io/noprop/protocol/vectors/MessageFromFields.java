@@ -105,7 +105,7 @@ final class MessageFromFields {
     return new HelloInfo(f.get("protocol_version").asInt(), f.get("firmware_version").asText(), f.get("device_id").asText(),
         f.get("model").asText(), layers, TestVectors.f32(f.get("weight_min_bits")), TestVectors.f32(f.get("weight_max_bits")),
         f.get("weight_levels").asLong(), f.get("capabilities").asInt(), f.get("max_payload").asInt(), f.get("max_batch").asInt(),
-        f.get("dataset_slots").asInt(), f.get("max_dataset_bytes").asLong(), props);
+        f.get("dataset_slots").asInt(), f.get("max_dataset_bytes").asLong(), props, f.get("boot_count").asLong());
   }
 
   private static WeightsChunk chunk(JsonNode f) {

@@ -199,7 +199,7 @@ public final class TestVectorGenerator {
     int caps = 0;
     for (Capability c : Capability.values()) caps |= c.bit;
     return new HelloInfo(1, "fw 1.2.0", "chip-0042", "sim:rram", new int[] {4, 3, 2},
-        -1f, 1f, 64, caps, 1024, 256, 4, 65536, props);
+        -1f, 1f, 64, caps, 1024, 256, 4, 65536, props, 7);
   }
 
   private static ArrayNode frames() {
@@ -352,6 +352,7 @@ public final class TestVectorGenerator {
         .put("max_dataset_bytes", h.maxDatasetBytes());
     ArrayNode props = o.putArray("properties");
     for (Map.Entry<String, String> e : h.properties().entrySet()) props.addArray().add(e.getKey()).add(e.getValue());
+    o.put("boot_count", h.bootCount());
     return o;
   }
 
