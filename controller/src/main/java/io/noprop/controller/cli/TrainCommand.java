@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--gamma", description = "Decay exponent of the perturbation scale. Default: 0.101.")
   Double gamma;
 
-  @Option(names = "--method", defaultValue = "spsa", paramLabel = "SPEC",
+  @Option(names = "--method", defaultValue = "es8", paramLabel = "SPEC",
       description = {"Estimator and options: spsa, nspsa4, es8, layerwise, sparse10 (percent of weights), fd, mgd4; then +momentum, +sign, +adam",
           "(whole-vector writes every step), +constant or +cosine (learning-rate schedule), +cfixed (constant perturbation scale),",
           "+guard3 (undo a step whose loss rises beyond 3 noise standard deviations). Default: ${DEFAULT-VALUE}."})
