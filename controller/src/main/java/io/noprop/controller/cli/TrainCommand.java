@@ -55,6 +55,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Start over in an --out directory that already holds a run.")
   boolean force;
 
+  @Option(names = "--force-identity", description = "With --resume: continue a checkpoint made on another chip or model (same layers).")
+  boolean forceIdentity;
+
   @Option(names = "--json", description = "Print a JSON summary as the last line of output.")
   boolean json;
 
@@ -106,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
     if (alpha != null) spsa = spsa.withAlpha(alpha);
     if (gamma != null) spsa = spsa.withGamma(gamma);
     if (pairs != null) spsa = spsa.withPairs(pairs);
-    TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, checkpointEvery, logEvery, resume, force);
+    TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, checkpointEvery, logEvery, resume, force, forceIdentity);
 
     RunSummary summary;
     // The device first: a wrong URI or an unplugged chip fails before seconds of data loading.

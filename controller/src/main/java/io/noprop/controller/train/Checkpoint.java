@@ -14,6 +14,7 @@ package io.noprop.controller.train;
  * @param gains the calibrated gain schedule
  * @param weights shadow weights after {@code step} steps
  * @param wallSeconds wall time spent before this checkpoint
+ * @param deviceId id of the chip the run was on (HELLO); null in checkpoints of format 1
  */
 public record Checkpoint(
     String model,
@@ -25,4 +26,11 @@ public record Checkpoint(
     long nanSteps,
     GainSchedule gains,
     float[] weights,
-    double wallSeconds) {}
+    double wallSeconds,
+    String deviceId) {
+
+  /** The chip and network these weights belong to; checked on resume by {@link ChipIdentity#checkResume}. */
+  public ChipIdentity identity() {
+    return new ChipIdentity(deviceId, model, layers, weights.length);
+  }
+}

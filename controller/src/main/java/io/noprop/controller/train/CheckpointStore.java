@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,13 +22,18 @@ import java.util.Map;
  * the new one, never half of one.
  *
  * <pre>
- *   "NPCK" | u32 format (1) | u32 n | n bytes JSON metadata | u32 count | count x f32 (big-endian)
+ *   "NPCK" | u32 format (2) | u32 n | n bytes JSON metadata | u32 count | count x f32 (big-endian)
  * </pre>
+ *
+ * Format 2 adds the chip identity to the metadata ({@code device_id}, {@code parameters}, next to
+ * {@code model} and {@code layers}); format 1 files are still read, with an unknown device id.
+ * Every length is checked against the file's size before anything is allocated.
  */
 public final class CheckpointStore {
   public static final String FILE = "checkpoint.bin";
   private static final int MAGIC = 0x4E50434B; // "NPCK"
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
+  private static final int OLDEST_FORMAT = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
 
@@ -48,6 +54,8 @@ public final class CheckpointStore {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("model", c.model());
     meta.put("layers", c.layers());
+    meta.put("device_id", c.deviceId());
+    meta.put("parameters", c.weights().length);
     meta.put("seed", c.seed());
     meta.put("budget", c.budget());
     meta.put("step", c.step());
@@ -82,7 +90,9 @@ public final class CheckpointStore {
         DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is, 1 << 16))) {
       if (in.readInt() != MAGIC) throw new IOException(file + " is not a noprop checkpoint");
       int format = in.readInt();
-      if (format != FORMAT) throw new IOException(file + " has checkpoint format " + format + "; this noprop reads format " + FORMAT);
+      if (format < OLDEST_FORMAT || format > FORMAT) {
+        throw new IOException(file + " has checkpoint format " + format + "; this noprop reads formats " + OLDEST_FORMAT + " to " + FORMAT);
+      }
       int jsonLength = in.readInt();
       if (jsonLength < 0 || jsonLength > size) throw new IOException(file + " is corrupt: metadata length " + jsonLength + " in a " + size + "-byte file");
       byte[] json = new byte[jsonLength];
@@ -97,11 +107,22 @@ public final class CheckpointStore {
       if (n < 0 || 4L * n > size) throw new IOException(file + " is corrupt: " + n + " weights in a " + size + "-byte file");
       float[] w = new float[n];
       for (int i = 0; i < n; i++) w[i] = in.readFloat();
+      if (in.read() >= 0) throw new IOException(file + " is corrupt: bytes after the " + n + " weights");
+      if (!(m.get("model") instanceof String model)) throw new IOException(file + " is corrupt: no model in the metadata");
       java.util.List<?> ls = (java.util.List<?>) m.get("layers");
       int[] layers = ls.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+      if (layers.length < 2 || Arrays.stream(layers).anyMatch(l -> l < 1 || l > 0xFFFF)) {
+        throw new IOException(file + " is corrupt: layers " + Arrays.toString(layers));
+      }
+      String deviceId = null;
+      if (format >= 2) {
+        if (!(m.get("device_id") instanceof String id)) throw new IOException(file + " is corrupt: no device_id in the metadata");
+        deviceId = id;
+        if (lng(m, "parameters") != n) throw new IOException(file + " is corrupt: metadata says " + m.get("parameters") + " parameters, the file holds " + n);
+      }
       GainSchedule g = new GainSchedule(num(m, "a"), num(m, "A"), num(m, "alpha"), num(m, "c"), num(m, "gamma"));
-      return new Checkpoint((String) m.get("model"), layers, lng(m, "seed"), lng(m, "budget"), lng(m, "step"), lng(m, "queries"),
-          lng(m, "nan_steps"), g, w, num(m, "wall_seconds"));
+      return new Checkpoint(model, layers, lng(m, "seed"), lng(m, "budget"), lng(m, "step"), lng(m, "queries"),
+          lng(m, "nan_steps"), g, w, num(m, "wall_seconds"), deviceId);
     } catch (java.io.EOFException e) {
       throw new IOException(file + " is truncated", e);
     } catch (ClassCastException | NullPointerException e) {

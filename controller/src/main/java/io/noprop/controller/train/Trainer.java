@@ -248,7 +248,8 @@ public final class Trainer {
 
   private void saveCheckpoint(CheckpointStore store, HelloInfo info, long step, long queries, long nan, GainSchedule g, ShadowWeights w,
       double priorWall, long t0) throws IOException {
-    store.save(new Checkpoint(info.model(), info.layerSizes(), cfg.seed(), cfg.budget(), step, queries, nan, g, w.values(), wall(priorWall, t0)));
+    store.save(new Checkpoint(info.model(), info.layerSizes(), cfg.seed(), cfg.budget(), step, queries, nan, g, w.values(), wall(priorWall, t0),
+        info.deviceId()));
   }
 
   private static double wall(double prior, long t0) {
@@ -268,15 +269,10 @@ public final class Trainer {
   }
 
   private void checkResumable(Checkpoint c, HelloInfo info) {
-    if (!Arrays.equals(c.layers(), info.layerSizes()) || !c.model().equals(info.model())) {
-      throw new TrainingException("checkpoint in " + cfg.out() + " is for " + c.model() + " " + Arrays.toString(c.layers()) + ", but "
-          + device.uri() + " is " + info.model() + " " + Arrays.toString(info.layerSizes()) + "; resume on the same kind of device or use another --out");
-    }
+    String forced = ChipIdentity.checkResume(c.identity(), ChipIdentity.of(info), device.uri(), cfg.out().toString(), cfg.forceIdentity());
+    if (forced != null) listener.onMessage(forced);
     if (c.seed() != cfg.seed()) {
       throw new TrainingException("checkpoint in " + cfg.out() + " was made with --seed " + c.seed() + ", not " + cfg.seed() + "; resume with the same seed");
-    }
-    if (c.weights().length != info.parameterCount()) {
-      throw new TrainingException("checkpoint holds " + c.weights().length + " weights, the device " + info.parameterCount());
     }
   }
 }

@@ -16,7 +16,7 @@ class CheckpointStoreTest {
 
   static Checkpoint sample(long step) {
     float[] w = {0.5f, -0.25f, Float.MIN_VALUE, 1f, -1f};
-    return new Checkpoint("sim:rram", new int[] {2, 1, 1}, 9, 1000, step, 2 * step + 16, 1, new GainSchedule(0.3, 50, 0.602, 0.02, 0.101), w, 12.5);
+    return new Checkpoint("sim:rram", new int[] {2, 1, 1}, 9, 1000, step, 2 * step + 16, 1, new GainSchedule(0.3, 50, 0.602, 0.02, 0.101), w, 12.5, "chip-7");
   }
 
   @Test
@@ -88,5 +88,47 @@ class CheckpointStoreTest {
         // refused with a message: fine
       }
     }
+  }
+
+  @Test
+  void recordsTheChipIdentity() throws IOException {
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(sample(6));
+    ChipIdentity id = s.load().identity();
+    assertEquals("chip-7", id.deviceId());
+    assertEquals("sim:rram", id.model());
+    assertArrayEquals(new int[] {2, 1, 1}, id.layers());
+    assertEquals(5, id.parameters());
+  }
+
+  @Test
+  void stillReadsFormat1WithAnUnknownDeviceId() throws IOException {
+    byte[] json = ("{\"model\":\"sim:rram\",\"layers\":[2,1,1],\"seed\":9,\"budget\":1000,\"step\":3,\"queries\":22,\"nan_steps\":0,"
+        + "\"a\":0.3,\"A\":50,\"alpha\":0.602,\"c\":0.02,\"gamma\":0.101,\"wall_seconds\":1.5}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream o = new java.io.DataOutputStream(b);
+    o.writeInt(0x4E50434B);
+    o.writeInt(1);
+    o.writeInt(json.length);
+    o.write(json);
+    o.writeInt(5);
+    for (int i = 0; i < 5; i++) o.writeFloat(i / 10f);
+    Files.write(tmp.resolve(CheckpointStore.FILE), b.toByteArray());
+    Checkpoint c = new CheckpointStore(tmp).load();
+    assertEquals(3, c.step());
+    assertEquals(null, c.deviceId());
+    assertEquals(5, c.identity().parameters());
+  }
+
+  @Test
+  void trailingBytesAndAParameterCountThatDisagreesAreCorruption() throws IOException {
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(sample(7));
+    byte[] all = Files.readAllBytes(s.file());
+    Files.write(s.file(), java.util.Arrays.copyOf(all, all.length + 1));
+    assertTrue(assertThrows(IOException.class, s::load).getMessage().contains("bytes after"));
+    String text = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\"parameters\":5", "\"parameters\":6");
+    Files.write(s.file(), text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertTrue(assertThrows(IOException.class, s::load).getMessage().contains("parameters"));
   }
 }

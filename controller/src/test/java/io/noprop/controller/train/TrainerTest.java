@@ -126,7 +126,37 @@ class TrainerTest {
     Path out = tmp.resolve("run");
     train("sim:ideal?layers=16-8-4", out, 200, 50, false, TrainListener.NONE);
     TrainingException e = assertThrows(TrainingException.class, () -> train("sim:ideal?layers=16-9-4", out, 200, 50, true, TrainListener.NONE));
-    assertTrue(e.getMessage().contains("resume on the same kind of device"), e.getMessage());
+    assertTrue(e.getMessage().contains("16-8-4") && e.getMessage().contains("16-9-4") && e.getMessage().contains("shapes differ"), e.getMessage());
+    // Not even --force-identity resumes weights that do not fit.
+    try (Device d = Devices.open("sim:ideal?layers=16-9-4")) {
+      TrainConfig forced = new TrainConfig(200, 7, out, SPSA, 50, 10, true, false, true);
+      assertThrows(TrainingException.class, () -> new Trainer(d, BLOBS, forced, TrainListener.NONE).run());
+    }
+  }
+
+  @Test
+  void resumeOnAnotherChipIsRefusedNamingBothUnlessForced() throws IOException {
+    Path out = tmp.resolve("run");
+    train("sim:ideal?layers=16-8-4&seed=1", out, 200, 50, false, TrainListener.NONE);
+    assertEquals("sim-ideal-1", new CheckpointStore(out).load().deviceId());
+    TrainingException e = assertThrows(TrainingException.class, () -> train("sim:ideal?layers=16-8-4&seed=2", out, 400, 50, true, TrainListener.NONE));
+    assertTrue(e.getMessage().contains("sim-ideal-1") && e.getMessage().contains("sim-ideal-2") && e.getMessage().contains("--force-identity"), e.getMessage());
+    java.util.List<String> messages = new java.util.ArrayList<>();
+    TrainListener l = new TrainListener() {
+      @Override
+      public void onStep(long queries, long budget, long step, double loss, double accuracy) {}
+
+      @Override
+      public void onMessage(String message) {
+        messages.add(message);
+      }
+    };
+    try (Device d = Devices.open("sim:ideal?layers=16-8-4&seed=2")) {
+      RunSummary s = new Trainer(d, BLOBS, new TrainConfig(400, 7, out, SPSA, 50, 10, true, false, true), l).run();
+      assertEquals(400, s.queries());
+    }
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("warning: --force-identity") && m.contains("sim-ideal-2")), messages.toString());
+    assertEquals("sim-ideal-2", new CheckpointStore(out).load().deviceId(), "the continued run now belongs to the new chip");
   }
 
   @Test
