@@ -258,6 +258,9 @@ public final class Trainer {
 
   private void checkCompatible(HelloInfo info) {
     int[] layers = info.layerSizes();
+    if (info.datasetSlots() <= TEST_SLOT) {
+      throw new TrainingException(device.uri() + " has " + info.datasetSlots() + " dataset slot(s); training needs " + (TEST_SLOT + 1) + " (train and test)");
+    }
     if (data.train().features() != layers[0]) {
       throw new TrainingException(data.train().name() + " has " + data.train().features() + " features but " + device.uri()
           + " takes " + layers[0] + " inputs; pick a matching device (e.g. sim:rram?layers=" + data.train().features() + "-64-" + data.train().classes() + ")");
