@@ -25,7 +25,7 @@ class CalibrationProfileFuzzTest {
   void anyProfileLoadsOrFailsWithIoException(FuzzedDataProvider in) throws IOException {
     executions++;
     if (file == null) file = Files.createTempDirectory("profile-fuzz").resolve("profile.json");
-    String text = in.consumeInt(0, 3) != 0 ? shaped(in) : in.consumeRemainingAsString();
+    String text = in.consumeInt(0, 3) != 3 ? shaped(in) : in.consumeRemainingAsString();
     Files.write(file, text.getBytes(StandardCharsets.UTF_8));
     CalibrationProfile p;
     try {
@@ -38,20 +38,28 @@ class CalibrationProfileFuzzTest {
     assertTrue(Double.isFinite(s) && s > 0, "suggested scale " + s);
   }
 
+  // The choices are arranged so that an exhausted input (the provider then answers the minimum)
+  // picks the valid alternative: short inputs make whole profiles, and mutations break them.
+
   private static String shaped(FuzzedDataProvider in) {
     String probe = "{\"scale\":" + num(in) + ",\"median_abs_diff\":" + num(in) + ",\"snr\":" + num(in) + "}";
     String nf = "{\"batch\":" + num(in) + ",\"repeats\":" + num(in) + ",\"loss_mean\":" + num(in) + ",\"loss_std\":" + num(in)
         + ",\"margin\":" + num(in) + ",\"suggested_scale\":" + num(in) + ",\"queries\":" + num(in)
-        + ",\"scales\":" + (in.consumeInt(0, 7) != 0 ? "[" + probe + "]" : value(in)) + "}";
-    return "{\"format_version\":" + (in.consumeInt(0, 7) != 0 ? "1" : value(in)) + ",\"device_uri\":" + value(in) + ",\"device_id\":" + value(in)
-        + ",\"model\":" + value(in) + ",\"created_at\":" + value(in) + ",\"noise_floor\":" + (in.consumeInt(0, 7) != 0 ? nf : value(in)) + "}";
+        + ",\"scales\":" + (in.consumeInt(0, 7) != 7 ? "[" + probe + "]" : value(in)) + "}";
+    return "{\"format_version\":" + (in.consumeInt(0, 7) != 7 ? "1" : value(in)) + ",\"device_uri\":" + str(in) + ",\"device_id\":" + str(in)
+        + ",\"model\":" + str(in) + ",\"created_at\":" + str(in) + ",\"noise_floor\":" + (in.consumeInt(0, 7) != 7 ? nf : value(in)) + "}";
   }
 
-  /** Mostly a number, sometimes anything. */
+  /** Mostly a positive number, sometimes any double, sometimes anything. */
   private static String num(FuzzedDataProvider in) {
-    if (in.consumeInt(0, 7) == 0) return value(in);
-    double d = in.consumeDouble();
+    int pick = in.consumeInt(0, 7);
+    if (pick == 7) return value(in);
+    double d = pick == 6 ? in.consumeDouble() : in.consumeRegularDouble(1e-6, 100);
     return Double.isFinite(d) ? Double.toString(d) : "1e999";
+  }
+
+  private static String str(FuzzedDataProvider in) {
+    return in.consumeInt(0, 7) != 7 ? "\"" + in.consumeAsciiString(6).replace("\"", "").replace("\\", "") + "\"" : value(in);
   }
 
   private static String value(FuzzedDataProvider in) {

@@ -81,7 +81,22 @@ class AnalogChipFuzzTest {
     int version = in.consumeInt(0, 15) == 0 ? in.consumeInt(0, 255) : FrameCodec.VERSION;
     int type = in.consumeBoolean() ? TYPES[in.consumeInt(0, TYPES.length - 1)] : in.consumeInt(0, 255);
     int seq = in.consumeInt(0, 3);
+    if (type == MessageType.EVALUATE.code && in.consumeBoolean()) return new Frame(version, type, seq, evaluatePayload(in));
     return new Frame(version, type, seq, in.consumeBytes(in.consumeInt(0, 300)));
+  }
+
+  /** EVALUATE's 18-byte layout with fuzzer-chosen fields, mostly near the valid ones, so the forward pass runs. */
+  private static byte[] evaluatePayload(FuzzedDataProvider in) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(18).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) in.consumeInt(0, 4)); // slot: 0 holds data, 1..3 are empty, 4 does not exist
+    b.put((byte) in.consumeInt(0, 2)); // batch mode: RANGE, SEEDED, invalid
+    b.putInt(in.consumeBoolean() ? in.consumeInt(0, 10) : in.consumeInt());
+    b.putShort((short) in.consumeInt(0, 20)); // count around maxBatch 16
+    b.put((byte) in.consumeInt(0, 2)); // distribution: NONE, RADEMACHER, invalid
+    b.putInt(in.consumeInt());
+    b.put(in.consumeBoolean() ? (byte) (in.consumeBoolean() ? 1 : -1) : in.consumeByte());
+    b.putFloat(in.consumeBoolean() ? in.consumeFloat() : in.consumeRegularFloat(0f, 1f));
+    return b.array();
   }
 
   private static boolean wellFormedCommand(Frame f) {

@@ -82,6 +82,13 @@ public final class CheckpointStore {
       ch.force(true);
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    // The rename itself reaches the disk only with the directory: without this a power cut could
+    // bring back the previous checkpoint (never a torn one) after the run had moved on.
+    try (FileChannel d = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // some platforms (Windows) cannot open a directory; the rename is still atomic there
+    }
   }
 
   public Checkpoint load() throws IOException {

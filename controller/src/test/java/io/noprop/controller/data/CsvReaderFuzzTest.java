@@ -27,7 +27,9 @@ class CsvReaderFuzzTest {
     executions++;
     if (file == null) file = Files.createTempDirectory("csv-fuzz").resolve("data.csv");
     CsvReader.LabelColumn col = in.consumeBoolean() ? CsvReader.LabelColumn.FIRST : CsvReader.LabelColumn.LAST;
-    byte[] bytes = in.consumeBoolean() ? in.consumeRemainingAsString().getBytes(StandardCharsets.UTF_8) : in.consumeRemainingAsBytes();
+    int mode = in.consumeInt(0, 3);
+    byte[] bytes = mode < 2 ? table(in).getBytes(StandardCharsets.UTF_8)
+        : mode == 2 ? in.consumeRemainingAsString().getBytes(StandardCharsets.UTF_8) : in.consumeRemainingAsBytes();
     Files.write(file, bytes);
     Dataset d;
     try {
@@ -48,6 +50,33 @@ class CsvReaderFuzzTest {
       }
       assertTrue((b.get() & 0xFF) < d.classes());
     }
+  }
+
+  /**
+   * A table: an optional header, then rows of numbers (integers, decimals, exponents), with
+   * sometimes a cell that is not a number, an empty cell, another separator or a missing column.
+   * An exhausted input gives a valid one-row table.
+   */
+  private static String table(FuzzedDataProvider in) {
+    StringBuilder s = new StringBuilder();
+    int width = in.consumeInt(2, 6);
+    if (in.consumeInt(0, 3) == 3) s.append("a,b,label\n");
+    int rows = in.consumeInt(1, 20);
+    String[] seps = {",", ";", "\t"};
+    for (int r = 0; r < rows; r++) {
+      int cols = in.consumeInt(0, 15) != 15 ? width : in.consumeInt(0, 8);
+      for (int c = 0; c < cols; c++) {
+        if (c > 0) s.append(seps[in.consumeInt(0, 7) != 7 ? 0 : in.consumeInt(0, 2)]);
+        switch (in.consumeInt(0, 15)) {
+          case 15 -> s.append(in.consumeAsciiString(6).replace("\n", ""));
+          case 14 -> s.append(in.consumeDouble());
+          case 13 -> s.append(' ').append(in.consumeInt(-300, 300)).append("e").append(in.consumeInt(-50, 400));
+          default -> s.append(in.consumeInt(0, 300));
+        }
+      }
+      s.append(in.consumeInt(0, 7) != 7 ? "\n" : "\r\n\n");
+    }
+    return s.toString();
   }
 
   @AfterAll

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 
 /**
  * Coverage-guided fuzzing of {@link IdxReader}: arbitrary image and label files, gzipped or not,
- * half of them behind a well-formed header whose sizes the fuzzer picks (so it reaches the data
- * path without forging magic numbers). The reader either returns a dataset whose every label is
+ * most of them well-formed IDX files whose sizes, counts and data length the fuzzer picks (so it
+ * reaches the data path without forging magic numbers). The reader either returns a dataset whose every label is
  * below the class count or throws {@link DataException}; nothing else, no OutOfMemoryError in the
  * fuzz JVM's small heap (sizes are bounded by the bytes present, not by the header), no hang.
  */
@@ -29,11 +29,14 @@ class IdxReaderFuzzTest {
   void anyIdxPairLoadsOrFailsWithDataException(FuzzedDataProvider in) throws IOException {
     executions++;
     if (dir == null) dir = Files.createTempDirectory("idx-fuzz");
-    int classes = in.consumeInt(1, 256);
-    boolean shaped = in.consumeInt(0, 3) != 0;
-    int rows = in.consumeBoolean() ? in.consumeInt(0, 40) : in.consumeInt();
-    byte[] images = shaped ? withHeader(in, rows, 3) : in.consumeBytes(in.consumeInt(0, 2000));
-    byte[] labels = shaped ? withHeader(in, in.consumeInt(0, 7) == 0 ? in.consumeInt() : rows, 1) : in.consumeBytes(in.consumeInt(0, 2000));
+    int classes = 256 - in.consumeInt(0, 255);
+    boolean shaped = in.consumeInt(0, 3) != 3;
+    int rows = in.consumeInt(0, 7) != 7 ? in.consumeInt(1, 40) : in.consumeInt();
+    int h = in.consumeInt(0, 7) != 7 ? in.consumeInt(1, 8) : in.consumeInt();
+    int w = in.consumeInt(0, 7) != 7 ? in.consumeInt(1, 8) : in.consumeInt();
+    byte[] images = shaped ? idx(in, new int[] {rows, h, w}, (long) rows * h * w, 256) : in.consumeBytes(in.consumeInt(0, 2000));
+    int labelRows = in.consumeInt(0, 7) != 7 ? rows : in.consumeInt();
+    byte[] labels = shaped ? idx(in, new int[] {labelRows}, labelRows, classes + in.consumeInt(0, 1)) : in.consumeBytes(in.consumeInt(0, 2000));
     Path img = dir.resolve("images");
     Path lab = dir.resolve("labels");
     Files.write(img, in.consumeBoolean() ? gzip(images) : images);
@@ -49,15 +52,22 @@ class IdxReaderFuzzTest {
     for (int r = 0; r < d.rows(); r++) assertTrue(d.label(r) < classes);
   }
 
-  /** A valid unsigned-byte IDX header with {@code rows} and fuzzer-chosen other sizes, then fuzzer bytes. */
-  private static byte[] withHeader(FuzzedDataProvider in, int rows, int dims) {
-    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims);
-    b.putInt(0x0800 | dims);
-    b.putInt(rows);
-    for (int i = 1; i < dims; i++) b.putInt(in.consumeInt(0, 7) != 0 ? in.consumeInt(0, 8) : in.consumeInt());
+  // The choices are arranged so that an exhausted input (the provider then answers the minimum)
+  // picks the valid alternative: short inputs make whole files, and mutations break them.
+
+  /**
+   * A valid unsigned-byte IDX file with these sizes; its data is the exact byte count (up to
+   * 64 KiB) of seeded random values below {@code below}, then cut or extended by the fuzzer.
+   */
+  private static byte[] idx(FuzzedDataProvider in, int[] sizes, long dataBytes, int below) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 * sizes.length);
+    b.putInt(0x0800 | (in.consumeInt(0, 7) != 7 ? sizes.length : in.consumeInt(0, 255)));
+    for (int s : sizes) b.putInt(s);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(b.array());
-    out.writeBytes(in.consumeBytes(in.consumeInt(0, 3000)));
+    java.util.SplittableRandom r = new java.util.SplittableRandom(in.consumeLong());
+    long n = Math.max(0, Math.min(dataBytes, 1 << 16)) + in.consumeInt(-2, 2) * (in.consumeInt(0, 7) == 7 ? 1 : 0);
+    for (long i = 0; i < n; i++) out.write(r.nextInt(below));
     return out.toByteArray();
   }
 

@@ -1,6 +1,7 @@
 package io.noprop.controller.train;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -29,7 +30,7 @@ class CheckpointStoreFuzzTest {
     executions++;
     if (dir == null) dir = Files.createTempDirectory("ckpt-fuzz");
     CheckpointStore store = new CheckpointStore(dir);
-    Files.write(store.file(), in.consumeBoolean() ? container(in) : in.consumeRemainingAsBytes());
+    Files.write(store.file(), in.consumeInt(0, 3) != 3 ? container(in) : in.consumeRemainingAsBytes());
     Checkpoint c;
     try {
       c = store.load();
@@ -38,43 +39,55 @@ class CheckpointStoreFuzzTest {
     }
     accepted++;
     assertNotNull(c.model());
-    assertNotNull(c.layers());
-    assertNotNull(c.weights());
+    assertNotNull(c.identity().describe());
+    assertTrue(c.layers().length >= 2, "layers");
+    if (c.deviceId() != null) assertNotNull(c.identity());
   }
+
+  // The choices are arranged so that an exhausted input (the provider then answers the minimum)
+  // picks the valid alternative: short inputs make whole checkpoints, and mutations break them.
 
   private static byte[] container(FuzzedDataProvider in) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(0x4E50434B);
-    out.writeInt(in.consumeInt(0, 3));
-    byte[] json = (in.consumeBoolean() ? validJson(in) : in.consumeString(400)).getBytes(StandardCharsets.UTF_8);
-    out.writeInt(in.consumeBoolean() ? json.length : in.consumeInt());
-    out.write(json);
+    int format = 2 - in.consumeInt(0, 3); // 2, 1, 0, -1
+    out.writeInt(format);
     int n = in.consumeInt(0, 64);
-    out.writeInt(in.consumeBoolean() ? n : in.consumeInt());
+    byte[] json = (in.consumeInt(0, 7) != 7 ? json(in, n) : in.consumeString(400)).getBytes(StandardCharsets.UTF_8);
+    out.writeInt(in.consumeInt(0, 7) != 7 ? json.length : in.consumeInt());
+    out.write(json);
+    out.writeInt(in.consumeInt(0, 7) != 7 ? n : in.consumeInt());
     for (int i = 0; i < n; i++) out.writeFloat(in.consumeFloat());
-    out.write(in.consumeRemainingAsBytes());
+    out.write(in.consumeBytes(in.consumeInt(0, 8)));
     return bytes.toByteArray();
   }
 
-  /** Metadata of the right shape: mostly values of the right type, sometimes of a wrong one or missing. */
-  private static String validJson(FuzzedDataProvider in) {
+  /** Metadata: mostly every key with a value of the right type, sometimes a key missing or of a wrong type. */
+  private static String json(FuzzedDataProvider in, int n) {
     StringBuilder s = new StringBuilder("{");
     String[] keys = {"model", "device_id", "layers", "parameters", "seed", "budget", "step", "queries", "nan_steps", "a", "A", "alpha", "c", "gamma", "wall_seconds"};
     for (String k : keys) {
       int pick = in.consumeInt(0, 15);
-      if (pick == 0) continue;
+      if (pick == 15) continue;
       s.append('"').append(k).append("\":");
-      int kind = pick > 5 ? (k.equals("model") || k.equals("device_id") ? 0 : k.equals("layers") ? 1 : 3) : pick % 5;
-      switch (kind) {
-        case 0 -> s.append('"').append(in.consumeAsciiString(8).replace("\"", "").replace("\\", "")).append('"');
-        case 1 -> s.append('[').append(in.consumeInt(-2, 70000)).append(',').append(in.consumeInt(-2, 70000)).append(']');
-        case 2 -> s.append("null");
-        case 3 -> {
-          double d = in.consumeDouble();
-          s.append(Double.isFinite(d) ? Double.toString(d) : "1e999");
+      if (pick < 11) {
+        switch (k) {
+          case "model", "device_id" -> s.append('"').append(in.consumeAsciiString(8).replace("\"", "").replace("\\", "")).append('"');
+          case "layers" -> s.append('[').append(1 + in.consumeInt(0, 70000)).append(',').append(1 + in.consumeInt(0, 70000)).append(']');
+          case "parameters" -> s.append(n);
+          default -> s.append(in.consumeLong());
         }
-        default -> s.append(in.consumeLong());
+      } else {
+        switch (pick % 4) {
+          case 0 -> s.append("null");
+          case 1 -> s.append("\"x\"");
+          case 2 -> s.append("[1,-3]");
+          default -> {
+            double d = in.consumeDouble();
+            s.append(Double.isFinite(d) ? Double.toString(d) : "1e999");
+          }
+        }
       }
       s.append(',');
     }

@@ -112,6 +112,40 @@ class TrainerTest {
   }
 
   @Test
+  void aRunKilledBeforeItsFirstCheckpointIsNotStartedOverEither() throws IOException {
+    // Killed at step 50, before the checkpoint at step 100: metrics.csv holds rows, no checkpoint yet.
+    Path out = tmp.resolve("run");
+    assertThrows(IllegalStateException.class, () -> train("sim:ideal?layers=16-8-4", out, 1000, 100, false, new Killer(50)));
+    assertTrue(!Files.exists(out.resolve(CheckpointStore.FILE)) && Files.size(out.resolve(MetricsLog.FILE)) > 100);
+    byte[] metrics = Files.readAllBytes(out.resolve(MetricsLog.FILE));
+    TrainingException e = assertThrows(TrainingException.class, () -> train("sim:ideal?layers=16-8-4", out, 1000, 100, false, TrainListener.NONE));
+    assertTrue(e.getMessage().contains("already holds a run") && e.getMessage().contains("--force"), e.getMessage());
+    assertArrayEquals(metrics, Files.readAllBytes(out.resolve(MetricsLog.FILE)), "the refused run touched metrics.csv");
+  }
+
+  @Test
+  void metricsRowsAreOnDiskWhileTheRunContinues() throws IOException {
+    Path out = tmp.resolve("run");
+    long[] seenAt = new long[2];
+    TrainListener reader = new TrainListener() {
+      @Override
+      public void onStep(long queries, long budget, long step, double loss, double accuracy) {
+        if (step != 255) return;
+        try { // another reader, mid-run: every row logged so far (steps 10..250) is already in the file
+          java.util.List<String> rows = Files.readAllLines(out.resolve(MetricsLog.FILE));
+          seenAt[0] = rows.size() - 1;
+          seenAt[1] = Long.parseLong(rows.get(rows.size() - 1).split(",")[0]);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    train("sim:ideal?layers=16-8-4", out, 1000, 0, false, reader);
+    assertEquals(25, seenAt[0], "rows on disk at step 255");
+    assertEquals(250, seenAt[1], "last row on disk at step 255");
+  }
+
+  @Test
   void twoRunsCannotWriteIntoOneDirectoryAtOnce() throws IOException {
     Path out = tmp.resolve("run");
     try (RunDirectory held = RunDirectory.open(out, false, false)) {
