@@ -107,6 +107,29 @@ static int slot_error(np_chip_t *c, uint8_t slot) {
   return NP_E_OUT_OF_RANGE;
 }
 
+/* A MASKED block must lie within the parameter vector (the decoder already refused length 0). */
+static int block_error(np_chip_t *c, const np_mask_t *m) {
+  if (m->offset <= c->params && m->length <= c->params - m->offset) return NP_OK;
+  np_msg_clear(c);
+  np_msg_str(c, "direction block [");
+  np_msg_u32(c, m->offset);
+  np_msg_str(c, ", ");
+  np_msg_u32(c, m->offset + m->length); /* <= 2^31 - 1: checked by the decoder */
+  np_msg_str(c, ") outside the ");
+  np_msg_u32(c, c->params);
+  np_msg_str(c, " parameters");
+  return NP_E_OUT_OF_RANGE;
+}
+
+/* A chip without DIRECTION_MASKED refuses distribution 2 as an unknown distribution code, the
+   answer of every firmware that predates it (PROTOCOL.md section 9.1). */
+static int masked_unknown(np_chip_t *c, const char *what) {
+  np_msg_clear(c);
+  np_msg_str(c, what);
+  np_msg_str(c, ": unknown distribution code 2 (no DIRECTION_MASKED)");
+  return NP_E_MALFORMED_PAYLOAD;
+}
+
 static int not_supported(np_chip_t *c, const char *what) {
   np_msg_clear(c);
   np_msg_str(c, what);
@@ -153,6 +176,7 @@ static int execute(np_chip_t *c, const np_frame_t *f, np_writer_t *w) {
       if ((st = np_evaluate_decode(f->payload, f->len, &e, &why)) != NP_OK) break;
       if (e.batch_mode == NP_BATCH_RANGE && !has_cap(c, NP_CAP_BATCH_RANGE)) return not_supported(c, "EVALUATE with a RANGE batch");
       if (e.batch_mode == NP_BATCH_SEEDED && !has_cap(c, NP_CAP_BATCH_SEEDED)) return not_supported(c, "EVALUATE with a SEEDED batch");
+      if (e.distribution == NP_DIST_MASKED && !has_cap(c, NP_CAP_DIRECTION_MASKED)) return masked_unknown(c, "EVALUATE");
       if (e.distribution == NP_DIST_RADEMACHER && !has_cap(c, NP_CAP_DIRECTION_RADEMACHER)) return not_supported(c, "EVALUATE with a RADEMACHER perturbation");
       if (e.slot >= h->dataset_slots) return slot_error(c, e.slot);
       if (e.count > h->max_batch) {
@@ -163,6 +187,7 @@ static int execute(np_chip_t *c, const np_frame_t *f, np_writer_t *w) {
         np_msg_u32(c, h->max_batch);
         return NP_E_BATCH_TOO_LARGE;
       }
+      if (e.distribution == NP_DIST_MASKED && (st = block_error(c, &e.mask)) != NP_OK) return st;
       if (!b->evaluate) return not_supported(c, "EVALUATE");
       memset(&r, 0, sizeof r);
       if ((st = b->evaluate(c, c->ctx, &e, &r)) != NP_OK) return st;
@@ -173,7 +198,17 @@ static int execute(np_chip_t *c, const np_frame_t *f, np_writer_t *w) {
       np_update_t u;
       uint32_t clipped = 0;
       if ((st = np_update_decode(f->payload, f->len, &u, &why)) != NP_OK) break;
-      if (!has_cap(c, NP_CAP_UPDATE_SEEDED) || !has_cap(c, NP_CAP_DIRECTION_RADEMACHER) || !b->update) return not_supported(c, "UPDATE");
+      if (u.distribution == NP_DIST_MASKED && !has_cap(c, NP_CAP_DIRECTION_MASKED)) return masked_unknown(c, "UPDATE");
+      if (!has_cap(c, NP_CAP_UPDATE_SEEDED) || (u.distribution == NP_DIST_RADEMACHER && !has_cap(c, NP_CAP_DIRECTION_RADEMACHER)) || !b->update)
+        return not_supported(c, "UPDATE");
+      if (u.distribution == NP_DIST_MASKED) { /* every block checked before any term is applied */
+        unsigned k;
+        np_mask_t m;
+        for (k = 0; k < u.terms; k++) {
+          np_update_mask(&u, k, &m);
+          if ((st = block_error(c, &m)) != NP_OK) return st;
+        }
+      }
       if ((st = b->update(c, c->ctx, &u, &clipped)) != NP_OK) return st;
       np_update_result_encode(w, clipped);
       return NP_OK;

@@ -27,9 +27,10 @@ typedef struct {
   int (*data_define)(np_chip_t *chip, void *ctx, const np_data_define_t *d);
   /* Slot < dataset_slots already checked; rows_len, row range and labels are the backend's. */
   int (*data_write)(np_chip_t *chip, void *ctx, const np_data_write_t *d);
-  /* Slot, count <= max_batch and capabilities already checked. */
+  /* Slot, count <= max_batch, capabilities and a MASKED block (within the parameters) already checked. */
   int (*evaluate)(np_chip_t *chip, void *ctx, const np_evaluate_t *e, np_eval_result_t *out);
-  /* Apply the terms in order, clip once at the end (np_add_rademacher, np_clip). */
+  /* Apply the terms in order, clip once at the end (np_add_rademacher, np_clip; MASKED:
+     np_update_mask and np_add_masked). Distribution, capabilities and every block checked. */
   int (*update)(np_chip_t *chip, void *ctx, const np_update_t *u, uint32_t *clipped);
   /* Range and every value already checked against the parameter count and [min, max]. */
   int (*write_weights)(np_chip_t *chip, void *ctx, const np_weights_t *c);

@@ -32,6 +32,24 @@ void np_add_rademacher(float *w, uint32_t count, uint32_t seed, float a) {
   }
 }
 
+int np_masked_keep(uint32_t seed, uint32_t n, uint8_t density) {
+  return ((np_word(np_key(seed, NP_DOMAIN_MASK), n >> 2) >> (8u * (n & 3u))) & 0xFFu) <= density;
+}
+
+void np_add_masked(float *w, uint32_t offset, uint32_t length, uint8_t density, uint32_t seed, float a) {
+  uint32_t k = np_key(seed, NP_DOMAIN_DIRECTION), mk = np_key(seed, NP_DOMAIN_MASK), n, end = offset + length;
+  uint32_t bits = np_word(k, offset >> 5), keep = np_word(mk, offset >> 2);
+  float neg = -a;
+  for (n = offset; n != end; n++) {
+    if ((n & 31u) == 0) bits = np_word(k, n >> 5);
+    if (density != 0xFFu) {
+      if ((n & 3u) == 0) keep = np_word(mk, n >> 2);
+      if (((keep >> (8u * (n & 3u))) & 0xFFu) > density) continue;
+    }
+    w[n] += ((bits >> (n & 31u)) & 1u) ? neg : a;
+  }
+}
+
 void np_perturb_into(const float *src, float *dst, uint32_t count, uint32_t seed, float a) {
   uint32_t k = np_key(seed, NP_DOMAIN_DIRECTION), bits = 0, n;
   float neg = -a;

@@ -14,6 +14,7 @@
 
 #define NP_DOMAIN_DIRECTION 0x44495231u /* "DIR1" */
 #define NP_DOMAIN_BATCH 0x42415431u     /* "BAT1" */
+#define NP_DOMAIN_MASK 0x4D534B31u      /* "MSK1": keep mask of sparse MASKED directions */
 
 uint32_t np_mix(uint32_t x);
 uint32_t np_key(uint32_t seed, uint32_t domain);
@@ -26,6 +27,13 @@ uint32_t np_batch_row(uint32_t seed, uint32_t i, uint32_t rows);
 void np_add_rademacher(float *w, uint32_t count, uint32_t seed, float a);
 /* dst[n] = src[n] + a * z_n(seed): the weights a perturbed EVALUATE reads (before any clamp). */
 void np_perturb_into(const float *src, float *dst, uint32_t count, uint32_t seed, float a);
+/* Distribution MASKED (section 9.1): 1 when entry n is kept at this density (255 keeps all):
+   byte n mod 4 of word(key(seed, MASK), n / 4) <= density. Says nothing about the block. */
+int np_masked_keep(uint32_t seed, uint32_t n, uint8_t density);
+/* w[n] += a * z_n(seed) for the kept n of [offset, offset + length): w is the whole parameter
+   vector (index n, not n - offset). Other entries untouched. UPDATE (one MASKED term) and, after
+   copying the weights, perturbed reads. Dense blocks match np_add_rademacher entry for entry. */
+void np_add_masked(float *w, uint32_t offset, uint32_t length, uint8_t density, uint32_t seed, float a);
 /* Clips w[0, count) to [lo, hi]; returns how many values were set to a bound (UPDATE's reply). */
 uint32_t np_clip(float *w, uint32_t count, float lo, float hi);
 

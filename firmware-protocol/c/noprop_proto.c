@@ -362,6 +362,7 @@ void np_hello_encode(np_writer_t *w, const np_hello_t *h) {
     np_wr_str(w, h->prop_key[i].s, h->prop_key[i].len);
     np_wr_str(w, h->prop_value[i].s, h->prop_value[i].len);
   }
+  np_wr_u32(w, h->boot_count);
 }
 
 int np_hello_decode(const uint8_t *p, size_t n, np_hello_t *h, const char **why) {
@@ -393,6 +394,7 @@ int np_hello_decode(const uint8_t *p, size_t n, np_hello_t *h, const char **why)
     h->prop_key[i] = rd_str(&r);
     h->prop_value[i] = rd_str(&r);
   }
+  h->boot_count = np_rd_u32(&r);
   return rd_done(&r, why);
 }
 
@@ -405,6 +407,30 @@ void np_evaluate_encode(np_writer_t *w, const np_evaluate_t *e) {
   np_wr_u32(w, e->seed);
   np_wr_u8(w, (uint8_t)e->sign);
   np_wr_f32(w, e->scale);
+  if (e->distribution == NP_DIST_MASKED) {
+    np_wr_u32(w, e->mask.offset);
+    np_wr_u32(w, e->mask.length);
+    np_wr_u8(w, e->mask.density);
+  }
+}
+
+static void mask_whole(np_mask_t *m) {
+  m->offset = 0;
+  m->length = 0;
+  m->density = NP_DENSE;
+}
+
+static void rd_mask(np_reader_t *r, np_mask_t *m) {
+  m->offset = np_rd_u32(r);
+  m->length = np_rd_u32(r);
+  m->density = np_rd_u8(r);
+}
+
+/* length >= 1 and the block within 2^31 - 1 (like the offsets of WRITE/READ_WEIGHTS). */
+static const char *mask_invalid(const np_mask_t *m) {
+  if (m->length == 0) return "MASKED block length must be >= 1";
+  if (m->offset > 0x7FFFFFFFu || m->length > 0x7FFFFFFFu - m->offset) return "MASKED block beyond 2^31 - 1 parameters";
+  return NULL;
 }
 
 int np_evaluate_decode(const uint8_t *p, size_t n, np_evaluate_t *e, const char **why) {
@@ -421,12 +447,15 @@ int np_evaluate_decode(const uint8_t *p, size_t n, np_evaluate_t *e, const char 
   sign = np_rd_u8(&r);
   e->sign = sign == 0xFF ? -1 : (int8_t)sign;
   e->scale = np_rd_f32(&r);
+  if (e->distribution == NP_DIST_MASKED) rd_mask(&r, &e->mask);
+  else mask_whole(&e->mask);
   if ((st = rd_done(&r, why)) != NP_OK) return st;
   if (e->batch_mode > NP_BATCH_SEEDED) FAIL("unknown batch mode");
   if (e->count == 0) FAIL("batch count is 0");
-  if (e->distribution > NP_DIST_RADEMACHER) FAIL("unknown distribution code");
+  if (e->distribution > NP_DIST_MASKED) FAIL("unknown distribution code");
   if (sign != 0x01 && sign != 0xFF) FAIL("sign must be +1 or -1");
   if (!np_f32_finite(e->scale) || !(e->scale >= 0.0f)) FAIL("scale must be finite and >= 0");
+  if (e->distribution == NP_DIST_MASKED && (*why = mask_invalid(&e->mask)) != NULL) return NP_E_MALFORMED_PAYLOAD;
   return NP_OK;
 }
 
@@ -447,10 +476,26 @@ int np_eval_result_decode(const uint8_t *p, size_t n, np_eval_result_t *res, con
   return rd_done(&r, why);
 }
 
+/* Bytes of one UPDATE term. */
+static size_t term_bytes(uint8_t distribution) { return distribution == NP_DIST_MASKED ? 8u + NP_MASK_BYTES : 8u; }
+
 void np_update_term(const np_update_t *u, unsigned k, uint32_t *seed, float *coefficient) {
+  const uint8_t *t = u->raw + term_bytes(u->distribution) * k;
   NP_ASSERT(k < u->terms);
-  *seed = np_get_u32(u->raw + 8u * k);
-  *coefficient = np_bits_f32(np_get_u32(u->raw + 8u * k + 4u));
+  *seed = np_get_u32(t);
+  *coefficient = np_bits_f32(np_get_u32(t + 4u));
+}
+
+void np_update_mask(const np_update_t *u, unsigned k, np_mask_t *m) {
+  const uint8_t *t = u->raw + term_bytes(u->distribution) * k;
+  NP_ASSERT(k < u->terms);
+  if (u->distribution != NP_DIST_MASKED) {
+    mask_whole(m);
+    return;
+  }
+  m->offset = np_get_u32(t + 8u);
+  m->length = np_get_u32(t + 12u);
+  m->density = t[16];
 }
 
 void np_update_encode(np_writer_t *w, uint8_t distribution, unsigned terms, const uint32_t *seeds, const float *coefficients) {
@@ -463,6 +508,19 @@ void np_update_encode(np_writer_t *w, uint8_t distribution, unsigned terms, cons
   }
 }
 
+void np_update_encode_masked(np_writer_t *w, unsigned terms, const uint32_t *seeds, const float *coefficients, const np_mask_t *masks) {
+  unsigned k;
+  np_wr_u8(w, NP_DIST_MASKED);
+  np_wr_u8(w, (uint8_t)terms);
+  for (k = 0; k < terms; k++) {
+    np_wr_u32(w, seeds[k]);
+    np_wr_f32(w, coefficients[k]);
+    np_wr_u32(w, masks[k].offset);
+    np_wr_u32(w, masks[k].length);
+    np_wr_u8(w, masks[k].density);
+  }
+}
+
 int np_update_decode(const uint8_t *p, size_t n, np_update_t *u, const char **why) {
   np_reader_t r;
   unsigned k;
@@ -470,12 +528,18 @@ int np_update_decode(const uint8_t *p, size_t n, np_update_t *u, const char **wh
   np_rd_init(&r, p, n);
   u->distribution = np_rd_u8(&r);
   u->terms = np_rd_u8(&r);
-  u->raw = np_rd_bytes(&r, 8u * u->terms);
+  if (!r.short_read && u->distribution != NP_DIST_RADEMACHER && u->distribution != NP_DIST_MASKED) FAIL("UPDATE needs distribution RADEMACHER or MASKED");
+  u->raw = np_rd_bytes(&r, term_bytes(u->distribution) * u->terms);
   if ((st = rd_done(&r, why)) != NP_OK) return st;
-  if (u->distribution != NP_DIST_RADEMACHER) FAIL("UPDATE needs distribution RADEMACHER");
   if (u->terms == 0) FAIL("UPDATE with no terms");
   for (k = 0; k < u->terms; k++) {
-    if (!np_f32_finite(np_bits_f32(np_get_u32(u->raw + 8u * k + 4u)))) FAIL("UPDATE coefficient is not finite");
+    uint32_t seed;
+    float c;
+    np_mask_t m;
+    np_update_term(u, k, &seed, &c);
+    if (!np_f32_finite(c)) FAIL("UPDATE coefficient is not finite");
+    np_update_mask(u, k, &m);
+    if (u->distribution == NP_DIST_MASKED && (*why = mask_invalid(&m)) != NULL) return NP_E_MALFORMED_PAYLOAD;
   }
   return NP_OK;
 }

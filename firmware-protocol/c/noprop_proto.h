@@ -58,11 +58,11 @@ enum {
 enum {
   NP_CAP_BATCH_RANGE = 0x01, NP_CAP_BATCH_SEEDED = 0x02, NP_CAP_DIRECTION_RADEMACHER = 0x04,
   NP_CAP_UPDATE_SEEDED = 0x08, NP_CAP_WRITE_WEIGHTS = 0x10, NP_CAP_READ_WEIGHTS = 0x20,
-  NP_CAP_READ_PROGRAMMED = 0x40, NP_CAP_STATS = 0x80
+  NP_CAP_READ_PROGRAMMED = 0x40, NP_CAP_STATS = 0x80, NP_CAP_DIRECTION_MASKED = 0x100
 };
 
 enum { NP_BATCH_RANGE = 0, NP_BATCH_SEEDED = 1 };
-enum { NP_DIST_NONE = 0, NP_DIST_RADEMACHER = 1 };
+enum { NP_DIST_NONE = 0, NP_DIST_RADEMACHER = 1, NP_DIST_MASKED = 2 };
 enum { NP_ENC_U8 = 0, NP_ENC_F32 = 1 };
 enum { NP_SOURCE_TARGET = 0, NP_SOURCE_PROGRAMMED = 1 };
 
@@ -196,7 +196,21 @@ typedef struct {
   uint32_t max_dataset_bytes;
   uint8_t props;
   np_str_t prop_key[NP_MAX_PROPS], prop_value[NP_MAX_PROPS];
+  /* Changes at every boot (power-up, reset pin, watchdog, brown-out) and at no other time: keep a
+     counter in non-volatile memory and add 1 at boot (skipping 0), or draw a random non-zero value
+     at boot from a hardware RNG. 0 means "not tracked". PROTOCOL.md, HELLO. */
+  uint32_t boot_count;
 } np_hello_t;
+
+/* The block of a MASKED direction (section 9.1): entries [offset, offset + length), each kept
+   with probability (density + 1) / 256 (255: all). On the wire: u32 offset | u32 length | u8
+   density. Decoders set {0, 0, 255} for the other distributions: length 0 is not a wire value. */
+typedef struct {
+  uint32_t offset, length;
+  uint8_t density;
+} np_mask_t;
+#define NP_MASK_BYTES 9u
+#define NP_DENSE 255u
 
 typedef struct {
   uint8_t slot, batch_mode;
@@ -206,6 +220,7 @@ typedef struct {
   uint32_t seed;
   int8_t sign;
   float scale;
+  np_mask_t mask; /* distribution MASKED only: 27-byte payload instead of 18 */
 } np_evaluate_t;
 
 typedef struct { float loss; uint16_t correct, count; uint32_t clipped; } np_eval_result_t;
@@ -213,9 +228,11 @@ typedef struct { float loss; uint16_t correct, count; uint32_t clipped; } np_eva
 typedef struct {
   uint8_t distribution;
   uint8_t terms;
-  const uint8_t *raw; /* terms x (u32 seed, f32 coefficient) */
+  const uint8_t *raw; /* terms x (u32 seed, f32 coefficient), MASKED: then u32 offset, u32 length, u8 density */
 } np_update_t;
 void np_update_term(const np_update_t *u, unsigned k, uint32_t *seed, float *coefficient);
+/* The block of term k of a MASKED UPDATE; {0, 0, 255} for RADEMACHER. */
+void np_update_mask(const np_update_t *u, unsigned k, np_mask_t *mask);
 
 /* STATS reply (56 bytes): counters since boot or RESET. The two times/energies are IEEE-754
    binary64 on the wire; this struct keeps them as double, so it needs a 64-bit double (a target
@@ -252,6 +269,8 @@ void np_eval_result_encode(np_writer_t *w, const np_eval_result_t *r);
 int np_eval_result_decode(const uint8_t *p, size_t n, np_eval_result_t *r, const char **why);
 /* seeds/coefficients: terms entries each. */
 void np_update_encode(np_writer_t *w, uint8_t distribution, unsigned terms, const uint32_t *seeds, const float *coefficients);
+/* Distribution MASKED: each term also carries its block. */
+void np_update_encode_masked(np_writer_t *w, unsigned terms, const uint32_t *seeds, const float *coefficients, const np_mask_t *masks);
 int np_update_decode(const uint8_t *p, size_t n, np_update_t *u, const char **why);
 void np_update_result_encode(np_writer_t *w, uint32_t clipped);
 int np_update_result_decode(const uint8_t *p, size_t n, uint32_t *clipped, const char **why);

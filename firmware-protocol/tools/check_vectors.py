@@ -39,6 +39,15 @@ def word(k, counter):
 
 DIRECTION = 0x44495231
 BATCH = 0x42415431
+MASK = 0x4D534B31
+
+
+def masked_z(seed, offset, length, density, n):
+    """Entry n of distribution MASKED (PROTOCOL.md 9.1): 0 outside the block or when not kept."""
+    if n < offset or n >= offset + length:
+        return 0
+    keep = (word(key(seed, MASK), n >> 2) >> (8 * (n & 3))) & 0xFF
+    return rademacher(seed, n) if keep <= density else 0
 
 
 def rademacher(seed, n):
@@ -92,6 +101,10 @@ def cobs_decode(enc):
     return bytes(out)
 
 
+def mask(f):
+    return u32(f["offset"]) + u32(f["length"]) + u8(f["density"])
+
+
 def u8(v): return struct.pack("<B", v)
 def i8(v): return struct.pack("<b", v)
 def u16(v): return struct.pack("<H", v)
@@ -112,6 +125,7 @@ def payload_from_fields(msg, direction, f):
         p += fbits(f["weight_min_bits"]) + fbits(f["weight_max_bits"]) + u32(f["weight_levels"]) + u32(f["capabilities"])
         p += u16(f["max_payload"]) + u16(f["max_batch"]) + u8(f["dataset_slots"]) + u32(f["max_dataset_bytes"])
         p += u8(len(f["properties"])) + b"".join(string(k) + string(v) for k, v in f["properties"])
+        p += u32(f["boot_count"])
         return p
     if msg == "PING":
         return bytes.fromhex(f["data"])
@@ -129,12 +143,14 @@ def payload_from_fields(msg, direction, f):
         return u32(f["offset"]) + u16(f["count"]) + u8(f["source"])
     if msg == "EVALUATE" and direction == "request":
         return (u8(f["slot"]) + u8(f["batch_mode"]) + u32(f["batch_start_or_seed"]) + u16(f["batch_count"])
-                + u8(f["distribution"]) + u32(f["seed"]) + i8(f["sign"]) + fbits(f["scale_bits"]))
+                + u8(f["distribution"]) + u32(f["seed"]) + i8(f["sign"]) + fbits(f["scale_bits"])
+                + (mask(f) if f["distribution"] == 2 else b""))
     if msg == "EVALUATE":
         return fbits(f["loss_bits"]) + u16(f["correct"]) + u16(f["count"]) + u32(f["clipped"])
     if msg == "UPDATE" and direction == "request":
         return (u8(f["distribution"]) + u8(len(f["terms"]))
-                + b"".join(u32(t["seed"]) + fbits(t["coefficient_bits"]) for t in f["terms"]))
+                + b"".join(u32(t["seed"]) + fbits(t["coefficient_bits"]) + (mask(t) if f["distribution"] == 2 else b"")
+                           for t in f["terms"]))
     if msg == "UPDATE":
         return u32(f["clipped"])
     if msg == "STATS" and direction == "request":
@@ -207,6 +223,8 @@ def main():
     expect("batch domain", int(prng["batch_domain"], 16), BATCH)
     expect("DIR1 ascii", bytes.fromhex(prng["direction_domain"]).decode("ascii"), "DIR1")
     expect("BAT1 ascii", bytes.fromhex(prng["batch_domain"]).decode("ascii"), "BAT1")
+    expect("mask domain", int(prng["mask_domain"], 16), MASK)
+    expect("MSK1 ascii", bytes.fromhex(prng["mask_domain"]).decode("ascii"), "MSK1")
     for c in prng["mix"]:
         expect("mix " + c["x"], "%08x" % mix(int(c["x"], 16)), c["mix"])
     for c in prng["key"]:
@@ -218,6 +236,16 @@ def main():
         expect("signs " + c["seed"], "".join("+" if rademacher(s, n) > 0 else "-" for n in range(64)), c["signs"])
     for c in prng["rademacher_at"]:
         expect("z at %d" % c["n"], rademacher(int(c["seed"], 16), c["n"]), c["z"])
+    densities = set()
+    for c in prng["masked_z"]:
+        s, o, ln, d = int(c["seed"], 16), c["offset"], c["length"], c["density"]
+        densities.add(d)
+        z = "".join({1: "+", -1: "-", 0: "0"}[masked_z(s, o, ln, d, n)] for n in range(o, o + ln))
+        expect("masked z seed %s [%d, +%d) density %d" % (c["seed"], o, ln, d), z, c["z"])
+        if d == 255:
+            expect("dense block is the direction restricted " + c["seed"],
+                   z, "".join("+" if rademacher(s, n) > 0 else "-" for n in range(o, o + ln)))
+    expect("masked z densities", sorted(densities), [0, 31, 127, 254, 255])
     for c in prng["batch_rows"]:
         k = key(int(c["seed"], 16), BATCH)
         expect("batch " + c["seed"], [word(k, i) % c["rows"] for i in range(len(c["indices"]))], c["indices"])
@@ -237,6 +265,26 @@ def main():
         w = [min(max(x, lo), hi) for x in w]
         expect("update " + c["name"], [bits(x) for x in w], c["expected_bits"])
         expect("update clipped " + c["name"], clipped, c["clipped"])
+
+    for c in v["masked_perturbed_reads"]:
+        a = c["sign"] * f32(c["scale_bits"])
+        got = []
+        for n, w in enumerate(c["weights_bits"]):
+            z = masked_z(c["seed"], c["offset"], c["length"], c["density"], n)
+            got.append(bits(f32(w) + a * z) if z else w)
+        expect("masked perturbed read " + c["name"], got, c["expected_bits"])
+
+    for c in v["masked_updates"]:
+        w = [f32(b) for b in c["weights_bits"]]
+        for t in c["terms"]:
+            coef = f32(t["coefficient_bits"])
+            zs = [masked_z(t["seed"], t["offset"], t["length"], t["density"], n) for n in range(len(w))]
+            w = [f32(bits(x + coef * z)) if z else x for x, z in zip(w, zs)]
+        lo, hi = f32(c["weight_min_bits"]), f32(c["weight_max_bits"])
+        clipped = sum(1 for x in w if x < lo or x > hi)
+        w = [min(max(x, lo), hi) for x in w]
+        expect("masked update " + c["name"], [bits(x) for x in w], c["expected_bits"])
+        expect("masked update clipped " + c["name"], clipped, c["clipped"])
 
     total = sum(len(f["wire"]) // 2 for f in v["frames"] if f["name"] in v["spsa_step"]["frames"])
     expect("spsa total", total, v["spsa_step"]["total_wire_bytes"])

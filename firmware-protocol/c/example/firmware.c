@@ -52,6 +52,19 @@ static void make_raw(int fd) {
 
 static np_chip_t chip;
 
+/* Board hook: a boot count that differs from the previous boot's (PROTOCOL.md, HELLO). A board
+   increments a counter in flash; this host process has none, so it takes 32 random bits. */
+static uint32_t boot_count(void) {
+  uint32_t b = 0;
+  int fd = open("/dev/urandom", O_RDONLY);
+  if (fd >= 0) {
+    if (read(fd, &b, sizeof b) != (ssize_t)sizeof b) b = 0;
+    close(fd);
+  }
+  if (b == 0) b = (uint32_t)getpid() * 2654435761u + 1u;
+  return b == 0 ? 1u : b;
+}
+
 int main(int argc, char **argv) {
   int in_fd = 0;
   uint8_t buf[512];
@@ -69,7 +82,7 @@ int main(int argc, char **argv) {
   }
   make_raw(in_fd);
   if (out_fd != in_fd) make_raw(out_fd);
-  np_chip_init(&chip, ex_hello(), &ex_backend, NULL, write_all, NULL);
+  np_chip_init(&chip, ex_hello(boot_count()), &ex_backend, NULL, write_all, NULL);
   for (;;) {
     ssize_t n = read(in_fd, buf, sizeof buf);
     if (n > 0) {

@@ -55,7 +55,7 @@ static const uint16_t sizes[3] = {EX_IN, EX_HIDDEN, EX_OUT};
 
 static np_hello_t hello;
 
-const np_hello_t *ex_hello(void) {
+const np_hello_t *ex_hello(uint32_t boot_count) {
   static const np_str_t keys[2] = {S("preset"), S("layers")};
   static const np_str_t values[2] = {S("ideal"), S(STR(EX_IN) "-" STR(EX_HIDDEN) "-" STR(EX_OUT))};
   static const np_str_t fw = S("c-ref 1.0.0"), id = S(EX_DEVICE_ID), model = S("c:example");
@@ -71,7 +71,7 @@ const np_hello_t *ex_hello(void) {
     hello.weight_max = W_MAX;
     hello.weight_levels = 0;
     hello.capabilities = NP_CAP_BATCH_RANGE | NP_CAP_BATCH_SEEDED | NP_CAP_DIRECTION_RADEMACHER | NP_CAP_UPDATE_SEEDED | NP_CAP_WRITE_WEIGHTS
-                         | NP_CAP_READ_WEIGHTS;
+                         | NP_CAP_READ_WEIGHTS | NP_CAP_DIRECTION_MASKED;
     hello.max_payload = NP_MAX_PAYLOAD;
     hello.max_batch = EX_MAX_BATCH;
     hello.dataset_slots = EX_SLOTS;
@@ -81,6 +81,7 @@ const np_hello_t *ex_hello(void) {
       hello.prop_key[i] = keys[i];
       hello.prop_value[i] = values[i];
     }
+    hello.boot_count = boot_count;
   }
   return &hello;
 }
@@ -261,9 +262,14 @@ static int ex_evaluate(np_chip_t *c, void *ctx, const np_evaluate_t *e, np_eval_
     np_msg_str(c, " rows");
     return NP_E_OUT_OF_RANGE;
   }
-  if (e->distribution == NP_DIST_RADEMACHER && e->scale != 0.0f) {
+  if ((e->distribution == NP_DIST_RADEMACHER || e->distribution == NP_DIST_MASKED) && e->scale != 0.0f) {
     uint32_t n;
-    np_perturb_into(target, effective, EX_PARAMS, e->seed, (float)e->sign * e->scale);
+    if (e->distribution == NP_DIST_RADEMACHER) {
+      np_perturb_into(target, effective, EX_PARAMS, e->seed, (float)e->sign * e->scale);
+    } else { /* the block only; the dispatcher checked it lies within the parameters */
+      memcpy(effective, target, sizeof effective);
+      np_add_masked(effective, e->mask.offset, e->mask.length, e->mask.density, e->seed, (float)e->sign * e->scale);
+    }
     for (n = 0; n < EX_PARAMS; n++) effective[n] = effective[n] < W_MIN ? W_MIN : effective[n] > W_MAX ? W_MAX : effective[n];
     w = effective;
   }
@@ -300,8 +306,11 @@ static int ex_update(np_chip_t *c, void *ctx, const np_update_t *u, uint32_t *cl
   for (k = 0; k < u->terms; k++) { /* terms in order, each one float addition per weight */
     uint32_t seed;
     float coef;
+    np_mask_t m;
     np_update_term(u, k, &seed, &coef);
-    np_add_rademacher(target, EX_PARAMS, seed, coef);
+    np_update_mask(u, k, &m);
+    if (u->distribution == NP_DIST_MASKED) np_add_masked(target, m.offset, m.length, m.density, seed, coef);
+    else np_add_rademacher(target, EX_PARAMS, seed, coef);
   }
   *clipped = np_clip(target, EX_PARAMS, W_MIN, W_MAX); /* once, after all terms */
   return NP_OK;

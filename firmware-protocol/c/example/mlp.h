@@ -12,8 +12,9 @@
 
 #include "../noprop_chip.h"
 
-/* The HELLO this chip announces (built on first call). */
-const np_hello_t *ex_hello(void);
+/* The HELLO this chip announces (built on first call) with this boot count (PROTOCOL.md: changes at
+   every boot; a board keeps a counter in flash, this host example draws a random one per start). */
+const np_hello_t *ex_hello(uint32_t boot_count);
 /* The backend serving it. */
 extern const np_backend_t ex_backend;
 

@@ -5,8 +5,8 @@
  *   usage: vectors_test path/to/test-vectors.json
  *
  * Sections: crc32, cobs, cobs_decode_only, cobs_invalid, frames (payload from fields, fields
- * from payload, raw frame, wire bytes, byte-at-a-time parser), frames_invalid, prng,
- * perturbed_reads, updates, spsa_step; then the chip dispatcher: every request of the frames
+ * from payload, raw frame, wire bytes, byte-at-a-time parser), frames_invalid, prng (masked_z
+ * included), perturbed_reads, updates, masked_perturbed_reads, masked_updates, spsa_step; then the chip dispatcher: every request of the frames
  * section through np_chip answered byte for byte as the vectors show, and the replay cache,
  * SEQUENCE_REUSED, HELLO, CORRUPT_FRAME, oversize and refusal rules of PROTOCOL.md.
  * Prints one line per failure and a summary; exits 1 on any failure.
@@ -146,6 +146,7 @@ static void hello_from(int f, np_hello_t *h) {
   h->max_batch = (uint16_t)num(f, "max_batch");
   h->dataset_slots = (uint8_t)num(f, "dataset_slots");
   h->max_dataset_bytes = num(f, "max_dataset_bytes");
+  h->boot_count = num(f, "boot_count");
   for (i = j_first(j_get(f, "properties")), k = 0; i >= 0; i = j_next(i), k++) {
     int kk = j_first(i), vv = j_next(kk);
     h->prop_key[k].s = j_node(kk)->s;
@@ -166,6 +167,25 @@ static void evaluate_from(int f, np_evaluate_t *e) {
   e->seed = num(f, "seed");
   e->sign = (int8_t)j_int(j_get(f, "sign"));
   e->scale = bitsf(j_get(f, "scale_bits"));
+  e->mask.offset = 0;
+  e->mask.length = 0;
+  e->mask.density = NP_DENSE;
+  if (e->distribution == NP_DIST_MASKED) {
+    e->mask.offset = num(f, "offset");
+    e->mask.length = num(f, "length");
+    e->mask.density = (uint8_t)num(f, "density");
+  }
+}
+
+static int same_mask(const np_mask_t *a, const np_mask_t *b) { return a->offset == b->offset && a->length == b->length && a->density == b->density; }
+
+/* The offset, length and density fields of a MASKED direction (a vector or one of its terms). */
+static np_mask_t mask_from(int obj) {
+  np_mask_t m;
+  m.offset = num(obj, "offset");
+  m.length = num(obj, "length");
+  m.density = (uint8_t)num(obj, "density");
+  return m;
 }
 
 static void eval_result_from(int f, np_eval_result_t *r) {
@@ -238,6 +258,7 @@ static size_t payload_from_fields(int v, uint8_t *out, const uint8_t *payload, s
     CHECK(np_hello_decode(payload, plen, &d, &why) == NP_OK, "%s: decode: %s", name, why);
     CHECK(d.layers == h.layers && d.capabilities == h.capabilities && d.max_payload == h.max_payload && d.max_batch == h.max_batch
               && d.dataset_slots == h.dataset_slots && d.max_dataset_bytes == h.max_dataset_bytes && d.weight_levels == h.weight_levels
+              && d.boot_count == h.boot_count
               && np_f32_bits(d.weight_min) == np_f32_bits(h.weight_min) && np_f32_bits(d.weight_max) == np_f32_bits(h.weight_max)
               && d.props == h.props && d.model.len == h.model.len && !memcmp(d.model.s, h.model.s, h.model.len)
               && d.device_id.len == h.device_id.len && !memcmp(d.device_id.s, h.device_id.s, h.device_id.len),
@@ -256,7 +277,7 @@ static size_t payload_from_fields(int v, uint8_t *out, const uint8_t *payload, s
     np_evaluate_encode(&w, &e);
     CHECK(np_evaluate_decode(payload, plen, &d, &why) == NP_OK && d.slot == e.slot && d.batch_mode == e.batch_mode
               && d.start_or_seed == e.start_or_seed && d.count == e.count && d.distribution == e.distribution && d.seed == e.seed
-              && d.sign == e.sign && np_f32_bits(d.scale) == np_f32_bits(e.scale),
+              && d.sign == e.sign && np_f32_bits(d.scale) == np_f32_bits(e.scale) && same_mask(&d.mask, &e.mask),
           "%s: decoded fields (%s)", name, why);
   } else if (!strcmp(msg, "EVALUATE")) {
     np_eval_result_t r, d;
@@ -268,15 +289,25 @@ static size_t payload_from_fields(int v, uint8_t *out, const uint8_t *payload, s
   } else if (!strcmp(msg, "UPDATE") && !strcmp(dir, "request")) {
     uint32_t seeds[255];
     float coef[255];
+    static np_mask_t masks[255];
     unsigned n = terms_from(f, seeds, coef), k;
     np_update_t u;
-    np_update_encode(&w, (uint8_t)num(f, "distribution"), n, seeds, coef);
+    int t;
+    for (k = 0, t = j_first(j_get(f, "terms")); t >= 0; t = j_next(t), k++) {
+      if (num(f, "distribution") == NP_DIST_MASKED) masks[k] = mask_from(t);
+    }
+    if (num(f, "distribution") == NP_DIST_MASKED) np_update_encode_masked(&w, n, seeds, coef, masks);
+    else np_update_encode(&w, (uint8_t)num(f, "distribution"), n, seeds, coef);
     CHECK(np_update_decode(payload, plen, &u, &why) == NP_OK && u.terms == n && u.distribution == num(f, "distribution"), "%s: decode (%s)", name, why);
     for (k = 0; k < n && k < u.terms; k++) {
       uint32_t s;
       float c;
+      np_mask_t m;
       np_update_term(&u, k, &s, &c);
+      np_update_mask(&u, k, &m);
       CHECK(s == seeds[k] && np_f32_bits(c) == np_f32_bits(coef[k]), "%s: term %u", name, k);
+      CHECK(u.distribution != NP_DIST_MASKED || same_mask(&m, &masks[k]), "%s: mask of term %u", name, k);
+      CHECK(u.distribution == NP_DIST_MASKED || (m.length == 0 && m.density == NP_DENSE), "%s: whole-vector mask of term %u", name, k);
     }
   } else if (!strcmp(msg, "UPDATE")) {
     uint32_t c;
@@ -409,6 +440,7 @@ static void test_prng(int root) {
   int pr = j_get(root, "prng"), v, i;
   CHECK(hex32(j_get(pr, "direction_domain")) == NP_DOMAIN_DIRECTION, "direction domain");
   CHECK(hex32(j_get(pr, "batch_domain")) == NP_DOMAIN_BATCH, "batch domain");
+  CHECK(hex32(j_get(pr, "mask_domain")) == NP_DOMAIN_MASK, "mask domain");
   for (v = j_first(j_get(pr, "mix")); v >= 0; v = j_next(v)) CHECK(np_mix(hex32(j_get(v, "x"))) == hex32(j_get(v, "mix")), "mix(%08lx)", (unsigned long)hex32(j_get(v, "x")));
   for (v = j_first(j_get(pr, "key")); v >= 0; v = j_next(v))
     CHECK(np_key(hex32(j_get(v, "seed")), hex32(j_get(v, "domain"))) == hex32(j_get(v, "key")), "key(%08lx)", (unsigned long)hex32(j_get(v, "seed")));
@@ -429,6 +461,31 @@ static void test_prng(int root) {
   }
   for (v = j_first(j_get(pr, "rademacher_at")); v >= 0; v = j_next(v))
     CHECK(np_rademacher(hex32(j_get(v, "seed")), num(v, "n")) == (int)j_int(j_get(v, "z")), "rademacher at n %lu", (unsigned long)num(v, "n"));
+  {
+    int dens = 0;
+    for (v = j_first(j_get(pr, "masked_z")); v >= 0; v = j_next(v)) {
+      static float big[(1u << 21) + 64];
+      const jnode *z = j_node(j_get(v, "z"));
+      uint32_t seed = hex32(j_get(v, "seed")), k;
+      np_mask_t m = mask_from(v);
+      int small = m.offset + m.length <= (1u << 21);
+      dens |= m.density == 0 ? 1 : m.density == 31 ? 2 : m.density == 127 ? 4 : m.density == 254 ? 8 : m.density == 255 ? 16 : 0;
+      CHECK(z->len == m.length, "masked_z length");
+      if (small) { /* np_add_masked over a zeroed window one entry wider on each side */
+        memset(big, 0, sizeof big);
+        np_add_masked(big + 1, m.offset, m.length, m.density, seed, 1.0f);
+        CHECK(big[m.offset] == 0.0f && (m.offset + m.length + 1 >= sizeof big / sizeof big[0] || big[m.offset + m.length + 1] == 0.0f), "np_add_masked wrote outside its block");
+      }
+      for (k = 0; k < m.length && k < z->len; k++) {
+        uint32_t n = m.offset + k;
+        int want = z->s[k] == '+' ? 1 : z->s[k] == '-' ? -1 : 0;
+        int got = np_masked_keep(seed, n, m.density) ? np_rademacher(seed, n) : 0;
+        CHECK(got == want, "masked z seed %08lx density %u n %lu: %d want %d", (unsigned long)seed, m.density, (unsigned long)n, got, want);
+        if (small) CHECK(big[n + 1] == (float)want, "np_add_masked seed %08lx density %u n %lu", (unsigned long)seed, m.density, (unsigned long)n);
+      }
+    }
+    CHECK(dens == 31, "masked_z covers densities 0, 31, 127, 254, 255");
+  }
   for (v = j_first(j_get(pr, "batch_rows")); v >= 0; v = j_next(v)) {
     uint32_t seed = hex32(j_get(v, "seed")), rows = num(v, "rows");
     int k;
@@ -472,6 +529,47 @@ static void test_updates(int root) {
   }
 }
 
+static void test_masked(int root) {
+  int v, t;
+  char name[120];
+  for (v = j_first(j_get(root, "masked_perturbed_reads")); v >= 0; v = j_next(v)) {
+    unsigned n = floats_from(j_get(v, "weights_bits"), fl_a), m = floats_from(j_get(v, "expected_bits"), fl_b), i;
+    float a = (float)(int)j_int(j_get(v, "sign")) * bitsf(j_get(v, "scale_bits"));
+    np_mask_t mk = mask_from(v);
+    j_str(j_get(v, "name"), name, sizeof name);
+    CHECK(n == m && mk.offset + mk.length <= n, "%s: sizes", name);
+    np_add_masked(fl_a, mk.offset, mk.length, mk.density, num(v, "seed"), a);
+    for (i = 0; i < n; i++) CHECK(np_f32_bits(fl_a[i]) == np_f32_bits(fl_b[i]), "%s: weight %u: %08lx want %08lx", name, i, (unsigned long)np_f32_bits(fl_a[i]), (unsigned long)np_f32_bits(fl_b[i]));
+  }
+  for (v = j_first(j_get(root, "masked_updates")); v >= 0; v = j_next(v)) {
+    unsigned n = floats_from(j_get(v, "weights_bits"), fl_a), m = floats_from(j_get(v, "expected_bits"), fl_b), i;
+    uint32_t clipped;
+    j_str(j_get(v, "name"), name, sizeof name);
+    CHECK(n == m, "%s: sizes", name);
+    for (t = j_first(j_get(v, "terms")); t >= 0; t = j_next(t)) {
+      np_mask_t mk = mask_from(t);
+      CHECK(mk.offset + mk.length <= n, "%s: block within the weights", name);
+      np_add_masked(fl_a, mk.offset, mk.length, mk.density, num(t, "seed"), bitsf(j_get(t, "coefficient_bits")));
+    }
+    clipped = np_clip(fl_a, n, bitsf(j_get(v, "weight_min_bits")), bitsf(j_get(v, "weight_max_bits")));
+    CHECK(clipped == num(v, "clipped"), "%s: clipped %lu want %lu", name, (unsigned long)clipped, (unsigned long)num(v, "clipped"));
+    for (i = 0; i < n; i++) CHECK(np_f32_bits(fl_a[i]) == np_f32_bits(fl_b[i]), "%s: weight %u: %08lx want %08lx", name, i, (unsigned long)np_f32_bits(fl_a[i]), (unsigned long)np_f32_bits(fl_b[i]));
+  }
+  { /* a dense block is np_add_rademacher restricted, bit for bit, for every start and end mod 32 */
+    uint32_t from, to, i;
+    int bad = 0;
+    for (from = 0; from < 70; from += 3) {
+      for (to = from + 1; to <= 70; to += 5) {
+        for (i = 0; i < 70; i++) fl_a[i] = fl_b[i] = 0.25f + (float)i * 0.001f;
+        np_add_rademacher(fl_a, 70, 0x2545f491u, 0.0123f);
+        np_add_masked(fl_b, from, to - from, NP_DENSE, 0x2545f491u, 0.0123f);
+        for (i = 0; i < 70; i++) bad += np_f32_bits(i >= from && i < to ? fl_a[i] : 0.25f + (float)i * 0.001f) != np_f32_bits(fl_b[i]);
+      }
+    }
+    CHECK(bad == 0, "dense blocks differ from the whole direction in %d entries", bad);
+  }
+}
+
 static int frame_by_name(int root, const char *name) {
   int v;
   for (v = j_first(j_get(root, "frames")); v >= 0; v = j_next(v))
@@ -497,6 +595,7 @@ static void test_spsa(int root) {
 static int g_root;
 static int g_reply; /* the reply vector the backend should answer with */
 static int g_request;
+static int g_any_fields; /* the request was altered from its vector: skip the field comparison */
 static unsigned calls_reset, calls_define, calls_write, calls_eval, calls_update, calls_ww, calls_rw, calls_stats;
 
 static int s_reset(np_chip_t *c, void *x) {
@@ -530,7 +629,10 @@ static int s_eval(np_chip_t *c, void *x, const np_evaluate_t *e, np_eval_result_
   (void)x;
   calls_eval++;
   evaluate_from(j_get(g_request, "fields"), &want);
-  CHECK(e->seed == want.seed && e->sign == want.sign && e->start_or_seed == want.start_or_seed && e->count == want.count, "chip EVALUATE fields");
+  if (g_any_fields) want.mask = e->mask;
+  CHECK(e->seed == want.seed && e->sign == want.sign && e->start_or_seed == want.start_or_seed && e->count == want.count
+            && e->distribution == want.distribution && same_mask(&e->mask, &want.mask),
+        "chip EVALUATE fields");
   eval_result_from(j_get(g_reply, "fields"), r);
   return NP_OK;
 }
@@ -539,7 +641,7 @@ static int s_update(np_chip_t *c, void *x, const np_update_t *u, uint32_t *clipp
   (void)c;
   (void)x;
   calls_update++;
-  CHECK(u->terms >= 1, "chip UPDATE terms");
+  CHECK(u->terms >= 1 && u->terms == (unsigned)j_count(j_get(j_get(g_request, "fields"), "terms")), "chip UPDATE terms");
   *clipped = num(j_get(g_reply, "fields"), "clipped");
   return NP_OK;
 }
@@ -644,6 +746,8 @@ static void test_chip(int root) {
   CHECK(calls_stats == 1, "backend STATS calls: %u", calls_stats);
   /* STATS with a payload is MALFORMED_PAYLOAD; a backend without the hook answers NOT_SUPPORTED. */
   {
+    g_request = frame_by_name(root, "STATS request");
+    g_reply = frame_by_name(root, "STATS reply");
     uint8_t one = 0;
     send_frame(1, NP_STATS, 40, &one, 1);
     CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD && calls_stats == 1, "STATS with a payload byte");
@@ -654,7 +758,7 @@ static void test_chip(int root) {
     send_frame(1, NP_STATS, 42, &one, 0);
     CHECK(reply_frame(&f) && f.type == (NP_STATS | NP_REPLY_BIT) && f.len == 56 && calls_stats == 2, "STATS after the hook is back");
   }
-  CHECK(calls_reset == 1 && calls_define == 1 && calls_write == 1 && calls_eval == 3 && calls_update == 2 && calls_ww == 1 && calls_rw == 1,
+  CHECK(calls_reset == 1 && calls_define == 1 && calls_write == 1 && calls_eval == 4 && calls_update == 3 && calls_ww == 1 && calls_rw == 1,
         "backend calls: reset %u define %u write %u eval %u update %u ww %u rw %u", calls_reset, calls_define, calls_write, calls_eval, calls_update, calls_ww,
         calls_rw);
 
@@ -791,6 +895,94 @@ static void test_chip(int root) {
     send_frame(1, NP_PING, 37, pl, 1024);
     CHECK(reply_frame(&f) && f.seq == 37 && f.type == (NP_PING | NP_REPLY_BIT) && f.len == 1024, "PING of exactly maxPayload echoed");
   }
+  /* Distribution MASKED (section 9.1): block checks, and a chip without DIRECTION_MASKED. */
+  {
+    int ev = frame_by_name(root, "EVALUATE request, MASKED perturbation"), up = frame_by_name(root, "UPDATE request, MASKED, two terms");
+    uint8_t e27[27], u36[36], tmp[40];
+    np_hello_t plain;
+    CHECK(ev >= 0 && up >= 0, "MASKED frame vectors present");
+    CHECK(hex_bytes(j_get(ev, "payload"), e27) == 27 && hex_bytes(j_get(up, "payload"), u36) == 36, "MASKED payload sizes 27 and 2 + 2 x 17");
+    g_request = ev;
+    g_reply = j_next(ev);
+    before = calls_eval;
+    memcpy(tmp, e27, 27);
+    np_put_u32(tmp + 18, 10);
+    np_put_u32(tmp + 22, 13); /* [10, 23): ends at the last parameter */
+    g_any_fields = 1;
+    send_frame(1, NP_EVALUATE, 50, tmp, 27);
+    g_any_fields = 0;
+    CHECK(reply_frame(&f) && f.type == (NP_EVALUATE | NP_REPLY_BIT) && calls_eval == before + 1, "MASKED EVALUATE on [10, 23) of 23 served");
+    np_put_u32(tmp + 22, 14);
+    send_frame(1, NP_EVALUATE, 51, tmp, 27);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_OUT_OF_RANGE && calls_eval == before + 1, "MASKED EVALUATE on [10, 24) of 23");
+    np_put_u32(tmp + 18, 23);
+    np_put_u32(tmp + 22, 1);
+    send_frame(1, NP_EVALUATE, 52, tmp, 27);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_OUT_OF_RANGE, "MASKED EVALUATE on [23, 24) of 23");
+    np_put_u32(tmp + 18, 0xFFFFFFF0u);
+    np_put_u32(tmp + 22, 0x20u);
+    send_frame(1, NP_EVALUATE, 53, tmp, 27);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "MASKED block whose end wraps 2^32");
+    np_put_u32(tmp + 18, 0x7FFFFFF0u);
+    np_put_u32(tmp + 22, 0x10u);
+    send_frame(1, NP_EVALUATE, 54, tmp, 27);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "MASKED block ending at 2^31");
+    np_put_u32(tmp + 18, 0x7FFFFFF0u);
+    np_put_u32(tmp + 22, 0x0Fu);
+    send_frame(1, NP_EVALUATE, 55, tmp, 27);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_OUT_OF_RANGE, "MASKED block ending at 2^31 - 1: OUT_OF_RANGE, not malformed");
+    np_put_u32(tmp + 18, 0);
+    np_put_u32(tmp + 22, 0);
+    send_frame(1, NP_EVALUATE, 56, tmp, 27);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "MASKED block of length 0");
+    send_frame(1, NP_EVALUATE, 57, e27, 18);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "MASKED EVALUATE without its block");
+    memcpy(tmp, e27, 27);
+    tmp[8] = NP_DIST_RADEMACHER;
+    send_frame(1, NP_EVALUATE, 58, tmp, 27);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "RADEMACHER EVALUATE with a block: trailing bytes");
+    tmp[8] = 3;
+    send_frame(1, NP_EVALUATE, 59, tmp, 27);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "EVALUATE with distribution 3");
+    CHECK(calls_eval == before + 1, "refused MASKED EVALUATEs reached the backend");
+
+    g_request = up;
+    g_reply = j_next(up);
+    before = calls_update;
+    memcpy(tmp, u36, 36);
+    np_put_u32(tmp + 2 + 17 + 8, 22);
+    np_put_u32(tmp + 2 + 17 + 12, 2); /* second term [22, 24) */
+    send_frame(1, NP_UPDATE, 60, tmp, 36);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_OUT_OF_RANGE && calls_update == before, "MASKED UPDATE whose second block leaves the 23 parameters");
+    np_put_u32(tmp + 2 + 17 + 12, 0);
+    send_frame(1, NP_UPDATE, 61, tmp, 36);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD && calls_update == before, "MASKED UPDATE term of length 0");
+    send_frame(1, NP_UPDATE, 62, u36, 35);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "MASKED UPDATE one byte short");
+    tmp[0] = NP_DIST_RADEMACHER;
+    np_put_u32(tmp + 2 + 17 + 12, 1);
+    send_frame(1, NP_UPDATE, 63, tmp, 36);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "17-byte terms under distribution RADEMACHER");
+    send_frame(1, NP_UPDATE, 64, u36, 36);
+    CHECK(reply_frame(&f) && f.type == (NP_UPDATE | NP_REPLY_BIT) && calls_update == before + 1, "MASKED UPDATE vector served");
+
+    /* The same chip without DIRECTION_MASKED: distribution 2 is an unknown code, MALFORMED_PAYLOAD. */
+    plain = hello;
+    plain.capabilities &= ~(uint32_t)NP_CAP_DIRECTION_MASKED;
+    chip.hello = &plain;
+    before = calls_eval + calls_update;
+    send_frame(1, NP_EVALUATE, 65, e27, 27);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "MASKED EVALUATE without the capability");
+    send_frame(1, NP_UPDATE, 66, u36, 36);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "MASKED UPDATE without the capability");
+    CHECK(calls_eval + calls_update == before, "MASKED requests reached a backend without the capability");
+    hex_bytes(j_get(frame_by_name(root, "SPSA EVALUATE + request"), "payload"), tmp);
+    g_request = frame_by_name(root, "SPSA EVALUATE + request");
+    g_reply = j_next(g_request);
+    send_frame(1, NP_EVALUATE, 67, tmp, 18);
+    CHECK(reply_frame(&f) && f.type == (NP_EVALUATE | NP_REPLY_BIT), "RADEMACHER EVALUATE still served without DIRECTION_MASKED");
+    chip.hello = &hello;
+  }
   /* Stream behaviour: flush, garbage, oversize. */
   {
     uint8_t z = 0, junk[3] = {0x05, 0x11, 0x00};
@@ -867,6 +1059,7 @@ int main(int argc, char **argv) {
   test_prng(root);
   test_perturbed_reads(root);
   test_updates(root);
+  test_masked(root);
   test_spsa(root);
   test_chip(root);
   printf("%s: %d checks, %d failures\n", failures ? "FAILED" : "OK", checks, failures);

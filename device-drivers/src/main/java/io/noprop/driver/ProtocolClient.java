@@ -104,9 +104,10 @@ public final class ProtocolClient implements AutoCloseable {
                 + "; reconnect the device and continue the run with --resume", e);
       }
     }
+    String hint = link.timeoutHint();
     throw new DeviceException(DeviceException.Kind.TIMEOUT, String.format(
-        "no reply from %s to %s (seq %d) after %d attempts of %d ms; check the cable or the device's power",
-        link.peer(), type, seq, retry.attempts(), retry.timeout().toMillis()));
+        "no reply from %s to %s (seq %d) after %d attempts of %d ms; %s",
+        link.peer(), type, seq, retry.attempts(), retry.timeout().toMillis(), hint.isEmpty() ? "check the cable or the device's power" : hint));
   }
 
   /** Times the link went down and came back. */

@@ -21,6 +21,9 @@ public final class ProtocolDevice implements Device {
   private final String uri;
   private final ProtocolClient client;
   private final HelloInfo info;
+  private long bootCount;
+  private long reboots;
+  private boolean rebootPending;
 
   /** Opens the session: HELLO, then checks the device speaks our protocol version. */
   public ProtocolDevice(String uri, Link link, RetryPolicy retry) {
@@ -47,6 +50,7 @@ public final class ProtocolDevice implements Device {
       throw new DeviceException(DeviceException.Kind.PROTOCOL, uri + " announces " + bad + "; this is a firmware bug, noprop cannot drive it");
     }
     this.info = hello;
+    this.bootCount = hello.bootCount();
     client.onReconnect(this::checkSameDevice);
   }
 
@@ -80,25 +84,59 @@ public final class ProtocolDevice implements Device {
   /**
    * After the link came back: a new session (HELLO), then the chip must be the one we trained
    * on. Runs only after the pending request was answered with its original seq, because HELLO
-   * clears the chip's replay cache.
-   *
-   * <p>Limitation: a chip that reset (power cycle) answers with the same id and layers but lost
-   * its weights and datasets; telling that apart needs a boot counter in HELLO (a later issue).
+   * clears the chip's replay cache. A chip that answers with a new boot count rebooted (power
+   * cycle, watchdog): its weights and datasets are gone. That is not an error here; it is noted
+   * for {@link #takeReboot()}, which {@link ResilientDevice} asks after every call.
    */
   private void checkSameDevice() {
+    helloAgain("after reconnecting");
+  }
+
+  /**
+   * Opens a new session now (HELLO) and checks that the same chip answers; notes a reboot when
+   * its boot count changed. Call it only between requests (HELLO clears the replay cache).
+   * Returns what the chip said.
+   */
+  public HelloInfo helloAgain() {
+    return helloAgain("on a new session");
+  }
+
+  private HelloInfo helloAgain(String when) {
     HelloInfo now;
     try {
       now = HelloInfo.decode(client.hello(helloPayload()));
     } catch (MalformedPayloadException e) {
-      throw new DeviceException(DeviceException.Kind.PROTOCOL, "after reconnecting, " + uri + " is not a noprop chip: its HELLO reply is unreadable (" + e.getMessage() + ")");
+      throw new DeviceException(DeviceException.Kind.PROTOCOL, when + ", " + uri + " is not a noprop chip: its HELLO reply is unreadable (" + e.getMessage() + ")");
     }
     if (now.protocolVersion() != info.protocolVersion() || !now.deviceId().equals(info.deviceId())
         || !Arrays.equals(now.layerSizes(), info.layerSizes())) {
       throw new DeviceException(DeviceException.Kind.PROTOCOL, String.format(
-          "after reconnecting, %s answers as device '%s' (layers %s, protocol %d) instead of '%s' (layers %s, protocol %d): "
+          "%s, %s answers as device '%s' (layers %s, protocol %d) instead of '%s' (layers %s, protocol %d): "
               + "another chip is on the line; plug the original one back and continue with --resume",
-          uri, now.deviceId(), Arrays.toString(now.layerSizes()), now.protocolVersion(), info.deviceId(), Arrays.toString(info.layerSizes()), info.protocolVersion()));
+          when, uri, now.deviceId(), Arrays.toString(now.layerSizes()), now.protocolVersion(), info.deviceId(), Arrays.toString(info.layerSizes()), info.protocolVersion()));
     }
+    if (now.bootCount() != bootCount) {
+      bootCount = now.bootCount();
+      reboots++;
+      rebootPending = true;
+    }
+    return now;
+  }
+
+  /**
+   * True once after a HELLO (the identity check after a reconnect, or {@link #helloAgain()})
+   * showed a boot count other than the one before: the chip rebooted and holds no weights,
+   * datasets or replay cache any more. Chips that do not track boots (count 0) never report one.
+   */
+  public boolean takeReboot() {
+    boolean r = rebootPending;
+    rebootPending = false;
+    return r;
+  }
+
+  /** Reboots seen during this session (HELLOs with a changed boot count). */
+  public long reboots() {
+    return reboots;
   }
 
   /** Times the link went down and came back during this session. */

@@ -14,7 +14,6 @@ import io.noprop.protocol.msg.SeedTerm;
 import io.noprop.protocol.msg.UpdateRequest;
 import io.noprop.protocol.msg.UpdateResult;
 import io.noprop.protocol.msg.WeightsChunk;
-import io.noprop.protocol.prng.PerturbationPrng;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,7 +85,7 @@ public final class FakeChip implements ChipBackend {
   @Override
   public UpdateResult update(UpdateRequest request) {
     updates++;
-    for (SeedTerm t : request.terms()) PerturbationPrng.addRademacher(weights, 0, weights.length, t.seed(), t.coefficient());
+    for (SeedTerm t : request.terms()) t.addTo(weights, weights.length);
     return new UpdateResult(0);
   }
 

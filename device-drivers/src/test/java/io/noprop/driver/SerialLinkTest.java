@@ -225,7 +225,7 @@ class SerialLinkTest {
           }
           return c;
         }));
-    ProtocolDevice d = (ProtocolDevice) keep(Devices.open("serial:" + hostPair.a() + FAST));
+    ResilientDevice d = (ResilientDevice) keep(Devices.open("serial:" + hostPair.a() + FAST));
     d.update(update(42, 0.5f));
     assertTrue(unplugged.get(), "the relay never cut the UPDATE reply");
     assertEquals(1, chip.updates, "the resent UPDATE must be answered from the replay cache");

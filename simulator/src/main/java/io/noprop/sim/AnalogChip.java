@@ -7,6 +7,7 @@ import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.Capability;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.DirectionMask;
 import io.noprop.protocol.msg.Distribution;
 import io.noprop.protocol.msg.ErrorCode;
 import io.noprop.protocol.msg.EvalResult;
@@ -87,15 +88,25 @@ public final class AnalogChip implements ChipBackend {
   private final int[] labels;
   private final int[] correct = new int[1];
 
+  /**
+   * A simulated chip has no non-volatile memory: each start (each new AnalogChip) is a boot and
+   * takes a random non-zero boot count, as PROTOCOL.md allows. RESET does not change it.
+   */
+  private static long newBootCount() {
+    long b = java.util.concurrent.ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
+    return b == 0 ? 1 : b;
+  }
+
   public AnalogChip(SimConfig cfg) {
     this.cfg = cfg;
     int[] layers = cfg.layers();
     int caps = Capability.BATCH_RANGE.bit | Capability.BATCH_SEEDED.bit | Capability.DIRECTION_RADEMACHER.bit
         | Capability.UPDATE_SEEDED.bit | Capability.WRITE_WEIGHTS.bit | Capability.READ_WEIGHTS.bit | Capability.READ_PROGRAMMED.bit
-        | Capability.STATS.bit;
+        | Capability.STATS.bit | Capability.DIRECTION_MASKED.bit;
     java.util.Map<String, String> props = new java.util.LinkedHashMap<>(cfg.describe());
     this.hello = new HelloInfo(FrameCodec.VERSION, FIRMWARE, "sim-" + cfg.preset() + "-" + cfg.seed(), "sim:" + cfg.preset(), layers,
-        cfg.weightMin(), cfg.weightMax(), cfg.levels(), caps, cfg.maxPayload(), cfg.maxBatch(), DatasetStore.SLOTS, cfg.maxDatasetBytes(), props);
+        cfg.weightMin(), cfg.weightMax(), cfg.levels(), caps, cfg.maxPayload(), cfg.maxBatch(), DatasetStore.SLOTS, cfg.maxDatasetBytes(), props,
+        newBootCount());
     this.params = hello.parameterCount();
     this.analog = new boolean[params];
     int off = 0;
@@ -277,10 +288,22 @@ public final class AnalogChip implements ChipBackend {
     }
   }
 
+  private void checkMask(DirectionMask m) {
+    if (!m.whole() && (long) m.offset() + m.length() > params) {
+      throw new ChipException(ErrorCode.OUT_OF_RANGE, "direction block [" + m.offset() + ", " + ((long) m.offset() + m.length()) + ") outside the " + params + " parameters");
+    }
+  }
+
   private float[] weightsFor(Perturbation p) {
+    checkMask(p.mask()); // before the scale-0 shortcut: a block outside the vector is refused at any scale
     float[] base = readNow();
     if (p.distribution() == Distribution.NONE || p.scale() == 0f) return base;
-    PerturbationPrng.perturbInto(base, effective, params, p.seed(), p.amplitude());
+    if (p.mask().whole()) {
+      PerturbationPrng.perturbInto(base, effective, params, p.seed(), p.amplitude());
+    } else {
+      System.arraycopy(base, 0, effective, 0, params);
+      p.mask().addTo(effective, params, p.seed(), p.amplitude());
+    }
     if (variation.lo == null) {
       float lo = cfg.weightMin();
       float hi = cfg.weightMax();
@@ -294,9 +317,10 @@ public final class AnalogChip implements ChipBackend {
 
   @Override
   public UpdateResult update(UpdateRequest req) {
+    for (SeedTerm t : req.terms()) checkMask(t.mask());
     if (pulsed) Arrays.fill(delta, 0f);
     float[] acc = pulsed ? delta : target;
-    for (SeedTerm t : req.terms()) PerturbationPrng.addRademacher(acc, 0, params, t.seed(), t.coefficient());
+    for (SeedTerm t : req.terms()) t.addTo(acc, params);
     if (pulsed) for (int i = 0; i < params; i++) target[i] += delta[i];
     long clipped = 0;
     float lo = cfg.weightMin();

@@ -10,13 +10,17 @@ import io.noprop.protocol.chip.ChipException;
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.DirectionMask;
 import io.noprop.protocol.msg.ErrorCode;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.FeatureEncoding;
 import io.noprop.protocol.msg.Perturbation;
 import io.noprop.protocol.msg.ReadWeightsRequest;
 import io.noprop.protocol.msg.ReadWeightsRequest.Source;
+import io.noprop.protocol.msg.SeedTerm;
+import io.noprop.protocol.msg.UpdateRequest;
 import io.noprop.protocol.msg.WeightsChunk;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -148,6 +152,20 @@ class AnalogChipErrorsTest {
     refused(ErrorCode.OUT_OF_RANGE, () -> TestChips.eval(chip, 7, 4));
     // start is unsigned 32-bit on the wire: -1 is 4294967295, not a wrap to row 0 onwards.
     refused(ErrorCode.OUT_OF_RANGE, () -> TestChips.eval(chip, -1, 2));
+  }
+
+  @Test
+  void maskedBlockPastTheLastParameterIsOutOfRangeAtAnyScaleAndUpdatesNothing() {
+    AnalogChip chip = small();
+    TestChips.uploadRandom(chip, 10, 3, 1);
+    int n = 8 * 4 + 4 + 4 * 3 + 3;
+    assertEquals(4, TestChips.eval(chip, 0, 4, Perturbation.of(5, DirectionMask.block(n - 3, 3), 1, 0.01f)).count());
+    refused(ErrorCode.OUT_OF_RANGE, () -> TestChips.eval(chip, 0, 4, Perturbation.of(5, DirectionMask.block(n - 3, 4), 1, 0.01f)));
+    refused(ErrorCode.OUT_OF_RANGE, () -> TestChips.eval(chip, 0, 4, Perturbation.of(5, new DirectionMask(n, 1, 7), -1, 0f)));
+    float[] before = TestChips.readAll(chip, Source.TARGET);
+    refused(ErrorCode.OUT_OF_RANGE, () -> chip.update(UpdateRequest.of(List.of(
+        new SeedTerm(5, 0.1f, DirectionMask.block(0, 4)), new SeedTerm(6, 0.1f, DirectionMask.block(n - 1, 2))))));
+    assertArrayEquals(before, TestChips.readAll(chip, Source.TARGET), "a refused UPDATE applied a term");
   }
 
   @Test

@@ -6,6 +6,8 @@ import io.noprop.controller.data.DatasetCatalog;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.ShadowWeights;
+import io.noprop.controller.baseline.CmaEsBaseline;
+import io.noprop.controller.opt.Method;
 import io.noprop.controller.train.SpsaConfig;
 import io.noprop.controller.train.TrainConfig;
 import io.noprop.controller.train.TrainListener;
@@ -44,7 +46,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code noprop bench}: compare training methods at equal query budgets. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: compare methods at equal device-query budgets.",
-    subcommands = {BenchCommand.Train.class})
+    subcommands = {BenchCommand.Train.class, BenchCommand.Report.class})
 final class BenchCommand implements Runnable {
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -53,16 +55,17 @@ final class BenchCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getErr());
   }
 
-  /** The methods {@code --methods} accepts, in the order the table lists them. */
-  static final List<String> METHODS = List.of("spsa", "nspsa4", "backprop");
+  /** Baselines {@code --methods} accepts besides any training method spec ({@link Method#parse}). */
+  static final List<String> BASELINES = List.of("backprop", "cmaes");
 
   /** One finished run: a row of results.csv. */
   record Row(String method, long budget, long seed, double testAccuracy, long queries, double wallSeconds) {}
 
   @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
       description = {"Run chosen training methods at equal query budgets over several seeds.",
-          "Methods: spsa (the trainer's defaults), nspsa4 (4 antithetic pairs per step), backprop (Adam on a software twin of the",
-          "ideal chip from the same initial weights: a software-only ceiling that spends no device queries).",
+          "Methods: any train --method spec (spsa, nspsa4, es8, layerwise, sparse10, fd, mgd4, spsa+momentum, spsa+adam, ...),",
+          "cmaes (CMA-ES from commons-math3, whole-vector writes, models up to " + CmaEsBaseline.MAX_PARAMS + " weights), and backprop",
+          "(Adam on a software twin of the ideal chip from the same initial weights: a software-only ceiling that spends no device queries).",
           "Each (method, budget, seed) is its own run from scratch, so the curve is the test accuracy at the budgets given.",
           "Writes results.csv, results.md and accuracy.png (mean and min-max over seeds) into --out, and each run into --out/runs/."})
   static final class Train implements Callable<Integer> {
@@ -81,7 +84,7 @@ final class BenchCommand implements Runnable {
     List<Long> seeds;
 
     @Option(names = "--methods", split = ",", defaultValue = "spsa,nspsa4,backprop", paramLabel = "METHOD",
-        description = "Methods, comma-separated: spsa, nspsa4, backprop. Default: ${DEFAULT-VALUE}.")
+        description = "Methods, comma-separated, in table order: method specs, cmaes, backprop. Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/bench-<time>.")
@@ -90,14 +93,17 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       for (String m : methods) {
-        if (!METHODS.contains(m)) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "unknown method '" + m + "' in --methods; known methods: " + String.join(", ", METHODS));
+        if (BASELINES.contains(m)) continue;
+        try {
+          Method.parse(m);
+        } catch (IllegalArgumentException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--methods: " + e.getMessage() + "; or a baseline: " + String.join(", ", BASELINES));
         }
       }
       for (long b : budgets) {
         if (b < 4) throw new CommandLine.ParameterException(spec.commandLine(), "--budgets: every budget must be at least 4 queries: " + b);
       }
-      List<String> ms = METHODS.stream().filter(methods::contains).toList();
+      List<String> ms = new ArrayList<>(new java.util.LinkedHashSet<>(methods));
       List<Long> bs = new ArrayList<>(new TreeSet<>(budgets));
       List<Long> ss = new ArrayList<>(new java.util.LinkedHashSet<>(seeds));
       var err = spec.commandLine().getErr();
@@ -115,13 +121,20 @@ final class BenchCommand implements Runnable {
             for (long b : bs) rows.add(new Row(m, b, seed, r.testAccuracy(), 0, r.wallSeconds()));
             continue;
           }
-          SpsaConfig spsa = m.equals("nspsa4") ? SpsaConfig.DEFAULT.withPairs(4) : SpsaConfig.DEFAULT;
           for (long b : bs) {
             Path runDir = dir.resolve("runs").resolve(m + "-b" + b + "-s" + seed);
-            TrainConfig cfg = new TrainConfig(b, seed, runDir, spsa, 0, 100, false, true);
             RunSummary s;
             try (Device d = Devices.open(device)) {
-              s = new Trainer(d, split, cfg, TrainListener.NONE).run();
+              if (m.equals("cmaes")) {
+                if (d.info().parameterCount() > CmaEsBaseline.MAX_PARAMS) {
+                  err.printf(Locale.ROOT, "cmaes skipped: %d weights; CMA-ES runs on models up to %d%n", d.info().parameterCount(), CmaEsBaseline.MAX_PARAMS);
+                  break;
+                }
+                s = new CmaEsBaseline(d, split, b, seed, SpsaConfig.DEFAULT).run();
+              } else {
+                TrainConfig cfg = new TrainConfig(b, seed, runDir, SpsaConfig.DEFAULT, Method.parse(m), 0, 100, false, true);
+                s = new Trainer(d, split, cfg, TrainListener.NONE).run();
+              }
             }
             rows.add(new Row(m, b, seed, s.testAccuracy(), s.queries(), s.wallSeconds()));
             err.printf(Locale.ROOT, "%s budget %d seed %d: test accuracy %.4f after %d queries (%.1f s)%n", m, b, seed, s.testAccuracy(), s.queries(), s.wallSeconds());
@@ -129,6 +142,7 @@ final class BenchCommand implements Runnable {
         }
       }
       writeCsv(dir.resolve("results.csv"), rows);
+      Files.writeString(dir.resolve("bench.properties"), "device=" + device + "\ndataset=" + data.dataset + "\n");
       Files.writeString(dir.resolve("results.md"), markdown(rows, ms, bs, ss, device, data.dataset));
       writeChart(dir.resolve("accuracy.png"), rows, ms, bs, ss, device, data.dataset);
       err.printf(Locale.ROOT, "wrote %s, %s and %s%n", dir.resolve("results.csv"), dir.resolve("results.md"), dir.resolve("accuracy.png"));
@@ -152,6 +166,73 @@ final class BenchCommand implements Runnable {
       double acc = new SoftwareTwin(layers).evaluate(w, split.test())[1];
       return new Row("backprop", 0, seed, acc, 0, (System.nanoTime() - t0) / 1e9);
     }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = {"Merge the results.csv of several bench train runs (e.g. seeds or methods run apart, or in parallel) into one",
+          "results.csv, results.md and accuracy.png. Methods keep the order in which they first appear."})
+  static final class Report implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--from", split = ",", required = true, paramLabel = "DIR", description = "bench train output directories, comma-separated.")
+    List<Path> from;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the merged table and chart.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      List<Row> rows = new ArrayList<>();
+      String device = null;
+      String dataset = null;
+      for (Path d : from) {
+        Path csv = d.resolve("results.csv");
+        if (!Files.isRegularFile(csv)) throw new CommandLine.ParameterException(spec.commandLine(), "--from: no results.csv in " + d);
+        rows.addAll(readCsv(csv));
+        java.util.Properties p = new java.util.Properties();
+        Path props = d.resolve("bench.properties");
+        if (Files.isRegularFile(props)) {
+          try (var in = Files.newBufferedReader(props)) {
+            p.load(in);
+          }
+          if (device != null && !device.equals(p.getProperty("device"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--from mixes devices: " + device + " and " + p.getProperty("device"));
+          }
+          device = p.getProperty("device");
+          dataset = p.getProperty("dataset");
+        }
+      }
+      List<String> ms = rows.stream().map(Row::method).distinct().toList();
+      List<Long> bs = rows.stream().map(Row::budget).filter(b -> b > 0).distinct().sorted().toList();
+      List<Long> ss = rows.stream().map(Row::seed).distinct().sorted().toList();
+      Files.createDirectories(out);
+      String dev = device == null ? "?" : device;
+      String ds = dataset == null ? "?" : dataset;
+      writeCsv(out.resolve("results.csv"), rows);
+      Files.writeString(out.resolve("bench.properties"), "device=" + dev + "\ndataset=" + ds + "\n");
+      Files.writeString(out.resolve("results.md"), markdown(rows, ms, bs, ss, dev, ds));
+      writeChart(out.resolve("accuracy.png"), rows, ms, bs, ss, dev, ds);
+      spec.commandLine().getErr().printf(Locale.ROOT, "merged %d rows from %d directories into %s%n", rows.size(), from.size(), out);
+      return 0;
+    }
+  }
+
+  static List<Row> readCsv(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    if (lines.isEmpty() || !lines.get(0).equals("method,budget,seed,test_accuracy,queries,wall_seconds")) {
+      throw new IOException(file + " is not a bench results.csv (header " + (lines.isEmpty() ? "missing" : lines.get(0)) + ")");
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 1; i < lines.size(); i++) {
+      String[] f = lines.get(i).split(",");
+      if (f.length != 6) throw new IOException(file + " line " + (i + 1) + ": expected 6 fields, got " + f.length);
+      try {
+        rows.add(new Row(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[3]), Long.parseLong(f[4]), Double.parseDouble(f[5])));
+      } catch (NumberFormatException e) {
+        throw new IOException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
+      }
+    }
+    return rows;
   }
 
   static void writeCsv(Path file, List<Row> rows) throws IOException {

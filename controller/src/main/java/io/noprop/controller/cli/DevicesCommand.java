@@ -33,9 +33,15 @@ final class DevicesCommand implements Callable<Integer> {
   @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate(s) to trust for a TLS broker, instead of the JVM's trust store.")
   java.nio.file.Path ca;
 
+  @Option(names = "--cert", paramLabel = "PEM", description = "This client's certificate, for a TLS broker that requires client certificates (with --key).")
+  java.nio.file.Path cert;
+
+  @Option(names = "--key", paramLabel = "PEM", description = "The unencrypted PKCS#8 private key of --cert.")
+  java.nio.file.Path key;
+
   @Override
   public Integer call() throws Exception {
-    MqttSettings settings = MqttSettings.of(broker, ca == null ? Map.of() : Map.of("ca", ca.toString()));
+    MqttSettings settings = MqttSettings.of(broker, TlsFiles.options(ca, cert, key));
     List<MqttChipDirectory.Chip> chips = MqttChipDirectory.list(settings, Duration.ofMillis(waitMs));
     var out = spec.commandLine().getOut();
     if (json) {

@@ -36,11 +36,17 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("id            %s%n", h.deviceId());
         out.printf("model         %s%n", h.model());
         out.printf("firmware      %s (protocol v%d)%n", h.firmwareVersion(), h.protocolVersion());
+        out.printf("boot count    %s%n", h.bootCount() == 0 ? "0 (not tracked: a reboot cannot be detected)" : Long.toString(h.bootCount()));
         out.printf("layers        %s (%d parameters)%n", Arrays.toString(h.layerSizes()), h.parameterCount());
         out.printf("weights       [%s, %s], %s%n", h.weightMin(), h.weightMax(), h.weightLevels() == 0 ? "continuous" : h.weightLevels() + " levels");
         out.printf("limits        payload %d B, batch %d, %d dataset slots, %d dataset bytes%n", h.maxPayload(), h.maxBatch(), h.datasetSlots(), h.maxDatasetBytes());
         out.printf("capabilities  %s%n", String.join(" ", h.capabilityNames()));
         h.properties().forEach((k, v) -> out.printf("  %-20s %s%n", k, v));
+        out.printf("methods       (queries and UPDATE/WRITE_WEIGHTS payload bytes per step on this chip)%n");
+        for (Map<String, Object> r : methods(h)) {
+          out.printf("  %-16s %s%n", r.get("method"), r.containsKey("unsupported") ? "not on this chip: " + r.get("unsupported")
+              : r.get("queries_per_step") + " queries, " + r.get("update_bytes_per_step") + " B" + (Boolean.TRUE.equals(r.get("seed_sized")) ? "" : " (whole weight vector)"));
+        }
       }
     }
     return 0;
@@ -52,6 +58,7 @@ final class InfoCommand implements Callable<Integer> {
     m.put("device_id", h.deviceId());
     m.put("model", h.model());
     m.put("firmware_version", h.firmwareVersion());
+    m.put("boot_count", h.bootCount());
     m.put("protocol_version", h.protocolVersion());
     m.put("layers", h.layerSizes());
     m.put("parameters", h.parameterCount());
@@ -64,6 +71,28 @@ final class InfoCommand implements Callable<Integer> {
     m.put("dataset_slots", h.datasetSlots());
     m.put("max_dataset_bytes", h.maxDatasetBytes());
     m.put("properties", h.properties());
+    m.put("methods", methods(h));
     return m;
+  }
+
+  /** What each showcase method would cost per step on this chip, from HELLO alone. */
+  static java.util.List<Map<String, Object>> methods(HelloInfo h) {
+    java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+    for (String spec : io.noprop.controller.opt.Method.SHOWCASE) {
+      io.noprop.controller.opt.Method m = io.noprop.controller.opt.Method.parse(spec);
+      int k = m.directionsFor(1);
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("method", spec);
+      String why = m.unsupportedReason(h);
+      if (why != null) {
+        r.put("unsupported", why);
+      } else {
+        r.put("queries_per_step", m.estimator().queries(k));
+        r.put("update_bytes_per_step", m.updateBytesPerStep(k, h.parameterCount()));
+        r.put("seed_sized", !m.rule().fullVector);
+      }
+      out.add(r);
+    }
+    return out;
   }
 }

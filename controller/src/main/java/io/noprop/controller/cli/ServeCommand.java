@@ -62,6 +62,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate(s) to trust for a TLS broker, instead of the JVM's trust store.")
   java.nio.file.Path ca;
 
+  @Option(names = "--cert", paramLabel = "PEM", description = "This client's certificate, for a TLS broker that requires client certificates (with --key).")
+  java.nio.file.Path cert;
+
+  @Option(names = "--key", paramLabel = "PEM", description = "The unencrypted PKCS#8 private key of --cert.")
+  java.nio.file.Path key;
+
   @Option(names = "--eval-latency-ms", defaultValue = "0", paramLabel = "MS", description = "Make every EVALUATE take at least this long, like a real chip's conversion time. Default: ${DEFAULT-VALUE}.")
   double evalLatencyMs;
 
@@ -82,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       return 0;
     }
-    MqttSettings settings = MqttSettings.of(link.mqtt, ca == null ? Map.of() : Map.of("ca", ca.toString()));
+    MqttSettings settings = MqttSettings.of(link.mqtt, TlsFiles.options(ca, cert, key));
     CountDownLatch stop = new CountDownLatch(1);
     try (MqttChipServer server = new MqttChipServer(settings, id, backend)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

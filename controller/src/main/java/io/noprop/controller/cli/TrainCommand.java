@@ -5,6 +5,7 @@ import io.noprop.calibration.CalibrationProfile;
 import io.noprop.controller.data.DatasetCatalog;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.train.RunSummary;
+import io.noprop.controller.opt.Method;
 import io.noprop.controller.train.SpsaConfig;
 import io.noprop.controller.train.TrainConfig;
 import io.noprop.controller.train.TrainListener;
@@ -25,6 +26,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -82,6 +84,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--gamma", description = "Decay exponent of the perturbation scale. Default: 0.101.")
   Double gamma;
 
+  @Option(names = "--method", defaultValue = "spsa", paramLabel = "SPEC",
+      description = {"Estimator and options: spsa, nspsa4, es8, layerwise, sparse10 (percent of weights), fd, mgd4; then +momentum, +sign, +adam",
+          "(whole-vector writes every step), +constant or +cosine (learning-rate schedule), +cfixed (constant perturbation scale),",
+          "+guard3 (undo a step whose loss rises beyond 3 noise standard deviations). Default: ${DEFAULT-VALUE}."})
+  String method;
+
   @Option(names = "--pairs", paramLabel = "K", description = "Antithetic pairs per step, averaged (n-SPSA). Default: one per chip of the device (1 for a single chip).")
   Integer pairs;
 
@@ -109,7 +117,14 @@ final class TrainCommand implements Callable<Integer> {
     if (alpha != null) spsa = spsa.withAlpha(alpha);
     if (gamma != null) spsa = spsa.withGamma(gamma);
     if (pairs != null) spsa = spsa.withPairs(pairs);
-    TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, checkpointEvery, logEvery, resume, force, forceIdentity);
+    Method m;
+    try {
+      m = Method.parse(method);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--method: " + e.getMessage());
+    }
+    if (pairs != null) m = m.withDirections(pairs);
+    TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, m, checkpointEvery, logEvery, resume, force, forceIdentity);
 
     RunSummary summary;
     // The device first: a wrong URI or an unplugged chip fails before seconds of data loading.

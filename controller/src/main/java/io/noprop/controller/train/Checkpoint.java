@@ -1,8 +1,11 @@
 package io.noprop.controller.train;
 
+import java.util.Map;
+
 /**
  * Everything a run needs to continue exactly where it stopped. Seeds of later steps derive from
- * {@code seed} and {@code step}, so no generator state is stored.
+ * {@code seed} and the step index, so no generator state is stored; the optimiser's own state
+ * (gains, momentum window, Adam moments, guard reference) is in {@code state} and {@code vectors}.
  *
  * @param model device model from HELLO (a resume on another kind of chip is refused)
  * @param layers network widths from HELLO
@@ -11,10 +14,10 @@ package io.noprop.controller.train;
  * @param step next step to run
  * @param queries loss queries spent so far
  * @param nanSteps steps skipped because the device returned a non-finite loss
- * @param gains the calibrated gain schedule
- * @param weights shadow weights after {@code step} steps
  * @param wallSeconds wall time spent before this checkpoint
- * @param deviceId id of the chip the run was on (HELLO); null in checkpoints of format 1
+ * @param state {@link AskTellOptimizer#state()}
+ * @param vectors {@link AskTellOptimizer#stateVectors()}: the shadow weights under "weights", and optimiser vectors
+ * @param deviceId id of the chip the run was on (HELLO); null in checkpoints written before it was recorded
  */
 public record Checkpoint(
     String model,
@@ -24,13 +27,17 @@ public record Checkpoint(
     long step,
     long queries,
     long nanSteps,
-    GainSchedule gains,
-    float[] weights,
     double wallSeconds,
+    Map<String, ?> state,
+    Map<String, float[]> vectors,
     String deviceId) {
+
+  public float[] weights() {
+    return vectors.get("weights");
+  }
 
   /** The chip and network these weights belong to; checked on resume by {@link ChipIdentity#checkResume}. */
   public ChipIdentity identity() {
-    return new ChipIdentity(deviceId, model, layers, weights.length);
+    return new ChipIdentity(deviceId, model, layers, weights().length);
   }
 }

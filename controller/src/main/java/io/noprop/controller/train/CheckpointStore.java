@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,18 +21,18 @@ import java.util.Map;
  * the new one, never half of one.
  *
  * <pre>
- *   "NPCK" | u32 format (2) | u32 n | n bytes JSON metadata | u32 count | count x f32 (big-endian)
+ *   "NPCK" | u32 format (2) | u32 n | n bytes JSON metadata | u32 vectors |
+ *       vectors x (u16 name length | name (UTF-8) | u32 count | count x f32)      (big-endian)
  * </pre>
- *
- * Format 2 adds the chip identity to the metadata ({@code device_id}, {@code parameters}, next to
- * {@code model} and {@code layers}); format 1 files are still read, with an unknown device id.
+ * The first vector is the shadow weights ("weights"); the optimiser may add its own (Adam's moments).
+ * The metadata names the chip the run was on ({@code device_id}, {@code parameters}, next to
+ * {@code model} and {@code layers}); a file without {@code device_id} is read with an unknown id.
  * Every length is checked against the file's size before anything is allocated.
  */
 public final class CheckpointStore {
   public static final String FILE = "checkpoint.bin";
   private static final int MAGIC = 0x4E50434B; // "NPCK"
   private static final int FORMAT = 2;
-  private static final int OLDEST_FORMAT = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path file;
 
@@ -61,12 +60,8 @@ public final class CheckpointStore {
     meta.put("step", c.step());
     meta.put("queries", c.queries());
     meta.put("nan_steps", c.nanSteps());
-    meta.put("a", c.gains().a());
-    meta.put("A", c.gains().bigA());
-    meta.put("alpha", c.gains().alpha());
-    meta.put("c", c.gains().c());
-    meta.put("gamma", c.gains().gamma());
     meta.put("wall_seconds", c.wallSeconds());
+    meta.put("optimizer", c.state());
     byte[] json = JSON.writeValueAsBytes(meta);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       OutputStream os = java.nio.channels.Channels.newOutputStream(ch);
@@ -75,9 +70,13 @@ public final class CheckpointStore {
       out.writeInt(FORMAT);
       out.writeInt(json.length);
       out.write(json);
-      float[] w = c.weights();
-      out.writeInt(w.length);
-      for (float v : w) out.writeFloat(v);
+      out.writeInt(c.vectors().size());
+      for (Map.Entry<String, float[]> e : c.vectors().entrySet()) {
+        out.writeUTF(e.getKey());
+        float[] w = e.getValue();
+        out.writeInt(w.length);
+        for (float v : w) out.writeFloat(v);
+      }
       out.flush();
       ch.force(true);
     }
@@ -97,8 +96,9 @@ public final class CheckpointStore {
         DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(is, 1 << 16))) {
       if (in.readInt() != MAGIC) throw new IOException(file + " is not a noprop checkpoint");
       int format = in.readInt();
-      if (format < OLDEST_FORMAT || format > FORMAT) {
-        throw new IOException(file + " has checkpoint format " + format + "; this noprop reads formats " + OLDEST_FORMAT + " to " + FORMAT);
+      if (format != FORMAT) {
+        throw new IOException(file + " has checkpoint format " + format + "; this noprop reads format " + FORMAT
+            + (format == 1 ? " (format 1 came before the optimiser state was saved: finish that run with the noprop that started it, or start anew with --force)" : ""));
       }
       int jsonLength = in.readInt();
       if (jsonLength < 0 || jsonLength > size) throw new IOException(file + " is corrupt: metadata length " + jsonLength + " in a " + size + "-byte file");
@@ -110,26 +110,36 @@ public final class CheckpointStore {
       } catch (IOException e) {
         throw new IOException(file + " is corrupt: unreadable metadata (" + e.getMessage() + ")", e);
       }
-      int n = in.readInt();
-      if (n < 0 || 4L * n > size) throw new IOException(file + " is corrupt: " + n + " weights in a " + size + "-byte file");
-      float[] w = new float[n];
-      for (int i = 0; i < n; i++) w[i] = in.readFloat();
-      if (in.read() >= 0) throw new IOException(file + " is corrupt: bytes after the " + n + " weights");
+      int count = in.readInt();
+      if (count < 1 || count > 16) throw new IOException(file + " is corrupt: " + count + " vectors");
+      Map<String, float[]> vectors = new LinkedHashMap<>();
+      for (int v = 0; v < count; v++) {
+        String name = in.readUTF();
+        int n = in.readInt();
+        if (n < 0 || 4L * n > size) throw new IOException(file + " is corrupt: vector " + name + " of " + n + " floats in a " + size + "-byte file");
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) w[i] = in.readFloat();
+        vectors.put(name, w);
+      }
+      if (!vectors.containsKey("weights")) throw new IOException(file + " is corrupt: no weights vector");
+      if (in.read() >= 0) throw new IOException(file + " is corrupt: bytes after the last vector");
       if (!(m.get("model") instanceof String model)) throw new IOException(file + " is corrupt: no model in the metadata");
       java.util.List<?> ls = (java.util.List<?>) m.get("layers");
       int[] layers = ls.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
-      if (layers.length < 2 || Arrays.stream(layers).anyMatch(l -> l < 1 || l > 0xFFFF)) {
-        throw new IOException(file + " is corrupt: layers " + Arrays.toString(layers));
+      if (layers.length < 2 || java.util.Arrays.stream(layers).anyMatch(l -> l < 1 || l > 0xFFFF)) {
+        throw new IOException(file + " is corrupt: layers " + java.util.Arrays.toString(layers));
       }
-      String deviceId = null;
-      if (format >= 2) {
-        if (!(m.get("device_id") instanceof String id)) throw new IOException(file + " is corrupt: no device_id in the metadata");
-        deviceId = id;
-        if (lng(m, "parameters") != n) throw new IOException(file + " is corrupt: metadata says " + m.get("parameters") + " parameters, the file holds " + n);
+      Object id = m.get("device_id");
+      if (id != null && !(id instanceof String)) throw new IOException(file + " is corrupt: device_id " + id);
+      int n = vectors.get("weights").length;
+      if (m.get("parameters") != null && lng(m, "parameters") != n) {
+        throw new IOException(file + " is corrupt: metadata says " + m.get("parameters") + " parameters, the weights vector holds " + n);
       }
-      GainSchedule g = new GainSchedule(num(m, "a"), num(m, "A"), num(m, "alpha"), num(m, "c"), num(m, "gamma"));
+      @SuppressWarnings("unchecked")
+      Map<String, ?> state = (Map<String, ?>) m.get("optimizer");
+      if (state == null) throw new IOException(file + " is corrupt: no optimiser state");
       return new Checkpoint(model, layers, lng(m, "seed"), lng(m, "budget"), lng(m, "step"), lng(m, "queries"),
-          lng(m, "nan_steps"), g, w, num(m, "wall_seconds"), deviceId);
+          lng(m, "nan_steps"), num(m, "wall_seconds"), state, vectors, (String) id);
     } catch (java.io.EOFException e) {
       throw new IOException(file + " is truncated", e);
     } catch (ClassCastException | NullPointerException e) {

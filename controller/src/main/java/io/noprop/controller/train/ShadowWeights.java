@@ -2,7 +2,6 @@ package io.noprop.controller.train;
 
 import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.SeedTerm;
-import io.noprop.protocol.prng.PerturbationPrng;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -42,19 +41,22 @@ public final class ShadowWeights {
    * returns the number of clipped weights, which the device's reply must match.
    */
   public long update(List<SeedTerm> terms) {
-    for (SeedTerm t : terms) PerturbationPrng.addRademacher(w, 0, w.length, t.seed(), t.coefficient());
-    long clipped = 0;
-    for (int i = 0; i < w.length; i++) {
-      float v = w[i];
-      if (v < lo) {
-        w[i] = lo;
-        clipped++;
-      } else if (v > hi) {
-        w[i] = hi;
-        clipped++;
-      }
-    }
-    return clipped;
+    return io.noprop.driver.ChipShadow.applyUpdate(w, terms, lo, hi); // the drivers' one implementation
+  }
+
+  /** Replaces the weights by a vector written with WRITE_WEIGHTS, clipped to the range as the chip does. */
+  public void set(float[] values) {
+    if (values.length != w.length) throw new IllegalArgumentException(values.length + " weights for a " + w.length + "-weight shadow");
+    for (int i = 0; i < w.length; i++) w[i] = Math.min(hi, Math.max(lo, values[i]));
+  }
+
+  /** The clip range. */
+  public float lo() {
+    return lo;
+  }
+
+  public float hi() {
+    return hi;
   }
 
   public float[] values() {

@@ -3,17 +3,14 @@ package io.noprop.controller.train;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.driver.Device;
 import io.noprop.driver.WireStats;
+import io.noprop.controller.opt.Method;
 import io.noprop.protocol.msg.BatchSelector;
-import io.noprop.protocol.msg.Distribution;
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.Perturbation;
-import io.noprop.protocol.msg.SeedTerm;
-import io.noprop.protocol.msg.UpdateRequest;
 import io.noprop.protocol.msg.UpdateResult;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,141 +61,77 @@ public final class Trainer {
     HelloInfo info = device.info();
     CheckpointStore store = new CheckpointStore(cfg.out());
     SpsaConfig spsa = cfg.spsa();
-    int batch = Math.min(spsa.batch(), info.maxBatch());
-    int pairs = spsa.pairsFor(device.parallelism());
+    Method method = cfg.method();
+    AskTellOptimizer opt = new AskTellOptimizer(info, method, spsa, cfg.seed(), cfg.budget(), device.parallelism());
 
     listener.onMessage("uploading " + data.train().rows() + " training and " + data.test().rows() + " test rows to " + device.uri());
     device.uploadDataset(data.train().header(TRAIN_SLOT), data.train().packed());
     device.uploadDataset(data.test().header(TEST_SLOT), data.test().packed());
 
-    ShadowWeights shadow;
-    GainSchedule gains;
-    long step;
-    long queries;
-    long nanSteps;
-    double priorWall;
-    StepSeeds seeds = new StepSeeds(cfg.seed());
-    long plannedSteps = Math.max(1, (cfg.budget() - 2L * spsa.calibrationPairs()) / (2L * pairs));
+    double priorWall = 0;
     if (cfg.resume() && store.exists()) {
       Checkpoint c = store.load();
       checkResumable(c, info);
-      shadow = new ShadowWeights(c.weights(), info.weightMin(), info.weightMax());
-      gains = c.gains();
-      step = c.step();
-      queries = c.queries();
-      nanSteps = c.nanSteps();
+      opt.restore(c.state(), c.vectors());
       priorWall = c.wallSeconds();
-      device.writeWeights(shadow.values());
-      listener.onMessage("resumed from " + store.file() + " at step " + step + " (" + queries + " queries)");
+      device.writeWeights(opt.weights());
+      listener.onMessage("resumed from " + store.file() + " at step " + opt.step() + " (" + opt.queries() + " queries)");
     } else {
       if (cfg.resume()) listener.onMessage("no checkpoint in " + cfg.out() + "; starting a new run");
-      shadow = ShadowWeights.initial(info, spsa.initScale(), cfg.seed());
-      device.writeWeights(shadow.values());
-      step = 0;
-      nanSteps = 0;
-      priorWall = 0;
-      queries = 0;
-      double bigA = spsa.stabilityFraction() * plannedSteps;
-      double meanGrad = 0;
-      int good = 0;
-      for (int i = 0; i < spsa.calibrationPairs() && queries + 2 <= cfg.budget(); i++) {
-        int dir = seeds.direction(-1 - i);
-        BatchSelector b = BatchSelector.seeded(seeds.batch(-1 - i), batch);
-        double lp = device.evaluate(new EvaluateRequest(TRAIN_SLOT, b, Perturbation.rademacher(dir, 1, (float) spsa.c()))).loss();
-        double lm = device.evaluate(new EvaluateRequest(TRAIN_SLOT, b, Perturbation.rademacher(dir, -1, (float) spsa.c()))).loss();
-        queries += 2;
-        if (Double.isFinite(lp) && Double.isFinite(lm)) {
-          meanGrad += Math.abs(lp - lm) / (2 * spsa.c());
-          good++;
-        }
-      }
-      if (good == 0) throw new TrainingException("the device returned no finite loss during calibration; check the chip and the data");
-      meanGrad /= good;
-      double a = meanGrad > 0 ? spsa.firstStep() * Math.pow(bigA + 1, spsa.alpha()) / meanGrad : spsa.firstStep();
-      gains = new GainSchedule(a, bigA, spsa.alpha(), spsa.c(), spsa.gamma());
+      device.writeWeights(opt.weights());
     }
+    listener.onMessage("method " + method.id() + ": " + opt.directionsPerStep() + " direction(s) per step, batch " + opt.batch() + ", "
+        + method.updateBytesPerStep(opt.directionsPerStep(), info.parameterCount()) + " update bytes per step"
+        + (method.rule().fullVector ? " (the whole weight vector: WRITE_WEIGHTS every step)" : " (seed-sized)"));
 
     // Chip cost counters first, so that the STATS exchange does not count as training bytes.
     java.util.Optional<io.noprop.protocol.msg.ChipStats> chipBefore = device.chipStats();
     WireStats before = device.wireStats();
     long sessionStart = System.nanoTime();
-    long firstStep = step;
+    long firstStep = opt.step();
     double emaLoss = Double.NaN;
     double emaAcc = Double.NaN;
-    double maxStep = spsa.maxStepFactor() * spsa.firstStep();
     long clipped = 0;
-    int nanRun = 0;
-    double lastGrad = 0;
-    try (MetricsLog metrics = new MetricsLog(cfg.out(), cfg.resume() ? step : -1)) {
-      while (queries + 2 <= cfg.budget()) {
-        double ck = gains.c(step);
-        double ak = gains.a(step);
-        int k = (int) Math.min(pairs, (cfg.budget() - queries) / 2);
-        int[] dirs = new int[k];
-        List<EvaluateRequest[]> groups = new ArrayList<>(k);
-        for (int j = 0; j < k; j++) {
-          dirs[j] = seeds.direction(step, j);
-          BatchSelector b = BatchSelector.seeded(seeds.batch(step, j), batch);
-          groups.add(new EvaluateRequest[] {
-              new EvaluateRequest(TRAIN_SLOT, b, Perturbation.rademacher(dirs[j], 1, (float) ck)),
-              new EvaluateRequest(TRAIN_SLOT, b, Perturbation.rademacher(dirs[j], -1, (float) ck))});
-        }
-        // a fleet runs the pairs on its chips at once and may drop a pair whose chip failed (null)
-        List<EvalResult[]> answers = device.evaluateGroups(groups);
-        List<Integer> good = new ArrayList<>(k);
-        EvalResult nonFinite = null;
-        for (int j = 0; j < k; j++) {
-          EvalResult[] a = answers.get(j);
-          if (a == null) continue;
-          queries += 2;
-          if (Float.isFinite(a[0].loss()) && Float.isFinite(a[1].loss())) good.add(j);
-          else nonFinite = a[0];
-        }
-        if (good.isEmpty()) {
-          nanSteps++;
-          if (++nanRun >= MAX_CONSECUTIVE_NAN) {
-            saveCheckpoint(store, info, step, queries, nanSteps, gains, shadow, priorWall, t0);
-            throw new TrainingException(device.uri() + " returned a non-finite loss " + nanRun + " steps in a row (last: "
-                + (nonFinite == null ? "none" : nonFinite.loss()) + "); the run is checkpointed at step " + step + ", check the chip and resume with --resume");
-          }
-          step++;
-          continue;
-        }
-        nanRun = 0;
-        // n-SPSA: the average of the pairs' estimates, with the gain multiplied by the number of pairs
-        // (each pair moves the weights as a single-pair step would), one UPDATE term per pair
-        List<SeedTerm> terms = new ArrayList<>(good.size());
-        double loss = 0;
-        double acc = 0;
-        for (int j : good) {
-          EvalResult plus = answers.get(j)[0];
-          EvalResult minus = answers.get(j)[1];
-          double g = (plus.loss() - minus.loss()) / (2 * ck);
-          lastGrad = g;
-          double move = Math.max(-maxStep, Math.min(maxStep, -ak * g));
-          if ((float) move != 0f) terms.add(new SeedTerm(dirs[j], (float) move));
-          loss += 0.5 * (plus.loss() + minus.loss()) / good.size();
-          acc += (plus.correct() + minus.correct()) / (2.0 * plus.count()) / good.size();
-        }
-        if (!terms.isEmpty()) {
-          UpdateResult u = device.update(new UpdateRequest(Distribution.RADEMACHER, terms));
-          long mine = shadow.update(terms);
+    double lastEstimate = 0;
+    long lastSaved = opt.step();
+    try (MetricsLog metrics = new MetricsLog(cfg.out(), cfg.resume() ? opt.step() : -1)) {
+      for (AskTellOptimizer.Step s; (s = opt.ask()) != null; ) {
+        // a fleet runs the groups on its chips at once and may drop a group whose chip failed (null)
+        List<EvalResult[]> answers = LossCheck.DEFAULT.screen(s.groups(), device.evaluateGroups(s.groups())); // implausible -> NaN: skipped, counted
+        AskTellOptimizer.Told t = opt.tell(s, answers);
+        if (t.update() != null) {
+          UpdateResult u = device.update(t.update());
           clipped = u.clippedWeights();
-          if (mine != u.clippedWeights()) {
-            listener.onMessage("warning: device clipped " + u.clippedWeights() + " weights, the shadow copy " + mine);
+          if (t.expectedClipped() != u.clippedWeights()) {
+            listener.onMessage("warning: device clipped " + u.clippedWeights() + " weights, the shadow copy " + t.expectedClipped());
           }
         }
-        step++;
-        emaLoss = Double.isNaN(emaLoss) ? loss : 0.99 * emaLoss + 0.01 * loss;
-        emaAcc = Double.isNaN(emaAcc) ? acc : 0.99 * emaAcc + 0.01 * acc;
-        listener.onStep(queries, cfg.budget(), step, emaLoss, emaAcc);
-        if (step % cfg.logEvery() == 0) {
-          WireStats w = device.wireStats();
-          metrics.row(step, queries, emaLoss, emaAcc, ak, ck, lastGrad, clipped, wall(priorWall, t0), w.bytesSent(), w.bytesReceived());
+        if (t.writeWeights() != null) device.writeWeights(t.writeWeights());
+        if (s.phase() == AskTellOptimizer.Phase.TRAIN) {
+          if (opt.nanRun() >= MAX_CONSECUTIVE_NAN) {
+            saveCheckpoint(store, info, opt, priorWall, t0); // a step without a finite loss changed nothing: a step boundary
+            throw new TrainingException(device.uri() + " returned a non-finite or implausible loss " + opt.nanRun() + " steps in a row; the run is checkpointed at step "
+                + opt.step() + ", check the chip and resume with --resume");
+          }
+          if (Double.isFinite(t.loss())) {
+            emaLoss = Double.isNaN(emaLoss) ? t.loss() : 0.99 * emaLoss + 0.01 * t.loss();
+            emaAcc = Double.isNaN(emaAcc) ? t.accuracy() : 0.99 * emaAcc + 0.01 * t.accuracy();
+          }
+          if (t.update() != null && !t.update().terms().isEmpty()) lastEstimate = t.update().terms().get(0).coefficient();
+          long step = opt.step();
+          listener.onStep(opt.queries(), cfg.budget(), step, emaLoss, emaAcc);
+          if (step % cfg.logEvery() == 0) {
+            WireStats w = device.wireStats();
+            metrics.row(step, opt.queries(), emaLoss, emaAcc, opt.gain(0, step), opt.scale(step), lastEstimate, clipped, wall(priorWall, t0), w.bytesSent(),
+                w.bytesReceived());
+          }
         }
-        if (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0) {
+        // after the step's guard query, if it has one: a checkpoint holds whole steps only
+        long step = opt.step();
+        if (cfg.checkpointEvery() > 0 && step % cfg.checkpointEvery() == 0 && step != lastSaved && opt.atStepBoundary()) {
           metrics.flush();
-          saveCheckpoint(store, info, step, queries, nanSteps, gains, shadow, priorWall, t0);
+          saveCheckpoint(store, info, opt, priorWall, t0);
+          lastSaved = step;
         }
       }
       metrics.flush();
@@ -207,34 +140,37 @@ public final class Trainer {
     double trainSeconds = (System.nanoTime() - sessionStart) / 1e9;
     io.noprop.protocol.msg.ChipStats chip = chipBefore.isPresent()
         ? device.chipStats().map(c -> c.minus(chipBefore.get())).orElse(null) : null;
-    saveCheckpoint(store, info, step, queries, nanSteps, gains, shadow, priorWall, t0);
+    saveCheckpoint(store, info, opt, priorWall, t0);
 
-    double[] test = evaluateAll(info, TEST_SLOT, data.test().rows());
+    double[] test = evaluateAll(device, TEST_SLOT, data.test().rows());
     WireStats end = device.wireStats();
     Map<String, Object> params = new LinkedHashMap<>();
+    params.put("method", method.id());
     params.put("layers", info.layerSizes());
-    params.put("batch", batch);
-    params.put("pairs_per_step", pairs);
+    params.put("batch", opt.batch());
+    params.put("directions_per_step", opt.directionsPerStep());
     params.put("chips", device.parallelism());
     params.put("budget", cfg.budget());
     params.put("seed", cfg.seed());
-    params.put("a", gains.a());
-    params.put("A", gains.bigA());
-    params.put("alpha", gains.alpha());
-    params.put("c", gains.c());
-    params.put("gamma", gains.gamma());
+    params.put("a", opt.gain(0, 0));
+    params.put("A", opt.stabilityOffset());
+    params.put("alpha", spsa.alpha());
+    params.put("c", spsa.c());
+    params.put("gamma", spsa.gamma());
     params.put("first_step", spsa.firstStep());
     params.put("init_scale", spsa.initScale());
-    params.put("last_grad_estimate", lastGrad);
+    params.put("update_bytes_per_step", method.updateBytesPerStep(opt.directionsPerStep(), info.parameterCount()));
+    params.put("rejected_steps", opt.rejectedSteps());
+    if (method.guardSigmas() > 0) params.put("noise_sigma", opt.noiseSigma());
     WireStats steps = after.minus(before);
-    return new RunSummary(device.uri(), info.deviceId(), "spsa", test[1], test[0], queries, step, nanSteps, end.bytesSent(), end.bytesReceived(),
-        steps.bytesSent(), steps.bytesReceived(), step - firstStep, end.retries(), wall(priorWall, t0), trainSeconds,
+    return new RunSummary(device.uri(), info.deviceId(), method.id(), test[1], test[0], opt.queries(), opt.step(), opt.nanSteps(), end.bytesSent(),
+        end.bytesReceived(), steps.bytesSent(), steps.bytesReceived(), opt.step() - firstStep, end.retries(), wall(priorWall, t0), trainSeconds,
         chip == null ? null : chip.chipSeconds(), chip == null ? null : chip.joules(), params);
   }
 
   /** Unperturbed loss and accuracy over a whole slot, in range batches. Does not count against the budget. */
-  double[] evaluateAll(HelloInfo info, int slot, int rows) {
-    int per = Math.min(info.maxBatch(), 1000);
+  public static double[] evaluateAll(Device device, int slot, int rows) {
+    int per = Math.min(device.info().maxBatch(), 1000);
     double loss = 0;
     long correct = 0;
     for (int start = 0; start < rows; start += per) {
@@ -246,10 +182,9 @@ public final class Trainer {
     return new double[] {loss / rows, (double) correct / rows};
   }
 
-  private void saveCheckpoint(CheckpointStore store, HelloInfo info, long step, long queries, long nan, GainSchedule g, ShadowWeights w,
-      double priorWall, long t0) throws IOException {
-    store.save(new Checkpoint(info.model(), info.layerSizes(), cfg.seed(), cfg.budget(), step, queries, nan, g, w.values(), wall(priorWall, t0),
-        info.deviceId()));
+  private void saveCheckpoint(CheckpointStore store, HelloInfo info, AskTellOptimizer opt, double priorWall, long t0) throws IOException {
+    store.save(new Checkpoint(info.model(), info.layerSizes(), cfg.seed(), cfg.budget(), opt.step(), opt.queries(), opt.nanSteps(),
+        wall(priorWall, t0), opt.state(), opt.stateVectors(), info.deviceId()));
   }
 
   private static double wall(double prior, long t0) {
@@ -278,4 +213,5 @@ public final class Trainer {
       throw new TrainingException("checkpoint in " + cfg.out() + " was made with --seed " + c.seed() + ", not " + cfg.seed() + "; resume with the same seed");
     }
   }
+
 }

@@ -63,9 +63,29 @@ class BenchCommandTest {
 
   @Test
   void anUnknownMethodListsTheKnownOnes() {
-    NopropCommandTest.Result r = run("bench", "train", "--methods", "spsa,adam", "--out", tmp.resolve("x").toString());
+    NopropCommandTest.Result r = run("bench", "train", "--methods", "spsa,bogus3", "--out", tmp.resolve("x").toString());
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("unknown method 'adam'") && r.err().contains("spsa, nspsa4, backprop"), r.err());
+    assertTrue(r.err().contains("unknown estimator 'bogus'") && r.err().contains("spsa, nspsa, es") && r.err().contains("backprop, cmaes"), r.err());
     assertTrue(!Files.exists(tmp.resolve("x")), "nothing written before the methods are checked");
+  }
+
+  @Test
+  void reportMergesBenchRunsMadeApartAndCmaesRunsOnASmallModel() throws Exception {
+    Path a = tmp.resolve("a");
+    Path b = tmp.resolve("b");
+    String dev = "sim:ideal?layers=4-8-2";
+    assertEquals(0, run("bench", "train", "--device", dev, "--dataset", "csv:" + blobsCsv(), "--budgets", "300", "--seeds", "1",
+        "--methods", "es4,cmaes", "--out", a.toString()).code());
+    assertEquals(0, run("bench", "train", "--device", dev, "--dataset", "csv:" + blobsCsv(), "--budgets", "300", "--seeds", "2",
+        "--methods", "es4,spsa+sign", "--out", b.toString()).code());
+    Path m = tmp.resolve("merged");
+    NopropCommandTest.Result r = run("bench", "report", "--from", a + "," + b, "--out", m.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> csv = Files.readAllLines(m.resolve("results.csv"));
+    assertEquals(1 + 4, csv.size(), String.join("\n", csv));
+    assertTrue(csv.stream().anyMatch(l -> l.startsWith("cmaes,300,1,")), "CMA-ES ran on the 58-weight model: " + csv);
+    String md = Files.readString(m.resolve("results.md"));
+    assertTrue(md.contains("| es4 |") && md.contains("| cmaes |") && md.contains("| spsa+sign |") && md.contains(dev), md);
+    assertTrue(Files.size(m.resolve("accuracy.png")) > 10_000);
   }
 }

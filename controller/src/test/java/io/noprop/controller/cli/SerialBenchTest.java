@@ -18,7 +18,6 @@ import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
-import io.noprop.driver.ProtocolDevice;
 import io.noprop.protocol.msg.ReadWeightsRequest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -153,7 +152,7 @@ class SerialBenchTest {
     long reconnects;
     try (Device d = Devices.open(uri)) {
       s = new Trainer(d, data, new TrainConfig(400, 7, tmp.resolve("serial"), spsa, 0, 10, false, false), unplugAtStep40).run();
-      reconnects = ((ProtocolDevice) d).reconnects();
+      reconnects = ((io.noprop.driver.ResilientDevice) d).reconnects();
       assertArrayEquals(new CheckpointStore(tmp.resolve("serial")).load().weights(), d.readWeights(ReadWeightsRequest.Source.TARGET),
           "shadow weights differ from the device's targets");
     }

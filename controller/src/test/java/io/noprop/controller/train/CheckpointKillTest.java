@@ -27,8 +27,8 @@ class CheckpointKillTest {
       for (boolean announced = false; ; ) {
         step++;
         java.util.Arrays.fill(w, step);
-        store.save(new Checkpoint("sim:ideal", new int[] {1024, 1023, 1}, 1, 1000, step, 2 * step, 0,
-            new GainSchedule(0.1, 10, 0.602, 0.1, 0.101), w, step, "chip-kill"));
+        store.save(new Checkpoint("sim:ideal", new int[] {1024, 1023, 1}, 1, 1000, step, 2 * step, 0, step,
+            java.util.Map.of("method", "spsa"), java.util.Map.of("weights", w), "chip-kill"));
         if (!announced) {
           System.out.println("ready");
           System.out.flush();

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 
 /**
  * Coverage-guided fuzzing of the checkpoint reader: arbitrary bytes as {@code checkpoint.bin},
- * and, for most inputs, the real container (magic, format, lengths) around fuzzer-chosen JSON
- * metadata and weights, so the fuzzer reaches the metadata checks. {@link CheckpointStore#load}
- * either returns a checkpoint or throws {@link IOException} with the file in its message; no
- * unchecked exception, no allocation beyond the file's size.
+ * and, for most inputs, the real container (magic, format, lengths, named vectors) around
+ * fuzzer-chosen JSON metadata and vectors, so the fuzzer reaches the metadata checks.
+ * {@link CheckpointStore#load} either returns a checkpoint or throws {@link IOException} with the
+ * file in its message; no unchecked exception, no allocation beyond the file's size.
  */
 class CheckpointStoreFuzzTest {
   private static Path dir;
@@ -41,6 +41,8 @@ class CheckpointStoreFuzzTest {
     assertNotNull(c.model());
     assertNotNull(c.identity().describe());
     assertTrue(c.layers().length >= 2, "layers");
+    assertNotNull(c.state());
+    assertNotNull(c.weights());
     if (c.deviceId() != null) assertNotNull(c.identity());
   }
 
@@ -51,14 +53,19 @@ class CheckpointStoreFuzzTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(0x4E50434B);
-    int format = 2 - in.consumeInt(0, 3); // 2, 1, 0, -1
-    out.writeInt(format);
+    out.writeInt(2 - in.consumeInt(0, 3)); // 2, 1, 0, -1
     int n = in.consumeInt(0, 64);
     byte[] json = (in.consumeInt(0, 7) != 7 ? json(in, n) : in.consumeString(400)).getBytes(StandardCharsets.UTF_8);
     out.writeInt(in.consumeInt(0, 7) != 7 ? json.length : in.consumeInt());
     out.write(json);
-    out.writeInt(in.consumeInt(0, 7) != 7 ? n : in.consumeInt());
-    for (int i = 0; i < n; i++) out.writeFloat(in.consumeFloat());
+    int vectors = in.consumeInt(0, 7) != 7 ? 1 + in.consumeInt(0, 1) : in.consumeInt();
+    out.writeInt(vectors);
+    for (int v = 0; v < Math.min(vectors, 4); v++) {
+      out.writeUTF(v == 0 && in.consumeInt(0, 7) != 7 ? "weights" : in.consumeAsciiString(8));
+      int count = v > 0 ? in.consumeInt(0, 8) : n;
+      out.writeInt(in.consumeInt(0, 7) != 7 ? count : in.consumeInt());
+      for (int i = 0; i < count; i++) out.writeFloat(in.consumeFloat());
+    }
     out.write(in.consumeBytes(in.consumeInt(0, 8)));
     return bytes.toByteArray();
   }
@@ -66,7 +73,7 @@ class CheckpointStoreFuzzTest {
   /** Metadata: mostly every key with a value of the right type, sometimes a key missing or of a wrong type. */
   private static String json(FuzzedDataProvider in, int n) {
     StringBuilder s = new StringBuilder("{");
-    String[] keys = {"model", "device_id", "layers", "parameters", "seed", "budget", "step", "queries", "nan_steps", "a", "A", "alpha", "c", "gamma", "wall_seconds"};
+    String[] keys = {"model", "device_id", "layers", "parameters", "seed", "budget", "step", "queries", "nan_steps", "wall_seconds", "optimizer"};
     for (String k : keys) {
       int pick = in.consumeInt(0, 15);
       if (pick == 15) continue;
@@ -76,6 +83,7 @@ class CheckpointStoreFuzzTest {
           case "model", "device_id" -> s.append('"').append(in.consumeAsciiString(8).replace("\"", "").replace("\\", "")).append('"');
           case "layers" -> s.append('[').append(1 + in.consumeInt(0, 70000)).append(',').append(1 + in.consumeInt(0, 70000)).append(']');
           case "parameters" -> s.append(n);
+          case "optimizer" -> s.append("{\"method\":\"spsa\",\"gain\":[").append(in.consumeRegularDouble(-1, 1)).append("]}");
           default -> s.append(in.consumeLong());
         }
       } else {

@@ -16,7 +16,14 @@ class CheckpointStoreTest {
 
   static Checkpoint sample(long step) {
     float[] w = {0.5f, -0.25f, Float.MIN_VALUE, 1f, -1f};
-    return new Checkpoint("sim:rram", new int[] {2, 1, 1}, 9, 1000, step, 2 * step + 16, 1, new GainSchedule(0.3, 50, 0.602, 0.02, 0.101), w, 12.5, "chip-7");
+    java.util.Map<String, Object> state = new java.util.LinkedHashMap<>();
+    state.put("method", "spsa+momentum");
+    state.put("gain", new double[] {0.3, 0.7});
+    state.put("guard_ref", Double.NaN);
+    java.util.Map<String, float[]> vectors = new java.util.LinkedHashMap<>();
+    vectors.put("weights", w);
+    vectors.put("adam_m", new float[] {1e-9f, -3f});
+    return new Checkpoint("sim:rram", new int[] {2, 1, 1}, 9, 1000, step, 2 * step + 16, 1, 12.5, state, vectors, "chip-7");
   }
 
   @Test
@@ -28,8 +35,11 @@ class CheckpointStoreTest {
     assertArrayEquals(new int[] {2, 1, 1}, c.layers());
     assertEquals(42, c.step());
     assertEquals(100, c.queries());
-    assertEquals(new GainSchedule(0.3, 50, 0.602, 0.02, 0.101), c.gains());
+    assertEquals("spsa+momentum", c.state().get("method"));
+    assertEquals(java.util.List.of(0.3, 0.7), c.state().get("gain"));
+    assertEquals("NaN", c.state().get("guard_ref"), "JSON has no NaN: it comes back as the string the optimiser reads");
     assertArrayEquals(sample(42).weights(), c.weights());
+    assertArrayEquals(new float[] {1e-9f, -3f}, c.vectors().get("adam_m"));
     assertEquals(12.5, c.wallSeconds());
   }
 
@@ -102,22 +112,14 @@ class CheckpointStoreTest {
   }
 
   @Test
-  void stillReadsFormat1WithAnUnknownDeviceId() throws IOException {
-    byte[] json = ("{\"model\":\"sim:rram\",\"layers\":[2,1,1],\"seed\":9,\"budget\":1000,\"step\":3,\"queries\":22,\"nan_steps\":0,"
-        + "\"a\":0.3,\"A\":50,\"alpha\":0.602,\"c\":0.02,\"gamma\":0.101,\"wall_seconds\":1.5}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-    java.io.DataOutputStream o = new java.io.DataOutputStream(b);
-    o.writeInt(0x4E50434B);
-    o.writeInt(1);
-    o.writeInt(json.length);
-    o.write(json);
-    o.writeInt(5);
-    for (int i = 0; i < 5; i++) o.writeFloat(i / 10f);
-    Files.write(tmp.resolve(CheckpointStore.FILE), b.toByteArray());
-    Checkpoint c = new CheckpointStore(tmp).load();
-    assertEquals(3, c.step());
-    assertEquals(null, c.deviceId());
-    assertEquals(5, c.identity().parameters());
+  void aCheckpointWithoutADeviceIdStillReadsWithAnUnknownOne() throws IOException {
+    Checkpoint c = sample(3);
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(new Checkpoint(c.model(), c.layers(), c.seed(), c.budget(), c.step(), c.queries(), c.nanSteps(), c.wallSeconds(), c.state(), c.vectors(), null));
+    String text = new String(Files.readAllBytes(s.file()), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertTrue(text.contains("\"device_id\":null"), "written as null");
+    assertEquals(null, s.load().deviceId());
+    assertEquals(5, s.load().identity().parameters());
   }
 
   @Test

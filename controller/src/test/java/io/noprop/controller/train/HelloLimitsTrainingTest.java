@@ -47,7 +47,7 @@ class HelloLimitsTrainingTest {
     public HelloInfo hello() {
       HelloInfo h = inner.hello();
       return new HelloInfo(h.protocolVersion(), h.firmwareVersion(), h.deviceId(), h.model(), h.layerSizes(), h.weightMin(), h.weightMax(),
-          h.weightLevels(), h.capabilities(), h.maxPayload(), maxBatch, slots, h.maxDatasetBytes(), h.properties());
+          h.weightLevels(), h.capabilities(), h.maxPayload(), maxBatch, slots, h.maxDatasetBytes(), h.properties()).withBootCount(h.bootCount());
     }
 
     @Override

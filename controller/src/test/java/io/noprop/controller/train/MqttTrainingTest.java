@@ -186,7 +186,7 @@ class MqttTrainingTest {
         try (Device d = Devices.open("mqtt://127.0.0.1:" + b.port() + "/chip-1,chip-2,chip-3?deadline_ms=20000")) {
           assertEquals(3, d.parallelism());
           RunSummary r = train(d, tmp.resolve("fleet"), 3000, SPSA, TrainListener.NONE);
-          assertEquals(3, r.params().get("pairs_per_step"));
+          assertEquals(3, r.params().get("directions_per_step"));
           assertTrue(r.testAccuracy() > 0.85, "test accuracy " + r.testAccuracy());
           assertEquals(new FleetStats(0, 0, 0, 0), ((FleetDevice) d).stats());
         }

@@ -13,7 +13,10 @@ import io.noprop.protocol.msg.ReadWeightsRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.noprop.controller.opt.Method;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
@@ -23,8 +26,12 @@ class TrainerTest {
   static final SpsaConfig SPSA = SpsaConfig.DEFAULT.withBatch(32);
 
   private RunSummary train(String uri, Path out, long budget, long checkpointEvery, boolean resume, TrainListener l) throws IOException {
+    return train(uri, out, budget, checkpointEvery, resume, l, new TrainConfig(budget, 7, out, SPSA, checkpointEvery, 10, resume, false).method());
+  }
+
+  private RunSummary train(String uri, Path out, long budget, long checkpointEvery, boolean resume, TrainListener l, Method m) throws IOException {
     try (Device d = Devices.open(uri)) {
-      return new Trainer(d, BLOBS, new TrainConfig(budget, 7, out, SPSA, checkpointEvery, 10, resume, false), l).run();
+      return new Trainer(d, BLOBS, new TrainConfig(budget, 7, out, SPSA, m, checkpointEvery, 10, resume, false), l).run();
     }
   }
 
@@ -100,6 +107,20 @@ class TrainerTest {
     assertEquals(wholeRows, rows, "metrics rows after resume (rows past the checkpoint are dropped, then rewritten)");
   }
 
+  /** Every estimator and update rule keeps its state in the checkpoint: a resumed run replays the uninterrupted one bit for bit. */
+  @ParameterizedTest
+  @ValueSource(strings = {"spsa+momentum", "spsa+adam", "spsa+sign+cosine", "nspsa3+guard2", "es4", "layerwise+momentum", "sparse25+cfixed", "fd", "mgd3+constant"})
+  void everyMethodResumesToTheSameWeightsAsAnUninterruptedRun(String spec) throws IOException {
+    Method m = Method.parse(spec);
+    train("sim:ideal?layers=16-8-4", tmp.resolve("whole"), 1000, 40, false, TrainListener.NONE, m);
+    Path cut = tmp.resolve("cut");
+    assertThrows(IllegalStateException.class, () -> train("sim:ideal?layers=16-8-4", cut, 1000, 40, false, new Killer(60), m));
+    assertEquals(40, new CheckpointStore(cut).load().step(), spec + ": the killed run left its step-40 checkpoint");
+    RunSummary resumed = train("sim:ideal?layers=16-8-4", cut, 1000, 40, true, TrainListener.NONE, m);
+    assertArrayEquals(new CheckpointStore(tmp.resolve("whole")).load().weights(), new CheckpointStore(cut).load().weights(), spec);
+    assertEquals(spec, resumed.method());
+  }
+
   @Test
   void aDirectoryHoldingARunIsNotStartedOverUnlessForced() throws IOException {
     Path out = tmp.resolve("run");
@@ -122,7 +143,6 @@ class TrainerTest {
     assertTrue(e.getMessage().contains("already holds a run") && e.getMessage().contains("--force"), e.getMessage());
     assertArrayEquals(metrics, Files.readAllBytes(out.resolve(MetricsLog.FILE)), "the refused run touched metrics.csv");
   }
-
   @Test
   void metricsRowsAreOnDiskWhileTheRunContinues() throws IOException {
     Path out = tmp.resolve("run");
@@ -144,7 +164,6 @@ class TrainerTest {
     assertEquals(25, seenAt[0], "rows on disk at step 255");
     assertEquals(250, seenAt[1], "last row on disk at step 255");
   }
-
   @Test
   void twoRunsCannotWriteIntoOneDirectoryAtOnce() throws IOException {
     Path out = tmp.resolve("run");
@@ -163,11 +182,10 @@ class TrainerTest {
     assertTrue(e.getMessage().contains("16-8-4") && e.getMessage().contains("16-9-4") && e.getMessage().contains("shapes differ"), e.getMessage());
     // Not even --force-identity resumes weights that do not fit.
     try (Device d = Devices.open("sim:ideal?layers=16-9-4")) {
-      TrainConfig forced = new TrainConfig(200, 7, out, SPSA, 50, 10, true, false, true);
+      TrainConfig forced = new TrainConfig(200, 7, out, SPSA, 50, 10, true, false).withForceIdentity(true);
       assertThrows(TrainingException.class, () -> new Trainer(d, BLOBS, forced, TrainListener.NONE).run());
     }
   }
-
   @Test
   void resumeOnAnotherChipIsRefusedNamingBothUnlessForced() throws IOException {
     Path out = tmp.resolve("run");
@@ -186,7 +204,7 @@ class TrainerTest {
       }
     };
     try (Device d = Devices.open("sim:ideal?layers=16-8-4&seed=2")) {
-      RunSummary s = new Trainer(d, BLOBS, new TrainConfig(400, 7, out, SPSA, 50, 10, true, false, true), l).run();
+      RunSummary s = new Trainer(d, BLOBS, new TrainConfig(400, 7, out, SPSA, 50, 10, true, false).withForceIdentity(true), l).run();
       assertEquals(400, s.queries());
     }
     assertTrue(messages.stream().anyMatch(m -> m.startsWith("warning: --force-identity") && m.contains("sim-ideal-2")), messages.toString());

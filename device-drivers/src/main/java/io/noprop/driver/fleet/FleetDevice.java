@@ -9,10 +9,8 @@ import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.ReadWeightsRequest;
-import io.noprop.protocol.msg.SeedTerm;
 import io.noprop.protocol.msg.UpdateRequest;
 import io.noprop.protocol.msg.UpdateResult;
-import io.noprop.protocol.prng.PerturbationPrng;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -170,6 +168,12 @@ public final class FleetDevice implements Device {
     /** Lane: brings the chip to the target state (session, datasets, weights). */
     Device ready(Target t) {
       Device d = open();
+      if (d instanceof io.noprop.driver.ProtocolDevice pd && pd.takeReboot()) {
+        // a reconnect's HELLO showed a new boot count: the chip is blank, bring it to the target again
+        uploadsRef = null;
+        programmed = -1;
+        rejoins.incrementAndGet();
+      }
       if (uploadsRef != t.uploads) {
         uploadsRef = t.uploads;
         uploadsApplied = 0;
@@ -403,17 +407,7 @@ public final class FleetDevice implements Device {
     Snapshot base = shadow;
     if (base == null) throw new IllegalStateException("write the weights of " + uri + " before updating them: the fleet follows a shadow copy");
     float[] w = base.weights.clone();
-    for (SeedTerm term : request.terms()) PerturbationPrng.addRademacher(w, 0, w.length, term.seed(), term.coefficient());
-    long clipped = 0;
-    for (int i = 0; i < w.length; i++) {
-      if (w[i] < info.weightMin()) {
-        w[i] = info.weightMin();
-        clipped++;
-      } else if (w[i] > info.weightMax()) {
-        w[i] = info.weightMax();
-        clipped++;
-      }
-    }
+    long clipped = io.noprop.driver.ChipShadow.applyUpdate(w, request.terms(), info.weightMin(), info.weightMax());
     Snapshot next = new Snapshot(base.version + 1, w);
     shadow = next;
     long expected = clipped;

@@ -20,6 +20,15 @@ public interface Link extends AutoCloseable {
   String peer();
 
   /**
+   * What this link knows that could explain a request no reply came back to (e.g. the chip says
+   * it is online, so a broker ACL may be dropping the requests), as a sentence; empty when
+   * nothing. Appended to timeout errors.
+   */
+  default String timeoutHint() {
+    return "";
+  }
+
+  /**
    * After a {@link LinkDownException}: tries to bring the link back (re-open the port, with
    * backoff) and returns true once it carries bytes again, false when this link cannot or did
    * not come back in time. Frames in flight when the link went down are lost; the caller resends.

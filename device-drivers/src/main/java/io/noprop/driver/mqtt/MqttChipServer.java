@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -35,6 +36,7 @@ public final class MqttChipServer implements AutoCloseable {
   private final ExecutorService worker;
   private final MqttAsyncClient client;
   private final AtomicLong served = new AtomicLong();
+  private final AtomicLong ignored = new AtomicLong();
   private volatile boolean closed;
 
   /** Connects (retrying the first connect as {@link MqttSettings#connect} does) and starts serving. */
@@ -65,7 +67,11 @@ public final class MqttChipServer implements AutoCloseable {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-      String requester = MqttTopics.lastLevel(topic);
+      String requester = MqttTopics.requesterIfFor(chip, topic);
+      if (requester == null) { // not addressed to this chip (a misconfigured broker or bridge): never executed
+        ignored.incrementAndGet();
+        return;
+      }
       byte[] payload = message.getPayload();
       worker.execute(() -> serve(requester, payload));
     }
@@ -80,7 +86,12 @@ public final class MqttChipServer implements AutoCloseable {
   private void announce() {
     if (closed) return;
     try {
-      client.subscribe(MqttTopics.requests(chip), 1);
+      IMqttToken sub = client.subscribe(MqttTopics.requests(chip), 1);
+      sub.waitForCompletion(5000);
+      if (MqttSettings.refused(sub)) {
+        System.err.println("noprop: broker refused the subscription to " + MqttTopics.requests(chip) + " (not allowed by its ACL for this user): "
+            + "no request will reach chip " + chip);
+      }
       client.publish(MqttTopics.hello(chip), hello, 1, true);
       client.publish(MqttTopics.status(chip), ("online " + boot).getBytes(StandardCharsets.UTF_8), 1, true);
     } catch (MqttException e) {
@@ -114,6 +125,16 @@ public final class MqttChipServer implements AutoCloseable {
   /** Request messages handled so far (duplicates included). */
   public long served() {
     return served.get();
+  }
+
+  /** Messages that arrived on a topic not addressed to this chip, and were ignored. */
+  public long ignored() {
+    return ignored.get();
+  }
+
+  /** Test hook: what the Paho callback does with a message on {@code topic}. */
+  void deliver(String topic, byte[] payload) {
+    new Callback().messageArrived(topic, new MqttMessage(payload));
   }
 
   public ChipEndpoint endpoint() {

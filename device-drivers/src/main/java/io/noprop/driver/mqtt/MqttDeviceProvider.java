@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * broker that restarts mid-run is re-joined (datasets re-uploaded, weights re-programmed).
  *
  * <p>Options: {@code user}, {@code password} (else {@code NOPROP_MQTT_USER} /
- * {@code NOPROP_MQTT_PASSWORD}), {@code timeout_ms} per attempt (1000), {@code attempts} (10),
+ * {@code NOPROP_MQTT_PASSWORD}), {@code ca}, {@code cert}, {@code key} (TLS, {@link MqttSettings}), {@code timeout_ms} per attempt (1000), {@code attempts} (10),
  * {@code connect_timeout_ms} for the first connect (10000), and the fleet's {@code deadline_ms},
  * {@code give_up_ms}, {@code rejoin_ms}, {@code verify_every} (500 for a fleet, 0 for one chip),
  * {@code drift_tol} ({@link FleetOptions}).

@@ -66,7 +66,13 @@ public final class MqttLink implements Link {
     });
     this.client = settings.connect(clientId, new Callback(), o -> { });
     try {
-      client.subscribe(new String[] {replyTopic, statusTopic}, new int[] {1, 1}).waitForCompletion(5000);
+      org.eclipse.paho.client.mqttv3.IMqttToken sub = client.subscribe(new String[] {replyTopic, statusTopic}, new int[] {1, 1});
+      sub.waitForCompletion(5000);
+      if (MqttSettings.refused(sub)) {
+        close();
+        throw new LinkDownException("broker " + settings + " refused the subscription to chip '" + chip + "' (" + replyTopic + ", " + statusTopic
+            + "): its ACL does not let this user drive that chip; use the credentials of the chip's lab", null);
+      }
     } catch (MqttException e) {
       close();
       throw new LinkDownException("cannot subscribe to " + replyTopic + " on " + settings.broker() + ": " + MqttSettings.describe(e), e);
@@ -159,6 +165,20 @@ public final class MqttLink implements Link {
     if (boot != null && s.startsWith("online ") && !s.equals("online " + boot)) {
       throw new LinkDownException(peer + " restarted (boot " + boot + " -> " + s.substring(7) + "); its weights and datasets are gone", null);
     }
+  }
+
+  /**
+   * A chip whose retained status says online yet never answers is most often out of this user's
+   * reach: Mosquitto's ACLs drop a forbidden PUBLISH silently and never refuse a SUBSCRIBE.
+   */
+  @Override
+  public String timeoutHint() {
+    String s = status;
+    if (s.startsWith("online")) {
+      return "chip '" + chip + "' says it is online (" + s + ") yet nothing came back: the broker's ACL probably does not let this user drive it "
+          + "(publish to " + MqttTopics.requests(chip) + ", read " + MqttTopics.ROOT + chip + "/rep/+); use the credentials of the chip's lab";
+    }
+    return s.isEmpty() ? "the broker has no status for chip '" + chip + "': is it served, and is the id right? (noprop devices --broker URL lists chips)" : "";
   }
 
   /** Requests that could not be published because the client was reconnecting. */

@@ -24,7 +24,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * automatic reconnect with a short ceiling, and a first connect retried here, because Paho never
  * retries a first connect that failed.
  */
-public record MqttSettings(String broker, String user, char[] password, Duration firstConnect, java.nio.file.Path caFile) {
+public record MqttSettings(String broker, String user, char[] password, Duration firstConnect, java.nio.file.Path caFile,
+    java.nio.file.Path clientCert, java.nio.file.Path clientKey) {
   public static final String ENV_USER = "NOPROP_MQTT_USER";
   public static final String ENV_PASSWORD = "NOPROP_MQTT_PASSWORD";
 
@@ -32,7 +33,9 @@ public record MqttSettings(String broker, String user, char[] password, Duration
    * @param address {@code tcp://}, {@code mqtt://}, {@code ssl://} or {@code mqtts://} then host[:port];
    *     a path after the host is ignored
    * @param options {@code user}, {@code password}, {@code connect_timeout_ms}, {@code ca} (a PEM file
-   *     of the certificate authority to trust for TLS instead of the JVM's trust store)
+   *     of the certificate authority to trust for TLS instead of the JVM's trust store), {@code cert}
+   *     and {@code key} (this client's certificate chain and its unencrypted PKCS#8 private key, PEM,
+   *     for brokers that require client certificates)
    */
   public static MqttSettings of(String address, Map<String, String> options, Map<String, String> env) {
     int sep = address.indexOf("://");
@@ -53,8 +56,12 @@ public record MqttSettings(String broker, String user, char[] password, Duration
     long connectMs = Long.parseLong(options.getOrDefault("connect_timeout_ms", "10000"));
     String ca = options.get("ca");
     if (ca != null && !tls) throw new IllegalArgumentException("option ca=" + ca + " needs a TLS broker (mqtts:// or ssl://), not " + address);
+    String cert = options.get("cert");
+    String key = options.get("key");
+    if ((cert == null) != (key == null)) throw new IllegalArgumentException("options cert and key go together: give both or neither");
+    if (cert != null && !tls) throw new IllegalArgumentException("option cert=" + cert + " needs a TLS broker (mqtts:// or ssl://), not " + address);
     return new MqttSettings((tls ? "ssl://" : "tcp://") + hostPort, user, password == null ? null : password.toCharArray(), Duration.ofMillis(connectMs),
-        ca == null ? null : java.nio.file.Path.of(ca));
+        ca == null ? null : java.nio.file.Path.of(ca), cert == null ? null : java.nio.file.Path.of(cert), key == null ? null : java.nio.file.Path.of(key));
   }
 
   public static MqttSettings of(String address, Map<String, String> options) {
@@ -84,24 +91,65 @@ public record MqttSettings(String broker, String user, char[] password, Duration
     return o;
   }
 
-  /** The JVM's default TLS factory, or one trusting only the {@link #caFile} certificates. */
+  /**
+   * The JVM's default TLS factory, or one trusting only the {@link #caFile} certificates and/or
+   * presenting the {@link #clientCert} with its key.
+   */
   private SSLSocketFactory tlsFactory() {
-    if (caFile == null) return (SSLSocketFactory) SSLSocketFactory.getDefault();
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(caFile)) {
-      java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-      ks.load(null, null);
-      int i = 0;
-      for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        ks.setCertificateEntry("ca-" + i++, c);
+    if (caFile == null && clientCert == null) return (SSLSocketFactory) SSLSocketFactory.getDefault();
+    try {
+      javax.net.ssl.TrustManager[] trust = null; // null: the JVM's trust store
+      if (caFile != null) {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        ks.load(null, null);
+        int i = 0;
+        for (java.security.cert.Certificate c : certificates(caFile)) ks.setCertificateEntry("ca-" + i++, c);
+        if (i == 0) throw new IllegalArgumentException("no certificate in " + caFile);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        trust = tmf.getTrustManagers();
       }
-      if (i == 0) throw new IllegalArgumentException("no certificate in " + caFile);
-      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
+      javax.net.ssl.KeyManager[] keys = null;
+      if (clientCert != null) {
+        java.util.List<java.security.cert.Certificate> chain = certificates(clientCert);
+        if (chain.isEmpty()) throw new IllegalArgumentException("no certificate in " + clientCert);
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        char[] none = new char[0];
+        ks.setKeyEntry("client", privateKey(clientKey), none, chain.toArray(new java.security.cert.Certificate[0]));
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, none);
+        keys = kmf.getKeyManagers();
+      }
       javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
+      ctx.init(keys, trust, null);
       return ctx.getSocketFactory();
-    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-      throw new DeviceException(DeviceException.Kind.BAD_URI, "cannot use CA file " + caFile + ": " + e.getMessage(), e);
+    } catch (java.io.IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+      throw new DeviceException(DeviceException.Kind.BAD_URI, "cannot set up TLS with ca=" + caFile + " cert=" + clientCert + " key=" + clientKey
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static java.util.List<java.security.cert.Certificate> certificates(java.nio.file.Path pem) throws java.io.IOException, java.security.GeneralSecurityException {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(pem)) {
+      return new java.util.ArrayList<>(java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in));
+    }
+  }
+
+  /** An unencrypted PKCS#8 PEM key ({@code BEGIN PRIVATE KEY}, what OpenSSL 3 writes), RSA or EC. */
+  private static java.security.PrivateKey privateKey(java.nio.file.Path pem) throws java.io.IOException, java.security.GeneralSecurityException {
+    String text = java.nio.file.Files.readString(pem);
+    int b = text.indexOf("-----BEGIN PRIVATE KEY-----");
+    int e = text.indexOf("-----END PRIVATE KEY-----");
+    if (b < 0 || e < b) {
+      throw new IllegalArgumentException(pem + " holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY); convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
+    }
+    byte[] der = java.util.Base64.getMimeDecoder().decode(text.substring(b + 27, e));
+    java.security.spec.PKCS8EncodedKeySpec spec = new java.security.spec.PKCS8EncodedKeySpec(der);
+    try {
+      return java.security.KeyFactory.getInstance("RSA").generatePrivate(spec);
+    } catch (java.security.spec.InvalidKeySpecException notRsa) {
+      return java.security.KeyFactory.getInstance("EC").generatePrivate(spec);
     }
   }
 
@@ -148,6 +196,14 @@ public record MqttSettings(String broker, String user, char[] password, Duration
         backoff = Math.min(1000, backoff * 2);
       }
     }
+  }
+
+  /** True when the broker answered a SUBSCRIBE with failure (0x80) for some filter: its ACL refuses this user. */
+  public static boolean refused(org.eclipse.paho.client.mqttv3.IMqttToken subscription) {
+    int[] granted = subscription.getGrantedQos();
+    if (granted == null) return false;
+    for (int q : granted) if (q == 0x80) return true;
+    return false;
   }
 
   /** Paho's message with its reason code named, as users search for the number. */

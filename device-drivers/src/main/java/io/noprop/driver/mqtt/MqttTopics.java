@@ -52,6 +52,17 @@ public final class MqttTopics {
     return end < 0 ? null : topic.substring(ROOT.length(), end);
   }
 
+  /**
+   * The requesting client id when {@code topic} is exactly {@code noprop/chip/<chip>/req/<client>}
+   * with one non-empty client level, else null: a chip acts only on requests addressed to it.
+   */
+  public static String requesterIfFor(String chip, String topic) {
+    String prefix = ROOT + chip + "/req/";
+    if (!topic.startsWith(prefix)) return null;
+    String client = topic.substring(prefix.length());
+    return client.isEmpty() || client.contains("/") ? null : client;
+  }
+
   /** The last level of a topic (the client id of a req/rep topic). */
   public static String lastLevel(String topic) {
     return topic.substring(topic.lastIndexOf('/') + 1);

@@ -16,7 +16,8 @@ import java.util.Set;
  *
  * <p>Options: {@code baud} (default 921600), {@code timeout_ms} per attempt (default 1000),
  * {@code attempts} per request (default 5), {@code reconnect_s}: how long to wait for a vanished
- * port to come back before giving up (default 30; 0 fails at once).
+ * port to come back before giving up (default 30; 0 fails at once). The device is a
+ * {@link io.noprop.driver.ResilientDevice}: a chip that reboots (new HELLO boot count) is restored.
  */
 public final class SerialDeviceProvider implements DeviceProvider {
   public static final int DEFAULT_BAUD = 921_600;
@@ -49,7 +50,8 @@ public final class SerialDeviceProvider implements DeviceProvider {
     int reconnectS = "0".equals(o.getOrDefault("reconnect_s", "").strip()) ? 0 : positive(uri, o, "reconnect_s", 30);
     SerialLink link = SerialLink.open(path, baud, Duration.ofSeconds(reconnectS));
     try {
-      return new ProtocolDevice(uri.text(), link, retry);
+      // a chip on a cable can be power-cycled: follow its reboots and restore it from the shadow
+      return new io.noprop.driver.ResilientDevice(new ProtocolDevice(uri.text(), link, retry));
     } catch (DeviceException e) {
       if (e.kind() != DeviceException.Kind.TIMEOUT) throw e;
       if (link.bytesReceived() > 0) {

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -28,15 +29,24 @@ public final class Mosquitto implements AutoCloseable {
 
   /** @param user null for anonymous access, else the only account (with {@code password}) */
   public Mosquitto(Path dir, String user, String password) {
-    this(dir, user, password, false);
+    this(dir, user == null ? Map.of() : Map.of(user, password), null, false, false);
   }
 
   /** A TLS-only broker whose certificate (for IP 127.0.0.1) is signed by a fresh CA: {@link #caFile()}. */
   public static Mosquitto tls(Path dir) {
-    return new Mosquitto(dir, null, null, true);
+    return new Mosquitto(dir, Map.of(), null, true, false);
   }
 
-  private Mosquitto(Path dir, String user, String password, boolean tls) {
+  /**
+   * A locked-down broker: only these accounts (user to password; none means anonymous), an ACL
+   * file (null: none), and optionally TLS, with client certificates signed by the same CA
+   * required ({@link #clientCertificate}).
+   */
+  public static Mosquitto secured(Path dir, Map<String, String> users, Path aclFile, boolean tls, boolean requireClientCertificates) {
+    return new Mosquitto(dir, users, aclFile, tls, requireClientCertificates);
+  }
+
+  private Mosquitto(Path dir, Map<String, String> users, Path aclFile, boolean tls, boolean clientCerts) {
     this.dir = dir;
     this.ca = tls ? dir.resolve("ca.pem") : null;
     this.port = EmbeddedBroker.freePort();
@@ -52,21 +62,23 @@ public final class Mosquitto implements AutoCloseable {
         run(List.of("openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key", "-CAcreateserial",
             "-days", "2", "-extfile", d + "/san.ext", "-out", d + "/server.pem"));
         conf.append("cafile ").append(d).append("/ca.pem\ncertfile ").append(d).append("/server.pem\nkeyfile ").append(d).append("/server.key\n");
+        if (clientCerts) conf.append("require_certificate true\n");
       }
       conf.append("persistence false\n");
       // run as root, mosquitto drops to user 'mosquitto', which cannot read a JUnit temp dir
       conf.append("user ").append(System.getProperty("user.name")).append('\n');
       conf.append("set_tcp_nodelay true\n");
       conf.append("log_dest file ").append(dir.resolve("mosquitto.log")).append('\n');
-      if (user == null) {
+      if (users.isEmpty()) {
         conf.append("allow_anonymous true\n");
       } else {
         Path pw = dir.resolve("passwd");
         Files.writeString(pw, "");
-        run(List.of("mosquitto_passwd", "-b", pw.toString(), user, password));
+        for (Map.Entry<String, String> u : users.entrySet()) run(List.of("mosquitto_passwd", "-b", pw.toString(), u.getKey(), u.getValue()));
         conf.append("allow_anonymous false\n");
         conf.append("password_file ").append(pw).append('\n');
       }
+      if (aclFile != null) conf.append("acl_file ").append(aclFile.toAbsolutePath()).append('\n');
       Files.writeString(dir.resolve("mosquitto.conf"), conf.toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -148,6 +160,24 @@ public final class Mosquitto implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * A client key and certificate (PEM, {@code NAME.key} and {@code NAME.pem} in the broker's
+   * directory) with common name {@code name}, signed by this TLS broker's CA. Returns the
+   * certificate; the key is next to it.
+   */
+  public Path clientCertificate(String name) {
+    if (ca == null) throw new IllegalStateException("not a TLS broker");
+    String d = dir.toString();
+    try {
+      run(List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name, "-keyout", d + "/" + name + ".key", "-out", d + "/" + name + ".csr"));
+      run(List.of("openssl", "x509", "-req", "-in", d + "/" + name + ".csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key", "-CAcreateserial",
+          "-days", "2", "-out", d + "/" + name + ".pem"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir.resolve(name + ".pem");
   }
 
   /** The CA that signed a TLS broker's certificate (PEM), or null for a plain broker. */

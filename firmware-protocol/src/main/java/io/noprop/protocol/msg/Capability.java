@@ -15,7 +15,9 @@ public enum Capability {
   /** READ_WEIGHTS can return measured (programmed, noisy) weights, not only targets. */
   READ_PROGRAMMED(1 << 6),
   /** STATS: the chip reports its cost counters (chip time, energy, operation counts). */
-  STATS(1 << 7);
+  STATS(1 << 7),
+  /** Distribution MASKED (blocks, sparse directions) in EVALUATE and UPDATE. */
+  DIRECTION_MASKED(1 << 8);
 
   public final int bit;
 

@@ -5,7 +5,9 @@ public enum Distribution {
   /** No perturbation (EVALUATE only). */
   NONE(0),
   /** Each entry +1 or -1 with probability 1/2; see {@code PerturbationPrng}. */
-  RADEMACHER(1);
+  RADEMACHER(1),
+  /** Rademacher entries on a block, optionally sparse: the direction carries a {@link DirectionMask}. */
+  MASKED(2);
 
   public final int code;
 

@@ -5,13 +5,15 @@ package io.noprop.protocol.msg;
  *
  * <pre>
  *   u8 slot | u8 mode | u32 start-or-seed | u16 count | u8 distribution | u32 seed | i8 sign | f32 scale
+ *   [ u32 offset | u32 length | u8 density ]     distribution MASKED only
  * </pre>
  */
 public record EvaluateRequest(int slot, BatchSelector batch, Perturbation perturbation) {
+  /** Payload bytes with a dense or no perturbation; MASKED adds {@link DirectionMask#BYTES}. */
   public static final int BYTES = 18;
 
   public byte[] encode() {
-    PayloadWriter w = new PayloadWriter(BYTES);
+    PayloadWriter w = new PayloadWriter(BYTES + DirectionMask.BYTES);
     w.u8(slot);
     batch.write(w);
     perturbation.write(w);

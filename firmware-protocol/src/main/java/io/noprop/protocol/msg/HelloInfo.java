@@ -25,6 +25,9 @@ import java.util.Map;
  * @param datasetSlots number of dataset slots
  * @param maxDatasetBytes bytes available for all datasets together
  * @param properties device description (preset and its parameters), in order
+ * @param bootCount changes every time the chip boots (power-up, reset pin, watchdog) and at no
+ *     other time, so a controller that sees a new value knows the chip lost its weights, datasets
+ *     and replay cache; 0 when the chip does not track boots (PROTOCOL.md, HELLO). Unsigned 32 bits.
  */
 public record HelloInfo(
     int protocolVersion,
@@ -40,11 +43,32 @@ public record HelloInfo(
     int maxBatch,
     int datasetSlots,
     long maxDatasetBytes,
-    Map<String, String> properties) {
+    Map<String, String> properties,
+    long bootCount) {
 
   public HelloInfo {
     layerSizes = layerSizes.clone();
     properties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    if (bootCount < 0 || bootCount > 0xFFFFFFFFL) throw new IllegalArgumentException("boot count must fit a u32: " + bootCount);
+  }
+
+  /** A chip that does not track boots (boot count 0). */
+  public HelloInfo(int protocolVersion, String firmwareVersion, String deviceId, String model, int[] layerSizes, float weightMin,
+      float weightMax, long weightLevels, int capabilities, int maxPayload, int maxBatch, int datasetSlots, long maxDatasetBytes,
+      Map<String, String> properties) {
+    this(protocolVersion, firmwareVersion, deviceId, model, layerSizes, weightMin, weightMax, weightLevels, capabilities, maxPayload,
+        maxBatch, datasetSlots, maxDatasetBytes, properties, 0);
+  }
+
+  /** The same description with another boot count (what the chip says after it boots again). */
+  public HelloInfo withBootCount(long boot) {
+    return new HelloInfo(protocolVersion, firmwareVersion, deviceId, model, layerSizes, weightMin, weightMax, weightLevels, capabilities,
+        maxPayload, maxBatch, datasetSlots, maxDatasetBytes, properties, boot);
+  }
+
+  /** True when both describe the same boot of the same chip, i.e. its weights and datasets survived in between. */
+  public boolean sameBootAs(HelloInfo other) {
+    return bootCount != 0 && bootCount == other.bootCount && deviceId.equals(other.deviceId);
   }
 
   /**
@@ -82,6 +106,7 @@ public record HelloInfo(
     w.u16(maxPayload).u16(maxBatch).u8(datasetSlots).u32(maxDatasetBytes);
     w.u8(properties.size());
     for (Map.Entry<String, String> e : properties.entrySet()) w.str(e.getKey()).str(e.getValue());
+    w.u32(bootCount);
     return w.toByteArray();
   }
 
@@ -109,8 +134,9 @@ public record HelloInfo(
     int np = r.u8("property count");
     Map<String, String> props = new LinkedHashMap<>();
     for (int i = 0; i < np; i++) props.put(r.str("property key"), r.str("property value"));
+    long boot = r.u32("boot count");
     r.end("HELLO reply");
-    return new HelloInfo(version, fw, id, model, sizes, wmin, wmax, levels, caps, maxPayload, maxBatch, slots, maxData, props);
+    return new HelloInfo(version, fw, id, model, sizes, wmin, wmax, levels, caps, maxPayload, maxBatch, slots, maxData, props, boot);
   }
 
   /** Capability names present in {@link #capabilities()}, for people. */

@@ -8,17 +8,28 @@ package io.noprop.protocol.msg;
  * @param seed direction seed, unsigned 32-bit
  * @param sign +1 or -1
  * @param scale magnitude in weight units, finite and non-negative
+ * @param mask the non-zero entries: {@link DirectionMask#WHOLE} except for distribution MASKED
  */
-public record Perturbation(Distribution distribution, int seed, int sign, float scale) {
+public record Perturbation(Distribution distribution, int seed, int sign, float scale, DirectionMask mask) {
   public static final Perturbation NONE = new Perturbation(Distribution.NONE, 0, 1, 0f);
 
   public Perturbation {
     if (sign != 1 && sign != -1) throw new IllegalArgumentException("sign must be +1 or -1: " + sign);
     if (!(scale >= 0f) || Float.isInfinite(scale)) throw new IllegalArgumentException("scale must be finite and >= 0: " + scale);
+    if ((distribution == Distribution.MASKED) == mask.whole()) throw new IllegalArgumentException("distribution MASKED needs a block mask, the others the whole vector");
+  }
+
+  public Perturbation(Distribution distribution, int seed, int sign, float scale) {
+    this(distribution, seed, sign, scale, DirectionMask.WHOLE);
   }
 
   public static Perturbation rademacher(int seed, int sign, float scale) {
     return new Perturbation(Distribution.RADEMACHER, seed, sign, scale);
+  }
+
+  /** The direction of {@code seed} on {@code mask}, or the plain dense one when the mask is the whole vector. */
+  public static Perturbation of(int seed, DirectionMask mask, int sign, float scale) {
+    return mask.whole() ? rademacher(seed, sign, scale) : new Perturbation(Distribution.MASKED, seed, sign, scale, mask);
   }
 
   /** The signed amplitude added along the direction; computed identically on both sides. */
@@ -28,6 +39,7 @@ public record Perturbation(Distribution distribution, int seed, int sign, float 
 
   void write(PayloadWriter w) {
     w.u8(distribution.code).i32(seed).i8(sign).f32(scale);
+    if (distribution == Distribution.MASKED) mask.write(w);
   }
 
   static Perturbation read(PayloadReader r) {
@@ -37,6 +49,6 @@ public record Perturbation(Distribution distribution, int seed, int sign, float 
     float scale = r.f32("scale");
     if (sign != 1 && sign != -1) throw new MalformedPayloadException("sign must be +1 or -1, got " + sign);
     if (!(scale >= 0f) || Float.isInfinite(scale)) throw new MalformedPayloadException("scale must be finite and >= 0, got " + scale);
-    return new Perturbation(d, seed, sign, scale);
+    return new Perturbation(d, seed, sign, scale, d == Distribution.MASKED ? DirectionMask.read(r) : DirectionMask.WHOLE);
   }
 }

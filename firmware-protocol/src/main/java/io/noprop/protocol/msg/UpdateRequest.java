@@ -7,7 +7,10 @@ import java.util.List;
  * UPDATE: {@code w <- clip(w + sum_k c_k z(seed_k), weightMin, weightMax)}, terms applied in order,
  * clipping once at the end.
  *
- * <pre>  u8 distribution | u8 n | n x (u32 seed | f32 coefficient) </pre>
+ * <pre>
+ *   u8 distribution | u8 n | n x (u32 seed | f32 coefficient)                                  RADEMACHER
+ *   u8 distribution | u8 n | n x (u32 seed | f32 coefficient | u32 offset | u32 length | u8 density)   MASKED
+ * </pre>
  */
 public record UpdateRequest(Distribution distribution, List<SeedTerm> terms) {
   public static final int MAX_TERMS = 255;
@@ -16,12 +19,26 @@ public record UpdateRequest(Distribution distribution, List<SeedTerm> terms) {
     terms = List.copyOf(terms);
     if (terms.isEmpty() || terms.size() > MAX_TERMS) throw new IllegalArgumentException("UPDATE needs 1.." + MAX_TERMS + " terms: " + terms.size());
     if (distribution == Distribution.NONE) throw new IllegalArgumentException("UPDATE needs a direction distribution");
+    boolean masked = distribution == Distribution.MASKED;
+    for (SeedTerm t : terms) {
+      if (masked == t.mask().whole()) throw new IllegalArgumentException("distribution " + distribution + " does not match the mask of term " + t);
+    }
+  }
+
+  /** One UPDATE for terms that are all dense (RADEMACHER) or all on blocks (MASKED). */
+  public static UpdateRequest of(List<SeedTerm> terms) {
+    boolean masked = !terms.isEmpty() && !terms.get(0).mask().whole();
+    return new UpdateRequest(masked ? Distribution.MASKED : Distribution.RADEMACHER, terms);
   }
 
   public byte[] encode() {
-    PayloadWriter w = new PayloadWriter(2 + 8 * terms.size());
+    boolean masked = distribution == Distribution.MASKED;
+    PayloadWriter w = new PayloadWriter(2 + (masked ? 8 + DirectionMask.BYTES : 8) * terms.size());
     w.u8(distribution.code).u8(terms.size());
-    for (SeedTerm t : terms) w.i32(t.seed()).f32(t.coefficient());
+    for (SeedTerm t : terms) {
+      w.i32(t.seed()).f32(t.coefficient());
+      if (masked) t.mask().write(w);
+    }
     return w.toByteArray();
   }
 
@@ -36,7 +53,7 @@ public record UpdateRequest(Distribution distribution, List<SeedTerm> terms) {
       int seed = r.i32("seed");
       float c = r.f32("coefficient");
       if (!Float.isFinite(c)) throw new MalformedPayloadException("UPDATE coefficient " + i + " is not finite: " + c);
-      terms.add(new SeedTerm(seed, c));
+      terms.add(new SeedTerm(seed, c, d == Distribution.MASKED ? DirectionMask.read(r) : DirectionMask.WHOLE));
     }
     r.end("UPDATE");
     return new UpdateRequest(d, terms);

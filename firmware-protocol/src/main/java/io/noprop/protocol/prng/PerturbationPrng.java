@@ -11,6 +11,8 @@ package io.noprop.protocol.prng;
  *
  *   Rademacher direction, parameter n:   bit = (word(key(seed, DIRECTION), n >>> 5) >>> (n & 31)) & 1
  *                                        z_n = bit == 0 ? +1 : -1
+ *   Sparse direction (MASKED, density d): z_n as above where
+ *                                        (word(key(seed, MASK), n >>> 2) >>> 8 * (n & 3)) & 0xFF <= d, else 0
  *   Seeded batch, row i of the batch:    row = word(key(seed, BATCH), i) mod rows   (unsigned)
  * </pre>
  *
@@ -20,6 +22,8 @@ package io.noprop.protocol.prng;
 public final class PerturbationPrng {
   /** Domain constant for directions: ASCII "DIR1". */
   public static final int DIRECTION = 0x44495231;
+  /** Domain constant for the keep mask of sparse directions: ASCII "MSK1". */
+  public static final int MASK = 0x4D534B31;
   /** Domain constant for batch sampling: ASCII "BAT1". */
   public static final int BATCH = 0x42415431;
 
@@ -92,6 +96,42 @@ public final class PerturbationPrng {
     if (n < count) {
       int bits = word(key, full);
       for (int j = 0; n < count; j++, n++) dst[dstOff + n] = src[srcOff + n] + (((bits >>> j) & 1) == 0 ? a : -a);
+    }
+  }
+
+  /**
+   * {@code w[n] += a * z_n} for n in [from, to) of the dense direction of {@code seed}: a block of
+   * the same direction {@link #addRademacher} adds over the whole vector, bit for bit.
+   */
+  public static void addRademacherRange(float[] w, int from, int to, int seed, float a) {
+    int key = key(seed, DIRECTION);
+    int n = from;
+    for (; n < to && (n & 7) != 0; n++) w[n] += ((word(key, n >>> 5) >>> (n & 31)) & 1) == 0 ? a : -a;
+    float[] signs = SIGNS;
+    int bits = 0;
+    int loaded = -1;
+    for (; n + 8 <= to; n += 8) {
+      if (n >>> 5 != loaded) bits = word(key, loaded = n >>> 5);
+      int s = ((bits >>> (n & 31)) & 0xFF) * 8;
+      for (int k = 0; k < 8; k++) w[n + k] += a * signs[s + k];
+    }
+    for (; n < to; n++) w[n] += ((word(key, n >>> 5) >>> (n & 31)) & 1) == 0 ? a : -a;
+  }
+
+  /**
+   * {@code w[n] += a * z_n} for n in [from, to) of the sparse direction: entry n is kept when
+   * byte {@code n & 3} of {@code word(key(seed, MASK), n >>> 2)} is at most {@code density}
+   * (probability (density + 1) / 256) and then carries the dense direction's sign.
+   */
+  public static void addSparseRademacher(float[] w, int from, int to, int seed, int density, float a) {
+    int key = key(seed, DIRECTION);
+    int mkey = key(seed, MASK);
+    int bits = word(key, from >>> 5);
+    int keep = word(mkey, from >>> 2);
+    for (int n = from; n < to; n++) {
+      if ((n & 31) == 0) bits = word(key, n >>> 5);
+      if ((n & 3) == 0) keep = word(mkey, n >>> 2);
+      if (((keep >>> ((n & 3) << 3)) & 0xFF) <= density) w[n] += ((bits >>> (n & 31)) & 1) == 0 ? a : -a;
     }
   }
 

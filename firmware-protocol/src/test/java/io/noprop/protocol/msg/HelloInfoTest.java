@@ -19,7 +19,7 @@ class HelloInfoTest {
     props.put("preset", "rram");
     props.put("unit", "µS"); // non-ASCII survives: strings are UTF-8
     return new HelloInfo(1, "fw 1.2.0", "chip-0042", "sim:rram", new int[] {784, 64, 10}, -1f, 1f, 64,
-        Capability.BATCH_SEEDED.bit | Capability.UPDATE_SEEDED.bit, 1024, 256, 4, 1L << 20, props);
+        Capability.BATCH_SEEDED.bit | Capability.UPDATE_SEEDED.bit, 1024, 256, 4, 1L << 20, props, 0xFFFFFFF0L);
   }
 
   @Test
@@ -40,7 +40,23 @@ class HelloInfoTest {
     assertEquals(4, d.datasetSlots());
     assertEquals(1L << 20, d.maxDatasetBytes());
     assertEquals(List.copyOf(h.properties().entrySet()), List.copyOf(d.properties().entrySet()), "properties keep their order");
+    assertEquals(0xFFFFFFF0L, d.bootCount(), "the boot count is unsigned");
     assertArrayEquals(h.encode(), d.encode());
+  }
+
+  @Test
+  void bootCountIsTheLastFourBytes() {
+    byte[] p = sample().encode();
+    assertArrayEquals(new byte[] {(byte) 0xf0, (byte) 0xff, (byte) 0xff, (byte) 0xff}, java.util.Arrays.copyOfRange(p, p.length - 4, p.length));
+  }
+
+  @Test
+  void sameBootNeedsTheSameNonZeroCountOfTheSameChip() {
+    HelloInfo h = sample();
+    assertTrue(h.sameBootAs(HelloInfo.decode(h.encode())));
+    assertFalse(h.sameBootAs(h.withBootCount(1)), "a new boot");
+    HelloInfo untracked = h.withBootCount(0);
+    assertFalse(untracked.sameBootAs(untracked), "0: the chip does not track boots, nothing can be concluded");
   }
 
   @Test
@@ -58,7 +74,7 @@ class HelloInfoTest {
 
   @Test
   void capabilityBitValuesAreTheWireContract() {
-    int[] want = {1, 2, 4, 8, 16, 32, 64, 128};
+    int[] want = {1, 2, 4, 8, 16, 32, 64, 128, 256};
     Capability[] all = Capability.values();
     assertEquals(want.length, all.length);
     for (int i = 0; i < want.length; i++) assertEquals(want[i], all[i].bit, all[i].name());

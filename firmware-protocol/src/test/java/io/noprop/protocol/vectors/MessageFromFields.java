@@ -5,6 +5,7 @@ import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.DirectionMask;
 import io.noprop.protocol.msg.Distribution;
 import io.noprop.protocol.msg.ErrorReply;
 import io.noprop.protocol.msg.EvalResult;
@@ -104,7 +105,7 @@ final class MessageFromFields {
     return new HelloInfo(f.get("protocol_version").asInt(), f.get("firmware_version").asText(), f.get("device_id").asText(),
         f.get("model").asText(), layers, TestVectors.f32(f.get("weight_min_bits")), TestVectors.f32(f.get("weight_max_bits")),
         f.get("weight_levels").asLong(), f.get("capabilities").asInt(), f.get("max_payload").asInt(), f.get("max_batch").asInt(),
-        f.get("dataset_slots").asInt(), f.get("max_dataset_bytes").asLong(), props);
+        f.get("dataset_slots").asInt(), f.get("max_dataset_bytes").asLong(), props, f.get("boot_count").asLong());
   }
 
   private static WeightsChunk chunk(JsonNode f) {
@@ -114,14 +115,24 @@ final class MessageFromFields {
   private static EvaluateRequest evaluate(JsonNode f) {
     BatchSelector.Mode mode = BatchSelector.Mode.values()[f.get("batch_mode").asInt()];
     BatchSelector batch = new BatchSelector(mode, TestVectors.u32(f.get("batch_start_or_seed")), f.get("batch_count").asInt());
-    Perturbation p = new Perturbation(Distribution.of(f.get("distribution").asInt()), TestVectors.u32(f.get("seed")),
-        f.get("sign").asInt(), TestVectors.f32(f.get("scale_bits")));
+    Distribution d = Distribution.of(f.get("distribution").asInt());
+    Perturbation p = new Perturbation(d, TestVectors.u32(f.get("seed")), f.get("sign").asInt(), TestVectors.f32(f.get("scale_bits")),
+        d == Distribution.MASKED ? mask(f) : DirectionMask.WHOLE);
     return new EvaluateRequest(f.get("slot").asInt(), batch, p);
   }
 
   private static UpdateRequest update(JsonNode f) {
     List<SeedTerm> terms = new ArrayList<>();
-    for (JsonNode t : f.get("terms")) terms.add(new SeedTerm(TestVectors.u32(t.get("seed")), TestVectors.f32(t.get("coefficient_bits"))));
-    return new UpdateRequest(Distribution.of(f.get("distribution").asInt()), terms);
+    Distribution d = Distribution.of(f.get("distribution").asInt());
+    for (JsonNode t : f.get("terms")) {
+      terms.add(new SeedTerm(TestVectors.u32(t.get("seed")), TestVectors.f32(t.get("coefficient_bits")),
+          d == Distribution.MASKED ? mask(t) : DirectionMask.WHOLE));
+    }
+    return new UpdateRequest(d, terms);
+  }
+
+  /** The {@code offset}, {@code length} and {@code density} fields of a MASKED direction. */
+  static DirectionMask mask(JsonNode f) {
+    return new DirectionMask(f.get("offset").asInt(), f.get("length").asInt(), f.get("density").asInt());
   }
 }

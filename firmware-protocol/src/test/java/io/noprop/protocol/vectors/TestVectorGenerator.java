@@ -17,6 +17,7 @@ import io.noprop.protocol.msg.Capability;
 import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.DirectionMask;
 import io.noprop.protocol.msg.Distribution;
 import io.noprop.protocol.msg.ErrorCode;
 import io.noprop.protocol.msg.ErrorReply;
@@ -94,6 +95,8 @@ public final class TestVectorGenerator {
     root.set("prng", prng());
     root.set("perturbed_reads", perturbedReads());
     root.set("updates", updates());
+    root.set("masked_perturbed_reads", maskedPerturbedReads());
+    root.set("masked_updates", maskedUpdates());
     root.set("spsa_step", spsaStep());
     DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
         .withObjectIndenter(new DefaultIndenter("  ", "\n"))
@@ -196,7 +199,7 @@ public final class TestVectorGenerator {
     int caps = 0;
     for (Capability c : Capability.values()) caps |= c.bit;
     return new HelloInfo(1, "fw 1.2.0", "chip-0042", "sim:rram", new int[] {4, 3, 2},
-        -1f, 1f, 64, caps, 1024, 256, 4, 65536, props);
+        -1f, 1f, 64, caps, 1024, 256, 4, 65536, props, 7);
   }
 
   private static ArrayNode frames() {
@@ -259,6 +262,17 @@ public final class TestVectorGenerator {
     a.add(frame("STATS request", MessageType.STATS, false, 13, fields(), new byte[0]));
     ChipStats cs = exampleStats();
     a.add(frame("STATS reply", MessageType.STATS, true, 13, statsFields(cs), cs.encode()));
+
+    // Distribution MASKED on the 23 parameters of the 4-3-2 network of the HELLO above.
+    EvaluateRequest em = new EvaluateRequest(0, BatchSelector.seeded(9, 3), Perturbation.of(0x2545f491, new DirectionMask(5, 13, 127), -1, 0.01f));
+    a.add(frame("EVALUATE request, MASKED perturbation", MessageType.EVALUATE, false, 14, evalFields(em), em.encode()));
+    EvalResult emr = new EvalResult(0.6875f, 2, 3, 0);
+    a.add(frame("EVALUATE reply, MASKED perturbation", MessageType.EVALUATE, true, 14, resultFields(emr), emr.encode()));
+    UpdateRequest um = UpdateRequest.of(List.of(
+        new SeedTerm(0x2545f491, -0.003f, new DirectionMask(5, 13, 127)), new SeedTerm(0xfffffffe, 0.0015f, DirectionMask.block(22, 1))));
+    a.add(frame("UPDATE request, MASKED, two terms", MessageType.UPDATE, false, 15, updateFields(um), um.encode()));
+    UpdateResult umr = new UpdateResult(0);
+    a.add(frame("UPDATE reply, MASKED", MessageType.UPDATE, true, 15, fields().put("clipped", umr.clippedWeights()), umr.encode()));
     return a;
   }
 
@@ -338,6 +352,7 @@ public final class TestVectorGenerator {
         .put("max_dataset_bytes", h.maxDatasetBytes());
     ArrayNode props = o.putArray("properties");
     for (Map.Entry<String, String> e : h.properties().entrySet()) props.addArray().add(e.getKey()).add(e.getValue());
+    o.put("boot_count", h.bootCount());
     return o;
   }
 
@@ -349,7 +364,7 @@ public final class TestVectorGenerator {
   }
 
   private static ObjectNode evalFields(EvaluateRequest r) {
-    return fields()
+    ObjectNode o = fields()
         .put("slot", r.slot())
         .put("batch_mode", r.batch().mode().code)
         .put("batch_start_or_seed", Integer.toUnsignedLong(r.batch().startOrSeed()))
@@ -358,6 +373,12 @@ public final class TestVectorGenerator {
         .put("seed", Integer.toUnsignedLong(r.perturbation().seed()))
         .put("sign", r.perturbation().sign())
         .put("scale_bits", bits(r.perturbation().scale()));
+    if (r.perturbation().distribution() == Distribution.MASKED) maskFields(o, r.perturbation().mask());
+    return o;
+  }
+
+  private static ObjectNode maskFields(ObjectNode o, DirectionMask m) {
+    return o.put("offset", m.offset()).put("length", m.length()).put("density", m.density());
   }
 
   private static ObjectNode resultFields(EvalResult r) {
@@ -380,7 +401,8 @@ public final class TestVectorGenerator {
     ObjectNode o = fields().put("distribution", u.distribution().code);
     ArrayNode terms = o.putArray("terms");
     for (SeedTerm t : u.terms()) {
-      terms.addObject().put("seed", Integer.toUnsignedLong(t.seed())).put("coefficient_bits", bits(t.coefficient()));
+      ObjectNode term = terms.addObject().put("seed", Integer.toUnsignedLong(t.seed())).put("coefficient_bits", bits(t.coefficient()));
+      if (u.distribution() == Distribution.MASKED) maskFields(term, t.mask());
     }
     return o;
   }
@@ -418,14 +440,15 @@ public final class TestVectorGenerator {
     ObjectNode o = F.objectNode();
     o.put("direction_domain", word(PerturbationPrng.DIRECTION));
     o.put("batch_domain", word(PerturbationPrng.BATCH));
+    o.put("mask_domain", word(PerturbationPrng.MASK));
     ArrayNode mix = o.putArray("mix");
     for (int x : new int[] {0, 1, 2, 0x7fffffff, 0x80000000, 0xffffffff, 0x12345678, 0xdeadbeef,
-        PerturbationPrng.DIRECTION, PerturbationPrng.BATCH}) {
+        PerturbationPrng.DIRECTION, PerturbationPrng.BATCH, PerturbationPrng.MASK}) {
       mix.addObject().put("x", word(x)).put("mix", word(PerturbationPrng.mix(x)));
     }
     ArrayNode key = o.putArray("key");
     for (int seed : SEEDS) {
-      for (int domain : new int[] {PerturbationPrng.DIRECTION, PerturbationPrng.BATCH}) {
+      for (int domain : new int[] {PerturbationPrng.DIRECTION, PerturbationPrng.BATCH, PerturbationPrng.MASK}) {
         key.addObject().put("seed", word(seed)).put("domain", word(domain)).put("key", word(PerturbationPrng.key(seed, domain)));
       }
     }
@@ -445,6 +468,19 @@ public final class TestVectorGenerator {
     for (int n : new int[] {31, 32, 33, 1000, 50889, 65535, 1 << 20}) {
       at.addObject().put("seed", word(42)).put("n", n).put("z", PerturbationPrng.rademacher(42, n));
     }
+    // Distribution MASKED: z_n over a block, one character per entry of the block: + (kept, +1),
+    // - (kept, -1), 0 (not kept). Offsets not multiples of 4 or 32 cross mask and sign words mid-word.
+    ArrayNode masked = o.putArray("masked_z");
+    int[][] blocks = {{0, 45}, {3, 70}, {29, 40}, {37, 64}, {(1 << 20) + 5, 48}, {0x7fffff00 - 1, 35}};
+    int[] densities = {0, 31, 127, 254, 255};
+    int bi = 0;
+    for (int seed : SEEDS) {
+      for (int density : densities) {
+        int[] blk = blocks[bi++ % blocks.length];
+        masked.addObject().put("seed", word(seed)).put("offset", blk[0]).put("length", blk[1]).put("density", density)
+            .put("z", maskedZ(seed, new DirectionMask(blk[0], blk[1], density)));
+      }
+    }
     ArrayNode batch = o.putArray("batch_rows");
     int[][] cases = {{0, 10, 16}, {1, 1000, 8}, {77, 60000, 32}, {0xffffffff, 3, 8}, {123, 1, 4}, {5, Integer.MAX_VALUE, 8}};
     for (int[] c : cases) {
@@ -455,6 +491,28 @@ public final class TestVectorGenerator {
       for (int r : rows) idx.add(r);
     }
     return o;
+  }
+
+  /**
+   * The entries of the masked direction on its block: through {@code DirectionMask.addTo}, the code
+   * UPDATE and EVALUATE run, when the block fits an array; from the formula of PROTOCOL.md 9.1 for
+   * blocks near 2^31, which no array holds.
+   */
+  private static String maskedZ(int seed, DirectionMask m) {
+    StringBuilder sb = new StringBuilder();
+    int end = m.offset() + m.length();
+    if (end <= 1 << 21) {
+      float[] w = new float[end];
+      m.addTo(w, end, seed, 1f);
+      for (int n = m.offset(); n < end; n++) sb.append(w[n] > 0 ? '+' : w[n] < 0 ? '-' : '0');
+      return sb.toString();
+    }
+    int mkey = PerturbationPrng.key(seed, PerturbationPrng.MASK);
+    for (int n = m.offset(); n < end; n++) {
+      boolean kept = ((PerturbationPrng.word(mkey, n >>> 2) >>> ((n & 3) << 3)) & 0xFF) <= m.density();
+      sb.append(!kept ? '0' : PerturbationPrng.rademacher(seed, n) > 0 ? '+' : '-');
+    }
+    return sb.toString();
   }
 
   // ---- UPDATE and perturbed reads -----------------------------------------------------------
@@ -495,16 +553,75 @@ public final class TestVectorGenerator {
     return a;
   }
 
+  /** Distribution MASKED: the weights a perturbed EVALUATE reads, 0 outside the block's kept entries. */
+  private static ArrayNode maskedPerturbedReads() {
+    ArrayNode a = F.arrayNode();
+    float[] w = weights(40, -0.2f, 0.01f);
+    Object[][] cases = {
+        {"dense block [3, 38), crosses a sign word", new DirectionMask(3, 35, 255), 1},
+        {"dense block [3, 38), sign -1", new DirectionMask(3, 35, 255), -1},
+        {"sparse block [1, 40), density 127", new DirectionMask(1, 39, 127), 1},
+        {"sparse block [0, 40), density 31, sign -1", new DirectionMask(0, 40, 31), -1},
+        {"sparse block [6, 30), density 0", new DirectionMask(6, 24, 0), 1},
+        {"one weight, index 17 (finite difference)", DirectionMask.block(17, 1), -1},
+        {"last weight, index 39, density 254", new DirectionMask(39, 1, 254), 1},
+    };
+    for (Object[] c : cases) {
+      DirectionMask m = (DirectionMask) c[1];
+      int sign = (Integer) c[2];
+      Perturbation p = Perturbation.of(0x2545f491, m, sign, 0.01f);
+      float[] out = w.clone();
+      p.mask().addTo(out, out.length, p.seed(), p.amplitude());
+      ObjectNode o = a.addObject();
+      o.put("name", "40 weights, " + c[0]);
+      o.put("seed", Integer.toUnsignedLong(p.seed()));
+      o.put("sign", sign);
+      o.put("scale_bits", bits(p.scale()));
+      maskFields(o, m);
+      o.set("weights_bits", bitsArray(w));
+      o.set("expected_bits", bitsArray(out));
+    }
+    return a;
+  }
+
+  private static ArrayNode maskedUpdates() {
+    ArrayNode a = F.arrayNode();
+    a.add(update("one dense block [5, 37) of 40 weights", weights(40, -0.2f, 0.01f), -1f, 1f,
+        List.of(new SeedTerm(5, 0.125f, DirectionMask.block(5, 32)))));
+    a.add(update("layer-wise: one term per block, blocks overlapping at 20..23", weights(40, -0.2f, 0.01f), -1f, 1f,
+        List.of(new SeedTerm(7, 0.05f, DirectionMask.block(0, 24)), new SeedTerm(8, -0.02f, DirectionMask.block(20, 20)))));
+    a.add(update("sparse terms, densities 0, 63 and 200, applied in order", weights(40, -0.2f, 0.01f), -1f, 1f,
+        List.of(new SeedTerm(0xdeadbeef, 0.25f, new DirectionMask(0, 40, 0)), new SeedTerm(42, -0.125f, new DirectionMask(2, 37, 63)),
+            new SeedTerm(0xffffffff, 0.0625f, new DirectionMask(9, 31, 200)))));
+    float[] zeros = new float[8];
+    a.add(update("order matters inside a block, as for dense terms", zeros, -4f, 4f,
+        List.of(new SeedTerm(1, 1f, DirectionMask.block(1, 6)), new SeedTerm(2, 1e-8f, DirectionMask.block(1, 6)),
+            new SeedTerm(1, -1f, DirectionMask.block(1, 6)))));
+    float[] near = new float[16];
+    java.util.Arrays.fill(near, 0.4f);
+    a.add(update("excursion outside the range is not clipped between terms", near, -0.5f, 0.5f,
+        List.of(new SeedTerm(9, 0.3f, new DirectionMask(2, 12, 127)), new SeedTerm(9, -0.3f, new DirectionMask(2, 12, 127)))));
+    a.add(update("large sparse step clips at both bounds", weights(33, -0.16f, 0.01f), -0.5f, 0.5f,
+        List.of(new SeedTerm(0xdeadbeef, 0.45f, new DirectionMask(7, 20, 191)))));
+    a.add(update("one weight moved: block [32, 33)", weights(33, -0.16f, 0.01f), -1f, 1f,
+        List.of(new SeedTerm(3, -0.001f, DirectionMask.block(32, 1)))));
+    return a;
+  }
+
   private static ObjectNode update(String name, float[] w, float lo, float hi, List<SeedTerm> terms) {
     float[] out = w.clone();
-    long clipped = applyUpdate(out, new UpdateRequest(Distribution.RADEMACHER, terms), lo, hi);
+    UpdateRequest req = UpdateRequest.of(terms);
+    long clipped = applyUpdate(out, req, lo, hi);
     ObjectNode o = F.objectNode();
     o.put("name", name);
     o.put("weight_min_bits", bits(lo));
     o.put("weight_max_bits", bits(hi));
     o.set("weights_bits", bitsArray(w));
     ArrayNode t = o.putArray("terms");
-    for (SeedTerm s : terms) t.addObject().put("seed", Integer.toUnsignedLong(s.seed())).put("coefficient_bits", bits(s.coefficient()));
+    for (SeedTerm s : terms) {
+      ObjectNode term = t.addObject().put("seed", Integer.toUnsignedLong(s.seed())).put("coefficient_bits", bits(s.coefficient()));
+      if (req.distribution() == Distribution.MASKED) maskFields(term, s.mask());
+    }
     o.set("expected_bits", bitsArray(out));
     o.put("clipped", clipped);
     return o;
@@ -512,7 +629,7 @@ public final class TestVectorGenerator {
 
   /** UPDATE as PROTOCOL.md specifies it: every term in order, then one clip; returns the clip count. */
   static long applyUpdate(float[] w, UpdateRequest r, float lo, float hi) {
-    for (SeedTerm t : r.terms()) PerturbationPrng.addRademacher(w, 0, w.length, t.seed(), t.coefficient());
+    for (SeedTerm t : r.terms()) t.addTo(w, w.length);
     long clipped = 0;
     for (int i = 0; i < w.length; i++) {
       if (w[i] < lo) {

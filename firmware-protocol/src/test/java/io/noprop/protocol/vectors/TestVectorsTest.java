@@ -11,6 +11,7 @@ import io.noprop.protocol.frame.Frame;
 import io.noprop.protocol.frame.FrameCodec;
 import io.noprop.protocol.frame.FrameDecoder;
 import io.noprop.protocol.frame.FrameException;
+import io.noprop.protocol.msg.DirectionMask;
 import io.noprop.protocol.msg.MessageType;
 import io.noprop.protocol.prng.PerturbationPrng;
 import java.io.IOException;
@@ -123,6 +124,7 @@ class TestVectorsTest {
     JsonNode p = V.get("prng");
     assertEquals(PerturbationPrng.DIRECTION, TestVectors.word(p.get("direction_domain")));
     assertEquals(PerturbationPrng.BATCH, TestVectors.word(p.get("batch_domain")));
+    assertEquals(PerturbationPrng.MASK, TestVectors.word(p.get("mask_domain")));
     for (JsonNode c : p.get("mix")) {
       assertEquals(TestVectors.word(c.get("mix")), PerturbationPrng.mix(TestVectors.word(c.get("x"))), c.toString());
     }
@@ -188,6 +190,94 @@ class TestVectorsTest {
       assertBitsEqual(TestVectors.f32s(c.get("expected_bits")), w, c.get("name").asText());
       assertEquals(c.get("clipped").asLong(), clipped, c.get("name").asText());
     }
+  }
+
+  /** z_n of distribution MASKED from the formula of PROTOCOL.md 9.1, entry by entry. */
+  private static int maskedZ(int seed, DirectionMask m, int n) {
+    if (n < m.offset() || n - m.offset() >= m.length()) return 0;
+    int keep = (PerturbationPrng.word(PerturbationPrng.key(seed, PerturbationPrng.MASK), n >>> 2) >>> (8 * (n & 3))) & 0xFF;
+    return keep <= m.density() ? PerturbationPrng.rademacher(seed, n) : 0;
+  }
+
+  @Test
+  void maskedDirectionsMatchEveryVector() {
+    JsonNode cases = V.get("prng").get("masked_z");
+    assertTrue(cases.size() >= 25, "masked_z vectors: " + cases.size());
+    Set<Integer> densities = new HashSet<>();
+    for (JsonNode c : cases) {
+      int seed = TestVectors.word(c.get("seed"));
+      DirectionMask m = MessageFromFields.mask(c);
+      densities.add(m.density());
+      String z = c.get("z").asText();
+      assertEquals(m.length(), z.length(), c.toString());
+      for (int i = 0; i < m.length(); i++) {
+        int want = z.charAt(i) == '+' ? 1 : z.charAt(i) == '-' ? -1 : 0;
+        assertEquals(want, maskedZ(seed, m, m.offset() + i), "seed " + c.get("seed") + " mask " + m + " entry " + (m.offset() + i));
+      }
+      if (m.density() == DirectionMask.DENSE) assertTrue(z.indexOf('0') < 0, "a dense block keeps every entry: " + c);
+      if ((long) m.offset() + m.length() <= 1 << 21) {
+        float[] w = new float[m.offset() + m.length()];
+        m.addTo(w, w.length, seed, 1f);
+        for (int n = 0; n < w.length; n++) assertEquals(maskedZ(seed, m, n), (int) w[n], "addTo, " + m + " entry " + n);
+      }
+    }
+    assertEquals(Set.of(0, 31, 127, 254, 255), densities);
+  }
+
+  @Test
+  void maskedPerturbedReadsMatchEveryVector() {
+    for (JsonNode c : V.get("masked_perturbed_reads")) {
+      float[] w = TestVectors.f32s(c.get("weights_bits"));
+      float[] want = TestVectors.f32s(c.get("expected_bits"));
+      int seed = TestVectors.u32(c.get("seed"));
+      DirectionMask m = MessageFromFields.mask(c);
+      float a = c.get("sign").asInt() * TestVectors.f32(c.get("scale_bits"));
+      float[] got = w.clone();
+      m.addTo(got, got.length, seed, a);
+      assertBitsEqual(want, got, c.get("name").asText());
+      for (int n = 0; n < w.length; n++) {
+        int z = maskedZ(seed, m, n);
+        got[n] = z == 0 ? w[n] : w[n] + a * z;
+      }
+      assertBitsEqual(want, got, c.get("name").asText() + " (elementwise)");
+    }
+  }
+
+  @Test
+  void maskedUpdatesMatchEveryVector() {
+    JsonNode cases = V.get("masked_updates");
+    assertTrue(cases.size() >= 5);
+    for (JsonNode c : cases) {
+      float[] w = TestVectors.f32s(c.get("weights_bits"));
+      float lo = TestVectors.f32(c.get("weight_min_bits"));
+      float hi = TestVectors.f32(c.get("weight_max_bits"));
+      for (JsonNode t : c.get("terms")) {
+        int seed = TestVectors.u32(t.get("seed"));
+        float coefficient = TestVectors.f32(t.get("coefficient_bits"));
+        DirectionMask m = MessageFromFields.mask(t);
+        for (int n = 0; n < w.length; n++) {
+          int z = maskedZ(seed, m, n);
+          if (z != 0) w[n] = w[n] + coefficient * z;
+        }
+      }
+      long clipped = 0;
+      for (int n = 0; n < w.length; n++) {
+        if (w[n] < lo || w[n] > hi) clipped++;
+        w[n] = Math.min(hi, Math.max(lo, w[n]));
+      }
+      assertBitsEqual(TestVectors.f32s(c.get("expected_bits")), w, c.get("name").asText());
+      assertEquals(c.get("clipped").asLong(), clipped, c.get("name").asText());
+    }
+  }
+
+  @Test
+  void frameVectorsIncludeMaskedEvaluateAndUpdate() {
+    int masked = 0;
+    for (JsonNode f : V.get("frames")) {
+      JsonNode d = f.get("fields").get("distribution");
+      if (d != null && d.asInt() == 2 && f.get("direction").asText().equals("request")) masked++;
+    }
+    assertEquals(2, masked, "MASKED EVALUATE and UPDATE request vectors");
   }
 
   @Test

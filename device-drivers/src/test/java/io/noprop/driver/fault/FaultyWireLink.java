@@ -1,0 +1,111 @@
+package io.noprop.driver.fault;
+
+import io.noprop.driver.link.Link;
+import io.noprop.driver.link.LinkDownException;
+import io.noprop.protocol.frame.Frame;
+import io.noprop.protocol.frame.FrameCodec;
+import io.noprop.protocol.frame.FrameDecoder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An in-process link to a {@link FaultyChip} that carries the real wire bytes (COBS, CRC) and
+ * damages them as its {@link FaultPlan} says: corrupted and dropped bytes, lost, duplicated and
+ * reordered frames, a pulled cable (the link goes down mid-exchange, possibly after the chip
+ * executed the request, and reconnects), and chip resets. Replies arrive at once, so a lost one
+ * is an immediate timeout and the suite does not sleep.
+ */
+public final class FaultyWireLink implements Link {
+  private final FaultyChip chip;
+  private final FaultPlan plan;
+  private final FrameDecoder decoder = new FrameDecoder(0xFFFF);
+  private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
+  private final List<byte[]> held = new ArrayList<>();
+  private boolean down;
+  private long sent;
+  private long received;
+
+  public FaultyWireLink(FaultyChip chip, FaultPlan plan) {
+    this.chip = chip;
+    this.plan = plan;
+  }
+
+  @Override
+  public void send(Frame frame) {
+    if (down) throw new LinkDownException("cable pulled", null);
+    if (plan.roll(FaultPlan.Fault.CHIP_RESET)) chip.powerCycle();
+    byte[] wire = FrameCodec.toWire(frame);
+    sent += wire.length;
+    if (plan.roll(FaultPlan.Fault.PULL_CABLE)) {
+      if (plan.nextInt(2) == 0) chip.endpoint().onBytes(wire, 0, wire.length); // executed; the reply dies with the cable
+      down = true;
+      held.clear();
+      throw new LinkDownException("cable pulled during " + frame, null);
+    }
+    if (plan.roll(FaultPlan.Fault.DROP_FRAME)) return; // the request never arrives
+    byte[] req = plan.damage(wire);
+    byte[] reply = chip.endpoint().onBytes(req, 0, req.length);
+    if (plan.roll(FaultPlan.Fault.DUPLICATE_FRAME)) { // the request arrives twice: the second reply is the replay cache's
+      byte[] again = chip.endpoint().onBytes(req, 0, req.length);
+      reply = concat(reply, again);
+    }
+    if (reply.length > 0 && plan.roll(FaultPlan.Fault.DROP_FRAME)) reply = new byte[0]; // the reply is lost
+    reply = plan.damage(reply);
+    if (reply.length > 0 && plan.roll(FaultPlan.Fault.REORDER_FRAMES)) {
+      held.add(reply); // arrives after the next reply
+      return;
+    }
+    arrive(reply);
+    for (byte[] late : held) arrive(late);
+    held.clear();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private void arrive(byte[] bytes) {
+    received += bytes.length;
+    decoder.feed(bytes, 0, bytes.length, inbox::add, e -> { });
+  }
+
+  @Override
+  public Frame receive(long timeoutNanos) {
+    if (down) throw new LinkDownException("cable pulled", null);
+    return inbox.poll();
+  }
+
+  /** The cable is plugged back in at once; bytes in flight were lost. */
+  @Override
+  public boolean reconnect() {
+    down = false;
+    inbox.clear();
+    byte[] flush = {0}; // as SerialLink does on open: end whatever partial frame the chip holds
+    chip.endpoint().onBytes(flush, 0, 1);
+    return true;
+  }
+
+  @Override
+  public long bytesSent() {
+    return sent;
+  }
+
+  @Override
+  public long bytesReceived() {
+    return received;
+  }
+
+  @Override
+  public String peer() {
+    return "faulty in-process chip";
+  }
+
+  @Override
+  public void close() {
+    down = true;
+  }
+}
