@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Malformed profiles found by CalibrationProfileFuzzTest: each used to escape as an unchecked exception or be accepted. */
+/** Malformed profiles found by CalibrationProfileFuzzTest: all but the first case used to escape as an unchecked exception or be accepted. */
 class CalibrationProfileTest {
   @TempDir Path tmp;
 
@@ -27,7 +27,7 @@ class CalibrationProfileTest {
 
   @ParameterizedTest
   @ValueSource(strings = {
-      "[1, 2]",                                                        // not an object (was a ClassCastException)
+      "[1, 2]",                                                        // not an object
       "{\"format_version\":1,\"noise_floor\":\"loud\"}",               // section of the wrong type (ClassCastException)
       "{\"format_version\":1,\"noise_floor\":{}}",                     // no scales (NullPointerException)
       "{\"format_version\":1,\"device_id\":7,\"noise_floor\":{}}",    // id of the wrong type
