@@ -11,7 +11,6 @@ import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.Perturbation;
 import io.noprop.protocol.msg.UpdateResult;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -213,5 +212,4 @@ public final class Trainer {
       throw new TrainingException("checkpoint in " + cfg.out() + " was made with --seed " + c.seed() + ", not " + cfg.seed() + "; resume with the same seed");
     }
   }
-
 }
