@@ -66,27 +66,45 @@ public record CalibrationProfile(
     Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /**
+   * Reads a profile; anything that is not a format-1 profile with the fields {@link #toJson()}
+   * writes is an IOException naming the file and the field, never an unchecked exception, and a
+   * suggested scale that is not finite and positive is refused (the trainer would perturb by it).
+   */
   public static CalibrationProfile read(Path file) throws IOException {
-    Map<?, ?> m;
+    Object root;
     try {
-      m = JSON.readValue(file.toFile(), Map.class);
+      root = JSON.readValue(file.toFile(), Object.class);
     } catch (IOException e) {
       throw new IOException("cannot read calibration profile " + file + ": " + e.getMessage(), e);
     }
+    if (!(root instanceof Map<?, ?> m)) throw new IOException(file + " is not a calibration profile: not a JSON object");
     Object fv = m.get("format_version");
-    if (!(fv instanceof Number n) || n.intValue() != FORMAT) {
+    if (!(fv instanceof Number n) || n.doubleValue() != FORMAT) {
       throw new IOException(file + " is not a calibration profile of format " + FORMAT + " (format_version: " + fv + ")");
     }
-    Map<?, ?> nf = (Map<?, ?>) m.get("noise_floor");
-    if (nf == null) throw new IOException(file + " has no noise_floor section");
-    List<NoiseFloorResult.ScaleProbe> probes = new java.util.ArrayList<>();
-    for (Object o : (List<?>) nf.get("scales")) {
-      Map<?, ?> p = (Map<?, ?>) o;
-      probes.add(new NoiseFloorResult.ScaleProbe(d(p, "scale"), d(p, "median_abs_diff"), d(p, "snr")));
+    try {
+      if (!(m.get("noise_floor") instanceof Map<?, ?> nf)) throw new IOException(file + " has no noise_floor section");
+      if (!(nf.get("scales") instanceof List<?> scales)) throw new IOException(file + ": noise_floor.scales is missing or not a list");
+      List<NoiseFloorResult.ScaleProbe> probes = new java.util.ArrayList<>();
+      for (Object o : scales) {
+        if (!(o instanceof Map<?, ?> p)) throw new IOException(file + ": an entry of noise_floor.scales is not an object: " + o);
+        probes.add(new NoiseFloorResult.ScaleProbe(d(p, "scale"), d(p, "median_abs_diff"), d(p, "snr")));
+      }
+      double scale = d(nf, "suggested_scale");
+      if (!(scale > 0 && Double.isFinite(scale))) throw new IOException(file + ": suggested_scale must be finite and positive: " + scale);
+      NoiseFloorResult r = new NoiseFloorResult((int) d(nf, "batch"), (int) d(nf, "repeats"), d(nf, "loss_mean"),
+          d(nf, "loss_std"), probes, scale, d(nf, "margin"), (long) d(nf, "queries"));
+      return new CalibrationProfile(FORMAT, str(m, "device_uri"), str(m, "device_id"), str(m, "model"), str(m, "created_at"), r);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
     }
-    NoiseFloorResult r = new NoiseFloorResult(((Number) nf.get("batch")).intValue(), ((Number) nf.get("repeats")).intValue(), d(nf, "loss_mean"),
-        d(nf, "loss_std"), probes, d(nf, "suggested_scale"), d(nf, "margin"), ((Number) nf.get("queries")).longValue());
-    return new CalibrationProfile(FORMAT, (String) m.get("device_uri"), (String) m.get("device_id"), (String) m.get("model"), (String) m.get("created_at"), r);
+  }
+
+  private static String str(Map<?, ?> m, String k) {
+    Object v = m.get(k);
+    if (v == null || v instanceof String) return (String) v;
+    throw new IllegalArgumentException("calibration profile field " + k + " is not a string: " + v);
   }
 
   private static double d(Map<?, ?> m, String k) {

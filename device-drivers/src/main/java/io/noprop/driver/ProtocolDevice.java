@@ -44,9 +44,37 @@ public final class ProtocolDevice implements Device {
       throw new DeviceException(DeviceException.Kind.PROTOCOL, "protocol version " + hello.protocolVersion()
           + " not supported: " + uri + " must speak version " + FrameCodec.VERSION + "; update the firmware or noprop");
     }
+    String bad = unusableLimit(hello);
+    if (bad != null) {
+      client.close();
+      throw new DeviceException(DeviceException.Kind.PROTOCOL, uri + " announces " + bad + "; this is a firmware bug, noprop cannot drive it");
+    }
     this.info = hello;
     this.bootCount = hello.bootCount();
     client.onReconnect(this::checkSameDevice);
+  }
+
+  /** Smallest maxPayload a chip may announce: every fixed-size request (EVALUATE is the largest) must fit. */
+  public static final int MIN_MAX_PAYLOAD = io.noprop.protocol.msg.EvaluateRequest.BYTES;
+  /** Most parameters the controller holds (a Java array of floats). */
+  public static final long MAX_PARAMETERS = Integer.MAX_VALUE - 8;
+
+  /**
+   * The HELLO limits the controller sizes everything from, checked once: a chip that announced
+   * a maxPayload too small for one weight per chunk or a maxBatch of 0 would make chunked loops
+   * spin forever, and layers whose parameter count overflows an int would size arrays wrongly.
+   *
+   * @return what is wrong, or null
+   */
+  static String unusableLimit(HelloInfo h) {
+    if (h.maxPayload() < MIN_MAX_PAYLOAD) return "maxPayload " + h.maxPayload() + ", below the " + MIN_MAX_PAYLOAD + " bytes of an EVALUATE request";
+    if (h.maxBatch() < 1) return "maxBatch " + h.maxBatch() + "; at least 1 sample per EVALUATE is needed";
+    long params = HelloInfo.parameterCount(h.layerSizes());
+    if (params > MAX_PARAMETERS) return "layers " + Arrays.toString(h.layerSizes()) + " with " + params + " parameters, over the " + MAX_PARAMETERS + " noprop can hold";
+    if (!(Float.isFinite(h.weightMin()) && Float.isFinite(h.weightMax()) && h.weightMin() < h.weightMax())) {
+      return "weight range [" + h.weightMin() + ", " + h.weightMax() + "]; it must be finite and non-empty";
+    }
+    return null;
   }
 
   private static byte[] helloPayload() {

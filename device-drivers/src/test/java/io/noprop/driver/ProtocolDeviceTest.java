@@ -10,6 +10,7 @@ import io.noprop.protocol.frame.FrameCodec;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
 import io.noprop.protocol.msg.FeatureEncoding;
+import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.MessageType;
 import io.noprop.protocol.msg.PayloadWriter;
 import io.noprop.protocol.msg.ReadWeightsRequest;
@@ -50,6 +51,31 @@ class ProtocolDeviceTest {
     DeviceException e = assertThrows(DeviceException.class, () -> new ProtocolDevice("serial:/dev/ttyS0", link, RETRY));
     assertEquals(DeviceException.Kind.PROTOCOL, e.kind());
     assertTrue(e.getMessage().contains("serial:/dev/ttyS0 is not a noprop chip"), e.getMessage());
+  }
+
+  private static DeviceException openWithHello(HelloInfo h) {
+    ProtocolClientTest.ReplyingLink link = new ProtocolClientTest.ReplyingLink(req -> Frame.of(req.type() | MessageType.REPLY_BIT, req.seq(), h.encode()));
+    return assertThrows(DeviceException.class, () -> new ProtocolDevice("fake:limits", link, RETRY));
+  }
+
+  private static HelloInfo hello(int maxPayload, int maxBatch, float wmin, float wmax, int... layers) {
+    return new HelloInfo(FrameCodec.VERSION, "fw", "id", "fake", layers, wmin, wmax, 0, 0, maxPayload, maxBatch, 2, 1 << 20, java.util.Map.of());
+  }
+
+  @Test
+  void helloLimitsThatWouldHangOrOverflowTheControllerAreRefused() {
+    // maxPayload 9: a WRITE_WEIGHTS chunk of (9 - 6) / 4 = 0 values, and writeWeights looped forever.
+    DeviceException e = openWithHello(hello(9, 64, -1, 1, 4, 2));
+    assertTrue(e.getMessage().contains("maxPayload 9"), e.getMessage());
+    // maxBatch 0: evaluating a whole slot in batches of 0 rows never ends.
+    e = openWithHello(hello(256, 0, -1, 1, 4, 2));
+    assertTrue(e.getMessage().contains("maxBatch 0"), e.getMessage());
+    // 65535-65535-65535: 8.6e9 parameters, which parameterCount() used to wrap to a negative int.
+    e = openWithHello(hello(256, 64, -1, 1, 65535, 65535, 65535));
+    assertTrue(e.getMessage().contains("8589803520 parameters"), e.getMessage());
+    e = openWithHello(hello(256, 64, 1, Float.NaN, 4, 2));
+    assertTrue(e.getMessage().contains("weight range"), e.getMessage());
+    assertEquals(DeviceException.Kind.PROTOCOL, e.kind());
   }
 
   @Test

@@ -57,6 +57,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Start over in an --out directory that already holds a run.")
   boolean force;
 
+  @Option(names = "--force-identity", description = "With --resume: continue a checkpoint made on another chip or model (same layers).")
+  boolean forceIdentity;
+
   @Option(names = "--json", description = "Print a JSON summary as the last line of output.")
   boolean json;
 
@@ -121,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--method: " + e.getMessage());
     }
     if (pairs != null) m = m.withDirections(pairs);
-    TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, m, checkpointEvery, logEvery, resume, force);
+    TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, m, checkpointEvery, logEvery, resume, force, forceIdentity);
 
     RunSummary summary;
     // The device first: a wrong URI or an unplugged chip fails before seconds of data loading.

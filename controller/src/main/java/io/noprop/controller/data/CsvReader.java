@@ -21,22 +21,34 @@ public final class CsvReader {
 
   private CsvReader() {}
 
+  /** Most features per row: the protocol's u16 feature count. */
+  static final int MAX_FEATURES = 0xFFFF;
+  /** Upper bound on the packed dataset held in memory (as {@link IdxReader#MAX_BYTES}), checked row by row. */
+  static final long MAX_BYTES = IdxReader.MAX_BYTES;
+
   public static Dataset read(Path path, LabelColumn labelColumn) {
     List<float[]> feats = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     int width = -1;
+    long bytes = 0;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(input(path), StandardCharsets.UTF_8))) {
       String line;
       int lineNo = 0;
+      boolean first = true;
       while ((line = r.readLine()) != null) {
         lineNo++;
         line = line.strip();
         if (line.isEmpty()) continue;
-        String[] cells = line.split("[,;\\t]");
-        if (width < 0 && lineNo == 1 && !isNumber(cells[0].strip())) continue; // header
+        String[] cells = line.split("[,;\\t]", -1); // -1: keep empty cells, so ",," has 3 columns (and fails as non-numeric)
+        boolean header = first && !isNumber(cells[0].strip());
+        first = false;
+        if (header) continue;
         if (width < 0) width = cells.length;
         if (cells.length != width) throw new DataException(path + ":" + lineNo + ": " + cells.length + " columns, expected " + width);
         if (width < 2) throw new DataException(path + ": needs a label column and at least one feature");
+        if (width - 1 > MAX_FEATURES) throw new DataException(path + ": " + (width - 1) + " features, over the protocol's " + MAX_FEATURES);
+        bytes += (width - 1) * 4L + 1;
+        if (bytes > MAX_BYTES) throw new DataException(path + ": over " + (MAX_BYTES >> 20) + " MiB of float32 rows at line " + lineNo + "; this reader holds a dataset in memory");
         float[] f = new float[width - 1];
         int labelIdx = labelColumn == LabelColumn.FIRST ? 0 : width - 1;
         int k = 0;
@@ -48,7 +60,9 @@ public final class CsvReader {
           } catch (NumberFormatException e) {
             throw new DataException(path + ":" + lineNo + ": column " + (c + 1) + " is not a number: '" + cell + "'");
           }
-          if (!Double.isFinite(v)) throw new DataException(path + ":" + lineNo + ": column " + (c + 1) + " is not finite");
+          if (!Double.isFinite(v) || Math.abs(v) > Float.MAX_VALUE) {
+            throw new DataException(path + ":" + lineNo + ": column " + (c + 1) + " is not a finite float32: '" + cell + "'");
+          }
           if (c == labelIdx) {
             if (v != Math.rint(v) || v < 0 || v > 255) throw new DataException(path + ":" + lineNo + ": label " + cell + " is not an integer in [0, 255]");
             labels.add((int) v);

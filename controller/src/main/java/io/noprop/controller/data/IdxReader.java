@@ -36,11 +36,17 @@ public final class IdxReader {
       if ((long) rows * rowBytes > MAX_BYTES) {
         throw new DataException(images + " declares " + rows + " images of " + features + " bytes, over the " + (MAX_BYTES >> 20) + " MiB this reader holds in memory");
       }
+      // Read what is there before allocating for what the header claims: a 16-byte file that
+      // declares a gigabyte costs a few kilobytes, not a gigabyte (readNBytes grows as it reads).
+      byte[] labelBytes = lab.readNBytes(rows);
+      if (labelBytes.length < rows) throw new DataException("truncated IDX file " + labels + ": " + labelBytes.length + " of " + rows + " labels; delete it and fetch again");
+      byte[] pixels = img.readNBytes(rows * features);
+      if (pixels.length < rows * features) {
+        throw new DataException("truncated IDX file " + images + ": " + pixels.length + " of " + (long) rows * features + " pixel bytes; delete it and fetch again");
+      }
       byte[] packed = new byte[Math.multiplyExact(rows, rowBytes)];
-      byte[] labelBytes = new byte[rows];
-      lab.readFully(labelBytes);
       for (int r = 0; r < rows; r++) {
-        img.readFully(packed, r * rowBytes, features);
+        System.arraycopy(pixels, r * features, packed, r * rowBytes, features);
         int label = labelBytes[r] & 0xFF;
         if (label >= classes) throw new DataException(labels + ": row " + r + " has label " + label + ", expected < " + classes);
         packed[r * rowBytes + features] = (byte) label;

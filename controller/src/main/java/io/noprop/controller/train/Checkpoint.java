@@ -17,6 +17,7 @@ import java.util.Map;
  * @param wallSeconds wall time spent before this checkpoint
  * @param state {@link AskTellOptimizer#state()}
  * @param vectors {@link AskTellOptimizer#stateVectors()}: the shadow weights under "weights", and optimiser vectors
+ * @param deviceId id of the chip the run was on (HELLO); null in checkpoints written before it was recorded
  */
 public record Checkpoint(
     String model,
@@ -28,9 +29,15 @@ public record Checkpoint(
     long nanSteps,
     double wallSeconds,
     Map<String, ?> state,
-    Map<String, float[]> vectors) {
+    Map<String, float[]> vectors,
+    String deviceId) {
 
   public float[] weights() {
     return vectors.get("weights");
+  }
+
+  /** The chip and network these weights belong to; checked on resume by {@link ChipIdentity#checkResume}. */
+  public ChipIdentity identity() {
+    return new ChipIdentity(deviceId, model, layers, weights().length);
   }
 }

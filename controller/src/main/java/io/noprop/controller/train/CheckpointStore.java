@@ -25,6 +25,9 @@ import java.util.Map;
  *       vectors x (u16 name length | name (UTF-8) | u32 count | count x f32)      (big-endian)
  * </pre>
  * The first vector is the shadow weights ("weights"); the optimiser may add its own (Adam's moments).
+ * The metadata names the chip the run was on ({@code device_id}, {@code parameters}, next to
+ * {@code model} and {@code layers}); a file without {@code device_id} is read with an unknown id.
+ * Every length is checked against the file's size before anything is allocated.
  */
 public final class CheckpointStore {
   public static final String FILE = "checkpoint.bin";
@@ -50,6 +53,8 @@ public final class CheckpointStore {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("model", c.model());
     meta.put("layers", c.layers());
+    meta.put("device_id", c.deviceId());
+    meta.put("parameters", c.weights().length);
     meta.put("seed", c.seed());
     meta.put("budget", c.budget());
     meta.put("step", c.step());
@@ -76,6 +81,13 @@ public final class CheckpointStore {
       ch.force(true);
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    // The rename itself reaches the disk only with the directory: without this a power cut could
+    // bring back the previous checkpoint (never a torn one) after the run had moved on.
+    try (FileChannel d = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // some platforms (Windows) cannot open a directory; the rename is still atomic there
+    }
   }
 
   public Checkpoint load() throws IOException {
@@ -110,13 +122,24 @@ public final class CheckpointStore {
         vectors.put(name, w);
       }
       if (!vectors.containsKey("weights")) throw new IOException(file + " is corrupt: no weights vector");
+      if (in.read() >= 0) throw new IOException(file + " is corrupt: bytes after the last vector");
+      if (!(m.get("model") instanceof String model)) throw new IOException(file + " is corrupt: no model in the metadata");
       java.util.List<?> ls = (java.util.List<?>) m.get("layers");
       int[] layers = ls.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+      if (layers.length < 2 || java.util.Arrays.stream(layers).anyMatch(l -> l < 1 || l > 0xFFFF)) {
+        throw new IOException(file + " is corrupt: layers " + java.util.Arrays.toString(layers));
+      }
+      Object id = m.get("device_id");
+      if (id != null && !(id instanceof String)) throw new IOException(file + " is corrupt: device_id " + id);
+      int n = vectors.get("weights").length;
+      if (m.get("parameters") != null && lng(m, "parameters") != n) {
+        throw new IOException(file + " is corrupt: metadata says " + m.get("parameters") + " parameters, the weights vector holds " + n);
+      }
       @SuppressWarnings("unchecked")
       Map<String, ?> state = (Map<String, ?>) m.get("optimizer");
       if (state == null) throw new IOException(file + " is corrupt: no optimiser state");
-      return new Checkpoint((String) m.get("model"), layers, lng(m, "seed"), lng(m, "budget"), lng(m, "step"), lng(m, "queries"),
-          lng(m, "nan_steps"), num(m, "wall_seconds"), state, vectors);
+      return new Checkpoint(model, layers, lng(m, "seed"), lng(m, "budget"), lng(m, "step"), lng(m, "queries"),
+          lng(m, "nan_steps"), num(m, "wall_seconds"), state, vectors, (String) id);
     } catch (java.io.EOFException e) {
       throw new IOException(file + " is truncated", e);
     } catch (ClassCastException | NullPointerException e) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,12 @@ public final class MetricsLog implements AutoCloseable {
   static final String HEADER = "step,queries,train_loss,train_accuracy,a_k,c_k,grad_estimate,clipped_weights,wall_seconds,bytes_sent,bytes_received";
   private final BufferedWriter out;
 
-  /** Opens the log; keeps rows with {@code step <= keepThroughStep} (none when negative). */
+  /**
+   * Opens the log; keeps rows with {@code step <= keepThroughStep} (none when negative). The kept
+   * rows are written to a temporary file that replaces the log atomically, then the log is opened
+   * for appending: a run killed at any instant leaves the old rows or the kept ones, never an
+   * emptied file.
+   */
   public MetricsLog(Path dir, long keepThroughStep) throws IOException {
     Path file = dir.resolve(FILE);
     List<String> keep = new ArrayList<>();
@@ -30,14 +36,17 @@ public final class MetricsLog implements AutoCloseable {
         }
       }
     }
-    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-    out.write(HEADER);
-    out.newLine();
-    for (String l : keep) {
-      out.write(l);
-      out.newLine();
+    Path tmp = file.resolveSibling(FILE + ".tmp");
+    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      w.write(HEADER);
+      w.newLine();
+      for (String l : keep) {
+        w.write(l);
+        w.newLine();
+      }
     }
-    out.flush();
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
   }
 
   public void row(long step, long queries, double loss, double acc, double ak, double ck, double grad, long clipped, double wall, long sent, long received)

@@ -43,11 +43,22 @@ public final class RunDirectory implements AutoCloseable {
       throw new TrainingException("another run is writing into " + dir + "; wait for it to end or choose another --out");
     }
     RunDirectory rd = new RunDirectory(dir, ch, lock);
-    if (!resume && !force && Files.exists(dir.resolve(CheckpointStore.FILE))) {
+    if (!resume && !force && holdsARun(dir)) {
       rd.close();
       throw new TrainingException(dir + " already holds a run; continue it with --resume, start over with --force, or choose another --out");
     }
     return rd;
+  }
+
+  /**
+   * Files a run leaves behind: a run killed before its first checkpoint already has metrics rows,
+   * and a finished one a summary; none of them is overwritten without --force.
+   */
+  static final String[] OUTPUTS = {CheckpointStore.FILE, MetricsLog.FILE, "summary.json"};
+
+  static boolean holdsARun(Path dir) {
+    for (String f : OUTPUTS) if (Files.exists(dir.resolve(f))) return true;
+    return false;
   }
 
   public Path path() {

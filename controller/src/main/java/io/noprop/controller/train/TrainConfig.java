@@ -16,12 +16,23 @@ import java.nio.file.Path;
  * @param logEvery steps between metrics rows
  * @param resume continue from {@code out/checkpoint.bin}
  * @param force start over even if {@code out} holds a run
+ * @param forceIdentity resume a checkpoint made on another chip or model of the same shape
  */
 public record TrainConfig(long budget, long seed, Path out, SpsaConfig spsa, Method method, long checkpointEvery, long logEvery, boolean resume,
-    boolean force) {
+    boolean force, boolean forceIdentity) {
   /** The default method (SPSA with SGD and Spall's schedules), or n-SPSA when {@code spsa} asks for several pairs. */
   public TrainConfig(long budget, long seed, Path out, SpsaConfig spsa, long checkpointEvery, long logEvery, boolean resume, boolean force) {
     this(budget, seed, out, spsa, spsa.pairs() > 1 ? Method.DEFAULT.withDirections(spsa.pairs()) : Method.DEFAULT, checkpointEvery, logEvery, resume, force);
+  }
+
+  public TrainConfig(long budget, long seed, Path out, SpsaConfig spsa, Method method, long checkpointEvery, long logEvery, boolean resume,
+      boolean force) {
+    this(budget, seed, out, spsa, method, checkpointEvery, logEvery, resume, force, false);
+  }
+
+  /** The same run, resuming a checkpoint of another chip or model when {@code force} (--force-identity). */
+  public TrainConfig withForceIdentity(boolean force) {
+    return new TrainConfig(budget, seed, out, spsa, method, checkpointEvery, logEvery, resume, this.force, force);
   }
 
   public TrainConfig {

@@ -11,7 +11,6 @@ import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.Perturbation;
 import io.noprop.protocol.msg.UpdateResult;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,7 +183,7 @@ public final class Trainer {
 
   private void saveCheckpoint(CheckpointStore store, HelloInfo info, AskTellOptimizer opt, double priorWall, long t0) throws IOException {
     store.save(new Checkpoint(info.model(), info.layerSizes(), cfg.seed(), cfg.budget(), opt.step(), opt.queries(), opt.nanSteps(),
-        wall(priorWall, t0), opt.state(), opt.stateVectors()));
+        wall(priorWall, t0), opt.state(), opt.stateVectors(), info.deviceId()));
   }
 
   private static double wall(double prior, long t0) {
@@ -193,6 +192,9 @@ public final class Trainer {
 
   private void checkCompatible(HelloInfo info) {
     int[] layers = info.layerSizes();
+    if (info.datasetSlots() <= TEST_SLOT) {
+      throw new TrainingException(device.uri() + " has " + info.datasetSlots() + " dataset slot(s); training needs " + (TEST_SLOT + 1) + " (train and test)");
+    }
     if (data.train().features() != layers[0]) {
       throw new TrainingException(data.train().name() + " has " + data.train().features() + " features but " + device.uri()
           + " takes " + layers[0] + " inputs; pick a matching device (e.g. sim:rram?layers=" + data.train().features() + "-64-" + data.train().classes() + ")");
@@ -204,15 +206,10 @@ public final class Trainer {
   }
 
   private void checkResumable(Checkpoint c, HelloInfo info) {
-    if (!Arrays.equals(c.layers(), info.layerSizes()) || !c.model().equals(info.model())) {
-      throw new TrainingException("checkpoint in " + cfg.out() + " is for " + c.model() + " " + Arrays.toString(c.layers()) + ", but "
-          + device.uri() + " is " + info.model() + " " + Arrays.toString(info.layerSizes()) + "; resume on the same kind of device or use another --out");
-    }
+    String forced = ChipIdentity.checkResume(c.identity(), ChipIdentity.of(info), device.uri(), cfg.out().toString(), cfg.forceIdentity());
+    if (forced != null) listener.onMessage(forced);
     if (c.seed() != cfg.seed()) {
       throw new TrainingException("checkpoint in " + cfg.out() + " was made with --seed " + c.seed() + ", not " + cfg.seed() + "; resume with the same seed");
-    }
-    if (c.weights().length != info.parameterCount()) {
-      throw new TrainingException("checkpoint holds " + c.weights().length + " weights, the device " + info.parameterCount());
     }
   }
 }

@@ -59,4 +59,31 @@ class CsvReaderTest {
     DataException e = assertThrows(DataException.class, () -> CsvReader.read(p, CsvReader.LabelColumn.LAST));
     assertTrue(e.getMessage().contains("label 0.5"), e.getMessage());
   }
+
+  @Test
+  void aLineOfSeparatorsOnlyIsADataExceptionNotACrash() throws Exception {
+    // Found by CsvReaderFuzzTest: String.split drops trailing empty cells, so ",," had no cell 0.
+    Path p = tmp.resolve("d.csv");
+    Files.writeString(p, "1,2\n,,\n");
+    DataException e = assertThrows(DataException.class, () -> CsvReader.read(p, CsvReader.LabelColumn.LAST));
+    assertTrue(e.getMessage().contains("3 columns, expected 2"), e.getMessage());
+    Files.writeString(p, "1,0\n,\n");
+    assertThrows(DataException.class, () -> CsvReader.read(p, CsvReader.LabelColumn.LAST));
+  }
+
+  @Test
+  void aValueBeyondFloat32IsRefusedInsteadOfBecomingInfinityAndNaN() throws Exception {
+    Path p = tmp.resolve("d.csv");
+    Files.writeString(p, "1e300,0\n1,1\n");
+    DataException e = assertThrows(DataException.class, () -> CsvReader.read(p, CsvReader.LabelColumn.LAST));
+    assertTrue(e.getMessage().contains("float32"), e.getMessage());
+  }
+
+  @Test
+  void moreFeaturesThanTheProtocolCarriesIsRefused() throws Exception {
+    Path p = tmp.resolve("d.csv");
+    Files.writeString(p, "0" + ",1".repeat(CsvReader.MAX_FEATURES + 1) + "\n");
+    DataException e = assertThrows(DataException.class, () -> CsvReader.read(p, CsvReader.LabelColumn.FIRST));
+    assertTrue(e.getMessage().contains("65535"), e.getMessage());
+  }
 }

@@ -88,4 +88,29 @@ class IdxReaderTest {
     DataException e = assertThrows(DataException.class, () -> IdxReader.read("t", tmp.resolve("i"), tmp.resolve("l"), 10));
     assertTrue(e.getMessage().contains("label 12"), e.getMessage());
   }
+
+  @Test
+  void aHeaderThatClaimsAGigabyteCostsOnlyTheBytesPresent() throws Exception {
+    // 1.3 million 28x28 images (just under the 1 GiB cap) declared by two 16- and 8-byte files:
+    // the reader used to allocate the whole gigabyte before finding the data missing.
+    Path img = tmp.resolve("img");
+    Path lab = tmp.resolve("lab");
+    int rows = 1_300_000;
+    try (DataOutputStream o = new DataOutputStream(Files.newOutputStream(img))) {
+      o.writeInt(0x0803);
+      o.writeInt(rows);
+      o.writeInt(28);
+      o.writeInt(28);
+    }
+    try (DataOutputStream o = new DataOutputStream(Files.newOutputStream(lab))) {
+      o.writeInt(0x0801);
+      o.writeInt(rows);
+    }
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = mx.getCurrentThreadAllocatedBytes();
+    DataException e = assertThrows(DataException.class, () -> IdxReader.read("x", img, lab, 10));
+    long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes for a 24-byte dataset");
+  }
 }

@@ -23,7 +23,7 @@ class CheckpointStoreTest {
     java.util.Map<String, float[]> vectors = new java.util.LinkedHashMap<>();
     vectors.put("weights", w);
     vectors.put("adam_m", new float[] {1e-9f, -3f});
-    return new Checkpoint("sim:rram", new int[] {2, 1, 1}, 9, 1000, step, 2 * step + 16, 1, 12.5, state, vectors);
+    return new Checkpoint("sim:rram", new int[] {2, 1, 1}, 9, 1000, step, 2 * step + 16, 1, 12.5, state, vectors, "chip-7");
   }
 
   @Test
@@ -98,5 +98,39 @@ class CheckpointStoreTest {
         // refused with a message: fine
       }
     }
+  }
+
+  @Test
+  void recordsTheChipIdentity() throws IOException {
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(sample(6));
+    ChipIdentity id = s.load().identity();
+    assertEquals("chip-7", id.deviceId());
+    assertEquals("sim:rram", id.model());
+    assertArrayEquals(new int[] {2, 1, 1}, id.layers());
+    assertEquals(5, id.parameters());
+  }
+
+  @Test
+  void aCheckpointWithoutADeviceIdStillReadsWithAnUnknownOne() throws IOException {
+    Checkpoint c = sample(3);
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(new Checkpoint(c.model(), c.layers(), c.seed(), c.budget(), c.step(), c.queries(), c.nanSteps(), c.wallSeconds(), c.state(), c.vectors(), null));
+    String text = new String(Files.readAllBytes(s.file()), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertTrue(text.contains("\"device_id\":null"), "written as null");
+    assertEquals(null, s.load().deviceId());
+    assertEquals(5, s.load().identity().parameters());
+  }
+
+  @Test
+  void trailingBytesAndAParameterCountThatDisagreesAreCorruption() throws IOException {
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(sample(7));
+    byte[] all = Files.readAllBytes(s.file());
+    Files.write(s.file(), java.util.Arrays.copyOf(all, all.length + 1));
+    assertTrue(assertThrows(IOException.class, s::load).getMessage().contains("bytes after"));
+    String text = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\"parameters\":5", "\"parameters\":6");
+    Files.write(s.file(), text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertTrue(assertThrows(IOException.class, s::load).getMessage().contains("parameters"));
   }
 }

@@ -133,6 +133,38 @@ class TrainerTest {
   }
 
   @Test
+  void aRunKilledBeforeItsFirstCheckpointIsNotStartedOverEither() throws IOException {
+    // Killed at step 50, before the checkpoint at step 100: metrics.csv holds rows, no checkpoint yet.
+    Path out = tmp.resolve("run");
+    assertThrows(IllegalStateException.class, () -> train("sim:ideal?layers=16-8-4", out, 1000, 100, false, new Killer(50)));
+    assertTrue(!Files.exists(out.resolve(CheckpointStore.FILE)) && Files.size(out.resolve(MetricsLog.FILE)) > 100);
+    byte[] metrics = Files.readAllBytes(out.resolve(MetricsLog.FILE));
+    TrainingException e = assertThrows(TrainingException.class, () -> train("sim:ideal?layers=16-8-4", out, 1000, 100, false, TrainListener.NONE));
+    assertTrue(e.getMessage().contains("already holds a run") && e.getMessage().contains("--force"), e.getMessage());
+    assertArrayEquals(metrics, Files.readAllBytes(out.resolve(MetricsLog.FILE)), "the refused run touched metrics.csv");
+  }
+  @Test
+  void metricsRowsAreOnDiskWhileTheRunContinues() throws IOException {
+    Path out = tmp.resolve("run");
+    long[] seenAt = new long[2];
+    TrainListener reader = new TrainListener() {
+      @Override
+      public void onStep(long queries, long budget, long step, double loss, double accuracy) {
+        if (step != 255) return;
+        try { // another reader, mid-run: every row logged so far (steps 10..250) is already in the file
+          java.util.List<String> rows = Files.readAllLines(out.resolve(MetricsLog.FILE));
+          seenAt[0] = rows.size() - 1;
+          seenAt[1] = Long.parseLong(rows.get(rows.size() - 1).split(",")[0]);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    train("sim:ideal?layers=16-8-4", out, 1000, 0, false, reader);
+    assertEquals(25, seenAt[0], "rows on disk at step 255");
+    assertEquals(250, seenAt[1], "last row on disk at step 255");
+  }
+  @Test
   void twoRunsCannotWriteIntoOneDirectoryAtOnce() throws IOException {
     Path out = tmp.resolve("run");
     try (RunDirectory held = RunDirectory.open(out, false, false)) {
@@ -147,7 +179,36 @@ class TrainerTest {
     Path out = tmp.resolve("run");
     train("sim:ideal?layers=16-8-4", out, 200, 50, false, TrainListener.NONE);
     TrainingException e = assertThrows(TrainingException.class, () -> train("sim:ideal?layers=16-9-4", out, 200, 50, true, TrainListener.NONE));
-    assertTrue(e.getMessage().contains("resume on the same kind of device"), e.getMessage());
+    assertTrue(e.getMessage().contains("16-8-4") && e.getMessage().contains("16-9-4") && e.getMessage().contains("shapes differ"), e.getMessage());
+    // Not even --force-identity resumes weights that do not fit.
+    try (Device d = Devices.open("sim:ideal?layers=16-9-4")) {
+      TrainConfig forced = new TrainConfig(200, 7, out, SPSA, 50, 10, true, false).withForceIdentity(true);
+      assertThrows(TrainingException.class, () -> new Trainer(d, BLOBS, forced, TrainListener.NONE).run());
+    }
+  }
+  @Test
+  void resumeOnAnotherChipIsRefusedNamingBothUnlessForced() throws IOException {
+    Path out = tmp.resolve("run");
+    train("sim:ideal?layers=16-8-4&seed=1", out, 200, 50, false, TrainListener.NONE);
+    assertEquals("sim-ideal-1", new CheckpointStore(out).load().deviceId());
+    TrainingException e = assertThrows(TrainingException.class, () -> train("sim:ideal?layers=16-8-4&seed=2", out, 400, 50, true, TrainListener.NONE));
+    assertTrue(e.getMessage().contains("sim-ideal-1") && e.getMessage().contains("sim-ideal-2") && e.getMessage().contains("--force-identity"), e.getMessage());
+    java.util.List<String> messages = new java.util.ArrayList<>();
+    TrainListener l = new TrainListener() {
+      @Override
+      public void onStep(long queries, long budget, long step, double loss, double accuracy) {}
+
+      @Override
+      public void onMessage(String message) {
+        messages.add(message);
+      }
+    };
+    try (Device d = Devices.open("sim:ideal?layers=16-8-4&seed=2")) {
+      RunSummary s = new Trainer(d, BLOBS, new TrainConfig(400, 7, out, SPSA, 50, 10, true, false).withForceIdentity(true), l).run();
+      assertEquals(400, s.queries());
+    }
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("warning: --force-identity") && m.contains("sim-ideal-2")), messages.toString());
+    assertEquals("sim-ideal-2", new CheckpointStore(out).load().deviceId(), "the continued run now belongs to the new chip");
   }
 
   @Test

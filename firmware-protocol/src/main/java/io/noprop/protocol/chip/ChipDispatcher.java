@@ -122,6 +122,10 @@ public final class ChipDispatcher {
         }
         case ERROR -> throw new IllegalStateException("unreachable");
       };
+      if (out.length > maxPayload && type != MessageType.HELLO) {
+        // The chip never sends more than it announced (HELLO excepted: it is how the limit is learnt).
+        return error(seq, ErrorCode.PAYLOAD_TOO_LARGE, type + " reply of " + out.length + " bytes exceeds this device's " + maxPayload);
+      }
       return Frame.of(type.replyCode(), seq, out);
     } catch (MalformedPayloadException | IllegalArgumentException e) {
       return error(seq, ErrorCode.MALFORMED_PAYLOAD, type + ": " + e.getMessage());

@@ -19,7 +19,14 @@ public final class FrameDecoder {
   private boolean skipping;
   private final ParserStats.Counter stats = new ParserStats.Counter();
 
-  /** @param maxPayload largest payload to accept; frames above it are dropped as oversize */
+  /**
+   * @param maxPayload largest payload the receiver accepts. It sizes the buffer: a run longer than
+   *     {@code Cobs.maxEncodedLength(maxPayload + 10)} encoded bytes is dropped as oversize, never
+   *     buffered. Caution: that bound has COBS's worst-case slack, so a frame whose payload is up to
+   *     {@code (maxPayload + 10) / 254} bytes longer still fits when it holds zeros to stuff; it is
+   *     delivered, and the receiver refuses it by its payload length (the chip's dispatcher answers
+   *     PAYLOAD_TOO_LARGE with the request's seq, which tells the sender more than a CORRUPT_FRAME).
+   */
   public FrameDecoder(int maxPayload) {
     if (maxPayload < 0 || maxPayload > 0xFFFF) {
       throw new IllegalArgumentException("maxPayload must be in [0, 65535]: " + maxPayload);

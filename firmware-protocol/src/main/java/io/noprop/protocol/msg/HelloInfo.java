@@ -71,10 +71,20 @@ public record HelloInfo(
     return bootCount != 0 && bootCount == other.bootCount && deviceId.equals(other.deviceId);
   }
 
-  /** Weights plus biases over all layers. */
+  /**
+   * Weights plus biases over all layers.
+   *
+   * @throws ArithmeticException when the layers hold more than an int counts (a HELLO of up to
+   *     255 layers of 65535 can claim that; {@link #parameterCount(int[])} tells without throwing)
+   */
   public int parameterCount() {
-    int n = 0;
-    for (int l = 0; l + 1 < layerSizes.length; l++) n += layerSizes[l] * layerSizes[l + 1] + layerSizes[l + 1];
+    return Math.toIntExact(parameterCount(layerSizes));
+  }
+
+  /** Weights plus biases of a network with these widths, exact (u16 widths cannot overflow a long). */
+  public static long parameterCount(int[] layerSizes) {
+    long n = 0;
+    for (int l = 0; l + 1 < layerSizes.length; l++) n += (long) layerSizes[l] * layerSizes[l + 1] + layerSizes[l + 1];
     return n;
   }
 

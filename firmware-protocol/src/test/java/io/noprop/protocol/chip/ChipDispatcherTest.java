@@ -276,4 +276,20 @@ class ChipDispatcherTest {
     Frame reply = dispatcher.dispatch(HELLO);
     assertEquals(reply, FrameCodec.decode(FrameCodec.encode(reply)));
   }
+
+  @Test
+  void aReplyLargerThanMaxPayloadIsNeverSent() {
+    // A backend that answers READ_WEIGHTS with more than the device announced it sends.
+    ChipBackend big = new ForwardingChipBackend(backend) {
+      @Override
+      public io.noprop.protocol.msg.WeightsChunk readWeights(io.noprop.protocol.msg.ReadWeightsRequest request) {
+        return new io.noprop.protocol.msg.WeightsChunk(0, new float[RecordingBackend.MAX_PAYLOAD]);
+      }
+    };
+    Frame reply = new ChipDispatcher(big).dispatch(Frame.of(MessageType.READ_WEIGHTS.code, 3,
+        new io.noprop.protocol.msg.ReadWeightsRequest(0, 1, io.noprop.protocol.msg.ReadWeightsRequest.Source.TARGET).encode()));
+    assertEquals(MessageType.ERROR.code, reply.type());
+    assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, error(reply).knownCode());
+    assertEquals(3, reply.seq());
+  }
 }

@@ -79,6 +79,18 @@ class ChipEndpointTest {
   }
 
   @Test
+  void aPayloadJustAboveMaxPayloadThatFitsTheBufferIsRefusedWithItsSeq() {
+    // Found by FrameDecoderFuzzTest: the buffer bound has COBS slack, so a zero-rich payload of
+    // maxPayload + 1 bytes gets through the decoder; the dispatcher must refuse it, typed and with its seq.
+    byte[] p = new byte[RecordingBackend.MAX_PAYLOAD + 1];
+    List<Frame> replies = send(FrameCodec.toWire(Frame.of(MessageType.UPDATE.code, 9, p)));
+    assertEquals(1, replies.size());
+    assertEquals(9, replies.get(0).seq());
+    assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, ErrorReply.decode(replies.get(0).payload()).knownCode());
+    assertTrue(backend.calls.isEmpty());
+  }
+
+  @Test
   void loneDelimiterGetsNoReply() {
     assertEquals(0, endpoint.onBytes(new byte[] {0, 0}, 0, 2).length);
   }
