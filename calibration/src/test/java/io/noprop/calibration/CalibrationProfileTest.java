@@ -1,0 +1,80 @@
+package io.noprop.calibration;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.noprop.driver.Device;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CalibrationProfileTest {
+  @TempDir Path tmp;
+
+  static final Calibrator.Options FAST = new Calibrator.Options(20, 5, 2, 1, 3.0, 0.004, 4, 5, 0.5, new double[] {10, 100}, 200, 0, 3);
+
+  @Test
+  void everyRoutineWritesItsPlotAndTheProfileRoundTripsThroughJson() throws IOException {
+    try (Device d = Chips.prepare(Chips.device(Chips.chip("pcm", Map.of("layers", "16-8-4", "idle_per_eval", "10", "stuck_fraction", "0.05"))))) {
+      CalibrationProfile start = CalibrationProfile.empty(CalibrationProfile.DeviceDescription.of(d), "2026-11-28T00:00:00Z");
+      StringBuilder log = new StringBuilder();
+      CalibrationProfile p = new Calibrator(FAST).run(Chips.session(d), Calibrator.parse("all"), start, tmp.resolve("cal"), l -> log.append(l).append('\n'));
+      for (String r : Calibrator.ROUTINES) {
+        Path png = tmp.resolve("cal").resolve(r + ".png");
+        assertTrue(Files.size(png) > 1000, png + " written");
+        byte[] head = Files.readAllBytes(png);
+        assertEquals((byte) 0x89, head[0]);
+        assertEquals('P', head[1]);
+      }
+      CalibrationProfile back = CalibrationProfile.read(tmp.resolve("cal/profile.json"));
+      assertEquals(p.toJson(), back.toJson(), "written and read back, the same profile");
+      assertEquals(2, back.format());
+      assertArrayEquals(p.stuckCells().indices(), back.stuckCells().indices());
+      assertTrue(back.stuckCells().stuck() > 0);
+      assertEquals(p.recommendedScale(), back.recommendedScale());
+      String json = Files.readString(tmp.resolve("cal/profile.json"));
+      assertTrue(json.contains("\"format\" : 2"), json.substring(0, 200));
+      assertTrue(json.contains("\"recommended_scale\""));
+      assertTrue(log.toString().contains("stuck cells:"), log.toString());
+    }
+  }
+
+  @Test
+  void routinesRunAloneAndInTheirOrderAndAnUnknownNameIsRefusedWithTheKnownOnes() {
+    assertEquals(Set.of("noise", "stuck"), Calibrator.parse("stuck, noise"));
+    Exception e = assertThrows(IllegalArgumentException.class, () -> Calibrator.parse("noise,wobble"));
+    assertTrue(e.getMessage().contains("wobble") && e.getMessage().contains("drift"), e.getMessage());
+  }
+
+  @Test
+  void aFormatOneProfileIsStillRead() throws IOException {
+    Path f = tmp.resolve("old.json");
+    Files.writeString(f, """
+        {"format_version": 1, "device_uri": "sim:rram", "device_id": "sim-rram-1", "model": "sim:rram", "created_at": "2026-11-01T00:00:00Z",
+         "noise_floor": {"batch": 128, "repeats": 30, "loss_mean": 2.3, "loss_std": 0.01, "margin": 3.0, "suggested_scale": 0.064, "queries": 174,
+           "scales": [{"scale": 0.032, "median_abs_diff": 0.02, "snr": 1.4}, {"scale": 0.064, "median_abs_diff": 0.05, "snr": 3.5}]}}
+        """);
+    CalibrationProfile p = CalibrationProfile.read(f);
+    assertEquals(1, p.format());
+    assertEquals(0.064, p.recommendedScale().orElseThrow());
+    assertEquals(0.01, p.noiseFloor().lossStd());
+    assertEquals("sim-rram-1", p.device().deviceId());
+    assertEquals(2, p.perturbation().global().size());
+    assertNull(p.stuckCells());
+  }
+
+  @Test
+  void aFileThatIsNotAProfileIsRefusedWithItsName() throws IOException {
+    Path f = tmp.resolve("x.json");
+    Files.writeString(f, "{\"format\": 7}");
+    Exception e = assertThrows(IOException.class, () -> CalibrationProfile.read(f));
+    assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("7"), e.getMessage());
+  }
+}
