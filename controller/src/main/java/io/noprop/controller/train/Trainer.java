@@ -44,6 +44,13 @@ public final class Trainer {
   private final DatasetSplit data;
   private final TrainConfig cfg;
   private final TrainListener listener;
+  private CalibrationSettings calibration = CalibrationSettings.none(SpsaConfig.DEFAULT);
+
+  /** Uses what a calibration profile provides (today: the gain a0; c and the rest come in through the config). */
+  public Trainer calibrated(CalibrationSettings settings) {
+    this.calibration = settings;
+    return this;
+  }
 
   public Trainer(Device device, DatasetSplit data, TrainConfig cfg, TrainListener listener) {
     this.device = device;
@@ -101,7 +108,8 @@ public final class Trainer {
       double bigA = spsa.stabilityFraction() * plannedSteps;
       double meanGrad = 0;
       int good = 0;
-      for (int i = 0; i < spsa.calibrationPairs() && queries + 2 <= cfg.budget(); i++) {
+      Double a0 = calibration.gainA0();
+      for (int i = 0; a0 == null && i < spsa.calibrationPairs() && queries + 2 <= cfg.budget(); i++) {
         int dir = seeds.direction(-1 - i);
         BatchSelector b = BatchSelector.seeded(seeds.batch(-1 - i), batch);
         double lp = device.evaluate(new EvaluateRequest(TRAIN_SLOT, b, Perturbation.rademacher(dir, 1, (float) spsa.c()))).loss();
@@ -112,9 +120,9 @@ public final class Trainer {
           good++;
         }
       }
-      if (good == 0) throw new TrainingException("the device returned no finite loss during calibration; check the chip and the data");
+      if (good == 0 && a0 == null) throw new TrainingException("the device returned no finite loss during calibration; check the chip and the data");
       meanGrad /= good;
-      double a = meanGrad > 0 ? spsa.firstStep() * Math.pow(bigA + 1, spsa.alpha()) / meanGrad : spsa.firstStep();
+      double a = a0 != null ? a0 * Math.pow(bigA + 1, spsa.alpha()) : meanGrad > 0 ? spsa.firstStep() * Math.pow(bigA + 1, spsa.alpha()) / meanGrad : spsa.firstStep();
       gains = new GainSchedule(a, bigA, spsa.alpha(), spsa.c(), spsa.gamma());
     }
 

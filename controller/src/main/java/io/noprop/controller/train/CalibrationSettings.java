@@ -1,0 +1,103 @@
+package io.noprop.controller.train;
+
+import io.noprop.calibration.CalibrationProfile;
+import io.noprop.protocol.msg.HelloInfo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the trainer takes from a calibration profile, and one log line per item saying what it took
+ * (or why not). The trainer consumes the values; this class holds the policy.
+ *
+ * <ul>
+ *   <li>{@code c}: the whole-vector perturbation scale the perturbation sweep recommends.
+ *   <li>Per-layer scales: recorded and logged, not applied: the trainer's seeded Rademacher
+ *       perturbation moves every weight by the same scale.
+ *   <li>{@code a}: from the step-size routine's {@code a0} (rescaled to the run's first step), so
+ *       the trainer spends no queries calibrating it: {@code a = a0 (A + 1)^alpha}.
+ *   <li>Stuck-cell mask: checked against the device and logged. Perturbations and updates leave the
+ *       masked cells out on the chip already (a stuck cell ignores both), so the controller sends
+ *       nothing more; the trainer counts them.
+ *   <li>Drift: the factor the weights lose over the profile's horizon and whether compensation is
+ *       recommended; logged. Not applied: UPDATE reprograms the cells it moves (which restarts
+ *       their drift), and a global output gain needs the chip (on the simulator:
+ *       {@code drift_compensation=1}).
+ * </ul>
+ *
+ * @param spsa the configuration with the profile's values in
+ * @param gainA0 a0 for the run's first step, or null when the trainer calibrates a itself
+ * @param layerScales recommended perturbation scale per layer (empty without a per-layer sweep)
+ * @param mask parameter indices of stuck cells (empty without a stuck-cell section)
+ * @param driftFactor predicted w(horizon) / w(0); 1 without a drift section
+ * @param log one line per item taken or left
+ */
+public record CalibrationSettings(SpsaConfig spsa, Double gainA0, double[] layerScales, int[] mask, double driftFactor, List<String> log) {
+  /** No profile: the configuration unchanged. */
+  public static CalibrationSettings none(SpsaConfig spsa) {
+    return new CalibrationSettings(spsa, null, new double[0], new int[0], 1, List.of());
+  }
+
+  /**
+   * @param p the profile
+   * @param base the configuration before the profile (defaults)
+   * @param info the device training will run on (its layers must match the profile's for the mask)
+   * @param cGiven true when the user set c on the command line: the profile's scale is then left
+   */
+  public static CalibrationSettings from(CalibrationProfile p, SpsaConfig base, HelloInfo info, boolean cGiven) {
+    List<String> log = new ArrayList<>();
+    SpsaConfig s = base;
+    String from = "calibration " + (p.device() != null && p.device().deviceId() != null ? p.device().deviceId() : "?") + " (format " + p.format() + ")";
+    boolean sameChip = p.device() != null && p.device().layers() != null && Arrays.equals(p.device().layers(), info.layerSizes());
+    if (p.device() != null && p.device().deviceId() != null && !p.device().deviceId().equals(info.deviceId())) {
+      log.add("warning: " + from + " was measured on " + p.device().deviceId() + ", training runs on " + info.deviceId());
+    }
+    if (p.perturbation() != null) {
+      double c = p.perturbation().recommendedScale();
+      if (cGiven) {
+        log.add(String.format(Locale.ROOT, "%s: perturbation scale %.4g not used (--c given)", from, c));
+      } else {
+        s = s.withC(c);
+        log.add(String.format(Locale.ROOT, "%s: perturbation scale c = %.4g (smallest with SNR >= %.1f at batch %d)", from, c,
+            p.perturbation().margin(), p.perturbation().batch()));
+      }
+    }
+    double[] layerScales = p.perturbation() == null ? new double[0]
+        : p.perturbation().layers().stream().mapToDouble(l -> l.recommendedScale()).toArray();
+    if (layerScales.length > 0) {
+      log.add(String.format(Locale.ROOT, "%s: per-layer scales %s recorded, not applied (one seeded scale moves every weight)", from,
+          Arrays.toString(Arrays.stream(layerScales).mapToObj(v -> String.format(Locale.ROOT, "%.4g", v)).toArray())));
+    }
+    Double a0 = null;
+    if (p.stepSize() != null && Double.isFinite(p.stepSize().gainA0()) && p.stepSize().gainA0() > 0) {
+      // a0 was measured at the profile's scale; the gradient along a direction does not depend on c to first order
+      a0 = p.stepSize().gainA0() * s.firstStep() / p.stepSize().firstStep();
+      log.add(String.format(Locale.ROOT, "%s: SPSA gain a0 = %.4g for a first step of %.4g (a = a0 (A + 1)^alpha; no calibration queries)", from, a0,
+          s.firstStep()));
+    }
+    int[] mask = new int[0];
+    if (p.stuckCells() != null) {
+      if (!sameChip) {
+        log.add(from + ": stuck-cell mask not used: the profile's layers differ from the device's");
+      } else {
+        mask = p.stuckCells().indices().clone();
+        log.add(String.format(Locale.ROOT, "%s: stuck-cell mask of %d cells (%.2f%%); the chip holds them fixed under perturbations and updates, "
+            + "the controller sends them nothing more", from, mask.length, 100 * p.stuckCells().fraction()));
+      }
+    }
+    double drift = 1;
+    if (p.drift() != null) {
+      drift = p.drift().factorAtHorizon();
+      log.add(String.format(Locale.ROOT, "%s: drift exponent %.4g, w(%.0f s)/w(0) = %.3f: %s", from, p.drift().nu(), p.drift().horizon(), drift,
+          p.drift().compensate() ? "compensation recommended; not applied by the trainer (updates reprogram moved cells; the chip's own compensation needs enabling)"
+              : "no compensation needed"));
+    }
+    if (p.writeResponse() != null) {
+      var w = p.writeResponse();
+      log.add(String.format(Locale.ROOT, "%s: write gain %.4f, error std %.4g, %.0f usable levels: %s", from, w.gain(), w.errorStd(), w.usableLevels(),
+          Math.abs(w.gain() - 1) > 0.05 ? "gain off by more than 5%, targets are not corrected" : "within 5% of 1, nothing to correct"));
+    }
+    return new CalibrationSettings(s, a0, layerScales, mask, drift, List.copyOf(log));
+  }
+}
