@@ -14,12 +14,13 @@ import java.util.function.Consumer;
  * Runs routines by name, in a fixed order, adds each one's figures to one profile, and writes a
  * PNG per routine ({@code <name>.png}) and {@code profile.json} into a directory.
  *
- * <p>Order: link (touches no weight), noise, perturbation (uses the noise floor), step (uses the
- * recommended scale), stuck, write, drift (these three write weights and put the targets back).
+ * <p>Order: link (touches no weight), noise, perturbation (uses the noise floor), stuck, write
+ * (these write weights and put the targets back), step (uses the recommended scale and the write
+ * error), drift (writes weights too).
  */
 public final class Calibrator {
   /** Routine names in the order they run. */
-  public static final List<String> ROUTINES = List.of("link", "noise", "perturbation", "step", "stuck", "write", "drift");
+  public static final List<String> ROUTINES = List.of("link", "noise", "perturbation", "stuck", "write", "step", "drift");
 
   /**
    * Knobs of the routines (defaults in {@link #DEFAULTS}).
@@ -41,7 +42,7 @@ public final class Calibrator {
   public record Options(int noiseRepeats, int sweepRepeats, int directions, int layerDirections, double margin, double firstStep, int stepPairs,
       int writeTargets, double stuckThreshold, double[] driftAges, int driftTicks, double driftWaitSeconds, int linkRepeats) {}
 
-  public static final Options DEFAULTS = new Options(100, 30, 8, 2, 3.0, 0.004, 16, 11, 0.5, Drift.DEFAULT_AGES, 2000, 60, 20);
+  public static final Options DEFAULTS = new Options(100, 30, 8, 2, 3.0, 0.004, 32, 11, 0.5, Drift.DEFAULT_AGES, 2000, 60, 20);
 
   private final Options o;
 
@@ -101,11 +102,12 @@ public final class Calibrator {
         }
         case "step" -> {
           double c = p.recommendedScale().orElse(0.1);
-          StepSize.Result x = new StepSize(o.firstStep(), o.stepPairs()).run(s, c);
+          double writeError = p.writeResponse() != null ? p.writeResponse().errorStd() : Double.NaN;
+          StepSize.Result x = new StepSize(o.firstStep(), o.stepPairs()).run(s, c, writeError);
           p = p.withStepSize(x);
           if (dir != null) Plots.stepSize(x, dir.resolve("step.png"));
-          log.accept(String.format(Locale.ROOT, "step size: mean |g| %.4g at c %.4g; a0 %.4g for a first step of %.4g", x.meanAbsGradient(), c, x.gainA0(),
-              x.firstStep()));
+          log.accept(String.format(Locale.ROOT, "step size: mean |g| %.4g at c %.4g; a0 %.4g for a first step of %.4g (asked %.4g, write error %.4g)",
+              x.meanAbsGradient(), c, x.gainA0(), x.firstStep(), x.requestedFirstStep(), x.writeErrorStd()));
         }
         case "stuck" -> {
           StuckCells.Result x = new StuckCells(o.stuckThreshold()).run(s);

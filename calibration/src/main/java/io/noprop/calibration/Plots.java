@@ -86,6 +86,7 @@ final class Plots {
   static void writeResponse(WriteResponse.Result r, Path file) throws IOException {
     XYChart c = xy(String.format(java.util.Locale.ROOT, "Write response: gain %.4f, offset %.4f, error std %.4f", r.gain(), r.offset(), r.errorStd()),
         "target (weight units)", "read-back (weight units)");
+    c.getStyler().setXAxisDecimalPattern("0.##");
     double[] t = d(r.points().stream().map(WriteResponse.Point::target).toList());
     double[] m = d(r.points().stream().map(WriteResponse.Point::meanRead).toList());
     double[] e = d(r.points().stream().map(WriteResponse.Point::stdRead).toList());

@@ -102,7 +102,7 @@ public final class WriteResponse {
       }
       means[k] = Stats.mean(v);
       double sd = Stats.std(v);
-      points.add(new Point(t[k], means[k], sd, Stats.percentile(e, 95)));
+      points.add(new Point(Math.round(t[k] * 1e6) / 1e6, means[k], sd, Stats.percentile(e, 95)));
       if (central(t[k], lo, hi)) {
         pooled += sd * sd;
         pooledN++;

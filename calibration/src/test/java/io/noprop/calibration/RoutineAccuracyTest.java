@@ -165,4 +165,18 @@ class RoutineAccuracyTest {
       assertTrue(!r.compensate());
     }
   }
+
+  @Test
+  void theStepSizeGainGivesTheFirstStepAskedForUnlessTheWriteErrorIsLarger() {
+    AnalogChip chip = Chips.chip("rram", Map.of("layers", "16-8-4"));
+    try (Device d = Chips.prepare(Chips.device(chip))) {
+      StepSize.Result asked = new StepSize(0.004, 8).run(Chips.session(d), 0.05, Double.NaN);
+      assertEquals(0.004, asked.firstStep());
+      assertEquals(0.004 / asked.meanAbsGradient(), asked.gainA0(), 1e-12);
+      assertEquals(asked.meanAbsGradient(), Arrays.stream(asked.gradients()).average().orElseThrow(), 1e-12);
+      StepSize.Result raised = new StepSize(0.004, 8).run(Chips.session(d), 0.05, 0.03);
+      assertEquals(0.015, raised.firstStep(), 1e-12, "half the write error");
+      assertEquals(0.004, raised.requestedFirstStep());
+    }
+  }
 }

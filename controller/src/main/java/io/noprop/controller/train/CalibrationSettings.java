@@ -15,8 +15,9 @@ import java.util.Locale;
  *   <li>{@code c}: the whole-vector perturbation scale the perturbation sweep recommends.
  *   <li>Per-layer scales: recorded and logged, not applied: the trainer's seeded Rademacher
  *       perturbation moves every weight by the same scale.
- *   <li>{@code a}: from the step-size routine's {@code a0} (rescaled to the run's first step), so
- *       the trainer spends no queries calibrating it: {@code a = a0 (A + 1)^alpha}.
+ *   <li>first step and {@code a}: the step-size routine's first step (the one asked for, raised to
+ *       half the write error) and its {@code a0}, so the trainer spends no queries calibrating it:
+ *       {@code a = a0 (A + 1)^alpha}; a first step given on the command line rescales a0 instead.
  *   <li>Stuck-cell mask: checked against the device and logged. Perturbations and updates leave the
  *       masked cells out on the chip already (a stuck cell ignores both), so the controller sends
  *       nothing more; the trainer counts them.
@@ -44,8 +45,10 @@ public record CalibrationSettings(SpsaConfig spsa, Double gainA0, double[] layer
    * @param base the configuration before the profile (defaults)
    * @param info the device training will run on (its layers must match the profile's for the mask)
    * @param cGiven true when the user set c on the command line: the profile's scale is then left
+   * @param firstStepGiven true when the user set the first step: the profile's a0 is rescaled to it;
+   *     else the profile's first step is used (it also sets the trainer's per-step move limit)
    */
-  public static CalibrationSettings from(CalibrationProfile p, SpsaConfig base, HelloInfo info, boolean cGiven) {
+  public static CalibrationSettings from(CalibrationProfile p, SpsaConfig base, HelloInfo info, boolean cGiven, boolean firstStepGiven) {
     List<String> log = new ArrayList<>();
     SpsaConfig s = base;
     String from = "calibration " + (p.device() != null && p.device().deviceId() != null ? p.device().deviceId() : "?") + " (format " + p.format() + ")";
@@ -72,9 +75,17 @@ public record CalibrationSettings(SpsaConfig spsa, Double gainA0, double[] layer
     Double a0 = null;
     if (p.stepSize() != null && Double.isFinite(p.stepSize().gainA0()) && p.stepSize().gainA0() > 0) {
       // a0 was measured at the profile's scale; the gradient along a direction does not depend on c to first order
-      a0 = p.stepSize().gainA0() * s.firstStep() / p.stepSize().firstStep();
-      log.add(String.format(Locale.ROOT, "%s: SPSA gain a0 = %.4g for a first step of %.4g (a = a0 (A + 1)^alpha; no calibration queries)", from, a0,
-          s.firstStep()));
+      var st = p.stepSize();
+      if (firstStepGiven) {
+        a0 = st.gainA0() * s.firstStep() / st.firstStep();
+        log.add(String.format(Locale.ROOT, "%s: SPSA gain a0 = %.4g rescaled to the first step %.4g given (a = a0 (A + 1)^alpha; no calibration queries)",
+            from, a0, s.firstStep()));
+      } else {
+        a0 = st.gainA0();
+        s = s.withFirstStep(st.firstStep());
+        log.add(String.format(Locale.ROOT, "%s: first step %.4g (asked %.4g, half the write error %.4g) and SPSA gain a0 = %.4g for it "
+            + "(a = a0 (A + 1)^alpha; no calibration queries)", from, st.firstStep(), st.requestedFirstStep(), st.writeErrorStd() / 2, a0));
+      }
     }
     int[] mask = new int[0];
     if (p.stuckCells() != null) {
@@ -89,7 +100,9 @@ public record CalibrationSettings(SpsaConfig spsa, Double gainA0, double[] layer
     double drift = 1;
     if (p.drift() != null) {
       drift = p.drift().factorAtHorizon();
-      log.add(String.format(Locale.ROOT, "%s: drift exponent %.4g, w(%.0f s)/w(0) = %.3f: %s", from, p.drift().nu(), p.drift().horizon(), drift,
+      double[] ages = p.drift().ages();
+      log.add(String.format(Locale.ROOT, "%s: drift exponent %.4g (ages up to %.3g s), w(%.0f s)/w(0) = %.3f: %s", from, p.drift().nu(),
+          ages.length > 0 ? ages[ages.length - 1] : 0.0, p.drift().horizon(), drift,
           p.drift().compensate() ? "compensation recommended; not applied by the trainer (updates reprogram moved cells; the chip's own compensation needs enabling)"
               : "no compensation needed"));
     }
