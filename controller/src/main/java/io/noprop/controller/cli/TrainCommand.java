@@ -110,7 +110,8 @@ final class TrainCommand implements Callable<Integer> {
     CalibrationSettings settings;
     // The device first: a wrong URI or an unplugged chip fails before seconds of data loading.
     try (Device d = Devices.open(device); Progress progress = new Progress(quiet, err)) {
-      settings = calibration == null ? CalibrationSettings.none(spsa) : CalibrationSettings.from(calibration, spsa, d.info(), c != null, firstStep != null);
+      settings = calibration == null ? CalibrationSettings.none(spsa) : CalibrationSettings.from(calibration, spsa, d.info(),
+          Math.max(1, budget / (2L * spsa.pairsFor(d.parallelism()))), c != null, firstStep != null);
       settings.log().forEach(err::println);
       TrainConfig cfg = new TrainConfig(budget, seed, dir, settings.spsa(), checkpointEvery, logEvery, resume, force);
       DatasetSplit split = DatasetCatalog.load(data.dataset, data.dataDir, seed);

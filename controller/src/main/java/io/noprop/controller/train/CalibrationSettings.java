@@ -12,7 +12,10 @@ import java.util.Locale;
  * (or why not). The trainer consumes the values; this class holds the policy.
  *
  * <ul>
- *   <li>{@code c}: the whole-vector perturbation scale the perturbation sweep recommends.
+ *   <li>{@code c}: the whole-vector perturbation scale the perturbation sweep recommends, times
+ *       {@code (planned steps + 1)^gamma}: the trainer's scale decays as {@code c / (k + 1)^gamma}, and
+ *       the recommendation is the smallest scale whose loss difference clears the noise floor, so the
+ *       run starts above it and ends at it.
  *   <li>Per-layer scales: recorded and logged, not applied: the trainer's seeded Rademacher
  *       perturbation moves every weight by the same scale.
  *   <li>first step and {@code a}: the step-size routine's first step (the one asked for, raised to
@@ -44,11 +47,13 @@ public record CalibrationSettings(SpsaConfig spsa, Double gainA0, double[] layer
    * @param p the profile
    * @param base the configuration before the profile (defaults)
    * @param info the device training will run on (its layers must match the profile's for the mask)
+   * @param plannedSteps SPSA steps the run plans (budget / (2 pairs)): c is set so that its decayed
+   *     value at the last step is the recommended scale
    * @param cGiven true when the user set c on the command line: the profile's scale is then left
    * @param firstStepGiven true when the user set the first step: the profile's a0 is rescaled to it;
    *     else the profile's first step is used (it also sets the trainer's per-step move limit)
    */
-  public static CalibrationSettings from(CalibrationProfile p, SpsaConfig base, HelloInfo info, boolean cGiven, boolean firstStepGiven) {
+  public static CalibrationSettings from(CalibrationProfile p, SpsaConfig base, HelloInfo info, long plannedSteps, boolean cGiven, boolean firstStepGiven) {
     List<String> log = new ArrayList<>();
     SpsaConfig s = base;
     String from = "calibration " + (p.device() != null && p.device().deviceId() != null ? p.device().deviceId() : "?") + " (format " + p.format() + ")";
@@ -57,13 +62,16 @@ public record CalibrationSettings(SpsaConfig spsa, Double gainA0, double[] layer
       log.add("warning: " + from + " was measured on " + p.device().deviceId() + ", training runs on " + info.deviceId());
     }
     if (p.perturbation() != null) {
-      double c = p.perturbation().recommendedScale();
+      double h = p.perturbation().recommendedScale();
+      // c_k = c / (k + 1)^gamma shrinks over the run: start high enough that the last step's scale still clears the floor
+      double c = h * Math.pow(plannedSteps + 1, s.gamma());
       if (cGiven) {
-        log.add(String.format(Locale.ROOT, "%s: perturbation scale %.4g not used (--c given)", from, c));
+        log.add(String.format(Locale.ROOT, "%s: perturbation scale %.4g not used (--c given)", from, h));
       } else {
         s = s.withC(c);
-        log.add(String.format(Locale.ROOT, "%s: perturbation scale c = %.4g (smallest with SNR >= %.1f at batch %d)", from, c,
-            p.perturbation().margin(), p.perturbation().batch()));
+        log.add(String.format(Locale.ROOT, "%s: perturbation scale c = %.4g: the recommended %.4g (smallest with SNR >= %.1f at batch %d) "
+            + "times (%d planned steps + 1)^gamma %.3f, so that c_k never falls below it", from, c, h, p.perturbation().margin(),
+            p.perturbation().batch(), plannedSteps, s.gamma()));
       }
     }
     double[] layerScales = p.perturbation() == null ? new double[0]

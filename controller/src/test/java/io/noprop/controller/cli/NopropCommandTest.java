@@ -107,7 +107,7 @@ class NopropCommandTest {
       assertTrue(t.err().contains(item), "logs " + item + ": " + t.err());
     }
     Map<?, ?> m = new ObjectMapper().readValue(t.out().lines().reduce((a, b) -> b).orElseThrow(), Map.class);
-    assertEquals(scale, ((Number) ((Map<?, ?>) m.get("params")).get("c")).doubleValue(), 1e-9);
+    assertEquals(scale * Math.pow(50 + 1, 0.101), ((Number) ((Map<?, ?>) m.get("params")).get("c")).doubleValue(), 1e-9, "100 queries: 50 planned steps");
     // the old flag still works, and --c wins over the profile's scale
     Result old = run("train", "--device", "sim:harsh?layers=4-8-2", "--dataset", "csv:" + blobsCsv(), "--budget", "100", "--out", tmp.resolve("run2").toString(),
         "--profile", profile.toString(), "--c", "0.05", "--json", "--quiet");

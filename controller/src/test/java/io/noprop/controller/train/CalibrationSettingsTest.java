@@ -26,8 +26,8 @@ class CalibrationSettingsTest {
   @Test
   void theProfilesScaleFirstStepGainAndMaskAreTakenAndEachIsLogged() {
     try (Device d = Devices.open("sim:harsh?layers=4-8-2")) {
-      CalibrationSettings s = CalibrationSettings.from(profile(new int[] {4, 8, 2}), SpsaConfig.DEFAULT, d.info(), false, false);
-      assertEquals(0.064, s.spsa().c());
+      CalibrationSettings s = CalibrationSettings.from(profile(new int[] {4, 8, 2}), SpsaConfig.DEFAULT, d.info(), 999, false, false);
+      assertEquals(0.064 * Math.pow(1000, 0.101), s.spsa().c(), 1e-12);
       assertEquals(0.015, s.spsa().firstStep());
       assertEquals(0.15, s.gainA0());
       assertArrayEquals(new int[] {3, 7}, s.mask());
@@ -40,7 +40,7 @@ class CalibrationSettingsTest {
   void commandLineValuesWinAndAMaskForOtherLayersIsLeft() {
     try (Device d = Devices.open("sim:harsh?layers=4-8-2")) {
       SpsaConfig given = SpsaConfig.DEFAULT.withC(0.2).withFirstStep(0.03);
-      CalibrationSettings s = CalibrationSettings.from(profile(new int[] {4, 16, 2}), given, d.info(), true, true);
+      CalibrationSettings s = CalibrationSettings.from(profile(new int[] {4, 16, 2}), given, d.info(), 999, true, true);
       assertEquals(0.2, s.spsa().c());
       assertEquals(0.03, s.spsa().firstStep());
       assertEquals(0.15 * 0.03 / 0.015, s.gainA0(), 1e-12, "a0 rescaled to the first step given");
