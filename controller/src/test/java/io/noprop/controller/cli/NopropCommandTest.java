@@ -103,7 +103,7 @@ class NopropCommandTest {
     Result t = run("train", "--device", "sim:harsh?layers=4-8-2", "--dataset", "csv:" + blobsCsv(), "--budget", "100", "--out", tmp.resolve("run").toString(),
         "--calibration", profile.toString(), "--json", "--quiet");
     assertEquals(0, t.code(), t.err());
-    for (String item : new String[] {"perturbation scale c =", "SPSA gain a0", "stuck-cell mask", "drift exponent", "write gain"}) {
+    for (String item : new String[] {"perturbation scale c =", "first step", "SPSA gain a0", "stuck-cell mask", "drift exponent", "write gain"}) {
       assertTrue(t.err().contains(item), "logs " + item + ": " + t.err());
     }
     Map<?, ?> m = new ObjectMapper().readValue(t.out().lines().reduce((a, b) -> b).orElseThrow(), Map.class);

@@ -29,7 +29,10 @@ class CalibrationSettingsTest {
       CalibrationSettings s = CalibrationSettings.from(profile(new int[] {4, 8, 2}), SpsaConfig.DEFAULT, d.info(), 999, false, false);
       assertEquals(0.064 * Math.pow(1000, 0.101), s.spsa().c(), 1e-12);
       assertEquals(0.015, s.spsa().firstStep());
-      assertEquals(0.15, s.gainA0());
+      assertNull(s.gainA0(), "a0 was measured at 0.064, the run starts at c " + s.spsa().c());
+      CalibrationSettings same = CalibrationSettings.from(profile(new int[] {4, 8, 2}), SpsaConfig.DEFAULT, d.info(), 0, false, false);
+      assertEquals(0.064, same.spsa().c(), 1e-12, "no planned steps: no decay to make up for");
+      assertEquals(0.15, same.gainA0(), "measured at the run's c: a0 used");
       assertArrayEquals(new int[] {3, 7}, s.mask());
       assertArrayEquals(new double[] {0.25}, s.layerScales());
       assertEquals(4, s.log().size(), String.join("\n", s.log()));
@@ -39,9 +42,9 @@ class CalibrationSettingsTest {
   @Test
   void commandLineValuesWinAndAMaskForOtherLayersIsLeft() {
     try (Device d = Devices.open("sim:harsh?layers=4-8-2")) {
-      SpsaConfig given = SpsaConfig.DEFAULT.withC(0.2).withFirstStep(0.03);
+      SpsaConfig given = SpsaConfig.DEFAULT.withC(0.066).withFirstStep(0.03);
       CalibrationSettings s = CalibrationSettings.from(profile(new int[] {4, 16, 2}), given, d.info(), 999, true, true);
-      assertEquals(0.2, s.spsa().c());
+      assertEquals(0.066, s.spsa().c());
       assertEquals(0.03, s.spsa().firstStep());
       assertEquals(0.15 * 0.03 / 0.015, s.gainA0(), 1e-12, "a0 rescaled to the first step given");
       assertEquals(0, s.mask().length);
