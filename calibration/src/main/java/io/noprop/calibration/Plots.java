@@ -105,7 +105,7 @@ final class Plots {
     List<String> bins = new java.util.ArrayList<>();
     List<Double> counts = new java.util.ArrayList<>();
     for (int i = 0; i < r.responses().length; i++) {
-      bins.add(String.format(java.util.Locale.ROOT, "%.2f", -0.05 + 0.055 * i));
+      bins.add(String.format(java.util.Locale.ROOT, "%.2f", -0.05 + 0.055 * (i + 0.5)));
       counts.add((double) r.responses()[i]);
     }
     c.getStyler().setXAxisLabelRotation(90);

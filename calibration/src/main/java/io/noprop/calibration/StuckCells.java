@@ -29,7 +29,7 @@ public final class StuckCells {
    * @param perLayer stuck cells per layer
    * @param indices parameter indices of the stuck cells, ascending: the mask
    * @param values read-back value of each stuck cell (weight units)
-   * @param responses histogram of (read high - read low) / (high - low) over all tested cells, 21 bins on [-0.05, 1.05]
+   * @param responses histogram of (read high - read low) / (high - low) over all tested cells, 21 bins of 0.055 from -0.05 (values outside go to the end bins)
    */
   public record Result(double low, double high, double threshold, int tested, int stuck, double fraction, int[] perLayer, int[] indices,
       float[] values, int[] responses) {}
