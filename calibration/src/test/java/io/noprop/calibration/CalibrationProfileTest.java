@@ -77,4 +77,27 @@ class CalibrationProfileTest {
     Exception e = assertThrows(IOException.class, () -> CalibrationProfile.read(f));
     assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("7"), e.getMessage());
   }
+
+  @Test
+  void aRoutineTheChipCannotServeIsSkippedWithItsReasonAndTheOthersRun() throws IOException {
+    try (Device real = Chips.prepare(Chips.device(Chips.chip("rram", Map.of("layers", "16-8-4"))))) {
+      // a chip without READ_PROGRAMMED: reading measured values is refused
+      Device d = (Device) java.lang.reflect.Proxy.newProxyInstance(Device.class.getClassLoader(), new Class<?>[] {Device.class}, (proxy, m, args) -> {
+        if (m.getName().equals("readWeights") && args[0] == io.noprop.protocol.msg.ReadWeightsRequest.Source.PROGRAMMED) {
+          throw new io.noprop.driver.DeviceException(io.noprop.driver.DeviceException.Kind.DEVICE_ERROR, "READ_WEIGHTS PROGRAMMED is not supported");
+        }
+        try {
+          return m.invoke(real, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+          throw e.getCause();
+        }
+      });
+      StringBuilder log = new StringBuilder();
+      CalibrationProfile start = CalibrationProfile.empty(CalibrationProfile.DeviceDescription.of(d), "2026-11-28T00:00:00Z");
+      CalibrationProfile p = new Calibrator(FAST).run(Chips.session(d), Calibrator.parse("noise,stuck"), start, null, l -> log.append(l).append('\n'));
+      assertTrue(log.toString().contains("stuck skipped: READ_WEIGHTS PROGRAMMED is not supported"), log.toString());
+      assertNull(p.stuckCells());
+      assertTrue(p.noiseFloor() != null);
+    }
+  }
 }
