@@ -35,6 +35,7 @@ class RoutineAccuracyTest {
       for (int i = 0; i < truth.length; i++) truth[i] = chip.evaluate(req).loss();
       double t = Stats.std(truth);
       assertTrue(t > 0);
+      System.out.printf("loss noise std on rram 64-32-10, batch 64: estimate %.6f, truth %.6f%n", r.lossStd(), t);
       assertEquals(t, r.lossStd(), 0.10 * t, "loss std: estimate " + r.lossStd() + ", truth " + t);
     }
   }
@@ -87,6 +88,7 @@ class RoutineAccuracyTest {
     try (Device d = Chips.prepare(Chips.device(chip))) {
       float[] before = d.readWeights(ReadWeightsRequest.Source.TARGET);
       WriteResponse.Result r = new WriteResponse(11).run(Chips.session(d));
+      System.out.printf("rram levels=0: write gain %.4f (truth 1), write error std %.5f (truth 0.02)%n", r.gain(), r.errorStd());
       assertEquals(1.0, r.gain(), 0.05, "gain");
       assertEquals(0.0, r.offset(), 0.01, "offset");
       assertEquals(0.02, r.errorStd(), 0.002, "programming noise std (truth: prog_noise 0.02)");
@@ -101,6 +103,8 @@ class RoutineAccuracyTest {
     AnalogChip chip = Chips.chip("harsh", Map.of("layers", SMALL));
     try (Device d = Chips.prepare(Chips.device(chip))) {
       WriteResponse.Result r = new WriteResponse(11).run(Chips.session(d));
+      System.out.printf("harsh: write gain %.4f (truth 1), error std %.5f, %.1f%% within 0.05, %.3f pulses per write%n", r.gain(), r.errorStd(),
+          100 * r.withinTolerance(), r.pulsesPerWrite());
       assertEquals(1.0, r.gain(), 0.05, "gain");
       assertEquals(0.05, r.tolerance(), 1e-6, "verify_tol from HELLO");
       assertTrue(r.withinTolerance() > 0.9, "verified writes: " + r.withinTolerance());
@@ -149,6 +153,7 @@ class RoutineAccuracyTest {
         double truth = 0;
         for (int i = lay.weightStart(l.layer()); i < lay.weightStart(l.layer()) + lay.weightCount(l.layer()); i++) truth += chip.driftExponent(i);
         truth /= lay.weightCount(l.layer());
+        System.out.printf("pcm drift layer %d: nu estimate %.5f, truth (mean of the cells' nu) %.5f%n", l.layer(), l.nu(), truth);
         assertEquals(truth, l.nu(), 0.10 * truth, "layer " + l.layer() + " nu");
       }
       assertEquals(0.06, r.nu(), 0.006, "preset mean 0.06");
