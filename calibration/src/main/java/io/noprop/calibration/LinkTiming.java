@@ -20,6 +20,7 @@ import java.util.function.Supplier;
  * delimiters included).
  */
 public final class LinkTiming {
+  private static final int WARM_UP = 3;
   private final int repeats;
 
   /** @param repeats timed repetitions of each command (at least 3) */
@@ -65,12 +66,12 @@ public final class LinkTiming {
       d.writeWeights(w);
       return null;
     }));
-    long queries = 4L * (repeats + 1); // warm-ups included
+    long queries = 4L * (repeats + WARM_UP); // warm-ups included
     return new Result(out, step.bytesSent(), step.bytesReceived(), 1e6 / step.medianMicros(), queries);
   }
 
   private static CommandTiming time(CalibrationSession s, String name, int n, Supplier<Object> call) {
-    call.get(); // warm-up, not counted
+    for (int i = 0; i < WARM_UP; i++) call.get(); // JIT and caches, not counted
     double[] us = new double[n];
     WireStats before = s.device().wireStats();
     for (int i = 0; i < n; i++) {
