@@ -34,8 +34,8 @@ class CalibrationProfileFuzzTest {
       return;
     }
     accepted++;
-    double s = p.suggestedScale();
-    assertTrue(Double.isFinite(s) && s > 0, "suggested scale " + s);
+    double s = p.recommendedScale().orElse(1.0);
+    assertTrue(Double.isFinite(s) && s > 0, "recommended scale " + s);
   }
 
   // The choices are arranged so that an exhausted input (the provider then answers the minimum)

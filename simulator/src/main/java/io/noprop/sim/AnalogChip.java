@@ -189,6 +189,16 @@ public final class AnalogChip implements ChipBackend {
     return stuck.count();
   }
 
+  /** Parameter indices of the stuck cells, ascending: the truth calibration's stuck-cell routine is tested against. */
+  public int[] stuckIndices() {
+    return stuck.index.clone();
+  }
+
+  /** Drift exponent nu of parameter {@code i} (0 for biases and without drift): the truth of calibration's drift routine. */
+  public float driftExponent(int i) {
+    return drift.nu(i);
+  }
+
   /** STATS: the {@link CostLedger} counters since construction or RESET. */
   @Override
   public io.noprop.protocol.msg.ChipStats stats() {

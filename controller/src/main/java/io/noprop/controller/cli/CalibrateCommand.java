@@ -1,9 +1,8 @@
 package io.noprop.controller.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.calibration.CalibrationProfile;
-import io.noprop.calibration.NoiseFloorCalibration;
-import io.noprop.calibration.NoiseFloorResult;
+import io.noprop.calibration.CalibrationSession;
+import io.noprop.calibration.Calibrator;
 import io.noprop.controller.data.Dataset;
 import io.noprop.controller.data.DatasetCatalog;
 import io.noprop.controller.train.ShadowWeights;
@@ -20,8 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Measure a chip's loss noise floor and suggest a perturbation scale.",
-        "Writes a calibration profile that 'noprop train --profile' reads."})
+    description = {"Characterise a chip: noise floor, perturbation sweep, step size, write response, stuck cells, drift, link timing.",
+        "Writes DIR/profile.json (read by 'noprop train --calibration DIR/profile.json') and one PNG per routine.",
+        "Routines start from the weights training starts from (--seed) and put the target weights back when they write."})
 final class CalibrateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -30,45 +30,60 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Mixin DataOptions data;
 
-  @Option(names = "--out", defaultValue = "profile.json", paramLabel = "FILE", description = "Profile to write. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--out", defaultValue = "calibration", paramLabel = "DIR", description = "Directory for profile.json and the plots. Default: ${DEFAULT-VALUE}.")
   Path out;
 
-  @Option(names = "--batch", defaultValue = "128", description = "Samples per evaluation (use the training batch). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--routines", defaultValue = "all", paramLabel = "LIST",
+      description = "all, or a comma-separated list of: link, noise, perturbation, step, stuck, write, drift. Default: ${DEFAULT-VALUE}.")
+  String routines;
+
+  @Option(names = "--batch", defaultValue = "256", description = "Samples per evaluation (use the training batch). Default: ${DEFAULT-VALUE}.")
   int batch;
 
-  @Option(names = "--repeats", defaultValue = "30", description = "Evaluations of the same weights for the noise floor. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--repeats", defaultValue = "100", description = "Evaluations of the same weights for the noise floor. Default: ${DEFAULT-VALUE}.")
   int repeats;
 
   @Option(names = "--directions", defaultValue = "8", description = "Random directions per perturbation scale. Default: ${DEFAULT-VALUE}.")
   int directions;
 
+  @Option(names = "--layer-directions", defaultValue = "2", description = "Directions per scale and layer for the per-layer sweep (0: skip it). Default: ${DEFAULT-VALUE}.")
+  int layerDirections;
+
   @Option(names = "--margin", defaultValue = "3", description = "Required |L+ - L-| over the noise of a difference. Default: ${DEFAULT-VALUE}.")
   double margin;
+
+  @Option(names = "--first-step", defaultValue = "0.004", paramLabel = "W", description = "Per-weight first step the SPSA gain is calibrated for. Default: ${DEFAULT-VALUE}.")
+  double firstStep;
+
+  @Option(names = "--drift-ticks", defaultValue = "2000", description = "Most one-sample EVALUATEs the drift routine sends to let time pass. Default: ${DEFAULT-VALUE}.")
+  int driftTicks;
+
+  @Option(names = "--drift-wait", defaultValue = "60", paramLabel = "SECONDS", description = "Most wall-clock seconds the drift routine waits on chips without STATS. Default: ${DEFAULT-VALUE}.")
+  double driftWait;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and batch (use the training seed). Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--json", description = "Print the profile as one JSON line.")
+  @Option(names = "--json", description = "Print the profile as JSON on stdout.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
     var outw = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
+    var names = Calibrator.parse(routines);
     int rows = data.trainRows != null ? data.trainRows : 10_000;
+    Calibrator.Options o = Calibrator.DEFAULTS;
+    o = new Calibrator.Options(repeats, o.sweepRepeats(), directions, layerDirections, margin, firstStep, o.stepPairs(), o.writeTargets(),
+        o.stuckThreshold(), o.driftAges(), driftTicks, driftWait, o.linkRepeats());
     try (Device d = Devices.open(device)) {
       Dataset train = DatasetCatalog.load(data.dataset, data.dataDir, seed).train().head(rows);
       d.uploadDataset(train.header(0), train.packed());
       d.writeWeights(ShadowWeights.initial(d.info(), SpsaConfig.DEFAULT.initScale(), seed).values());
-      NoiseFloorResult r = new NoiseFloorCalibration(0, batch, repeats, directions, margin, NoiseFloorCalibration.DEFAULT_SCALES).run(d, (int) seed);
-      CalibrationProfile p = new CalibrationProfile(CalibrationProfile.FORMAT, d.uri(), d.info().deviceId(), d.info().model(), Instant.now().toString(), r);
-      p.write(out);
-      err.printf(Locale.ROOT, "loss %.4f +- %.4f over %d evaluations of batch %d; suggested perturbation scale %.4g; profile in %s%n",
-          r.lossMean(), r.lossStd(), r.repeats(), r.batch(), r.suggestedScale(), out);
-      for (NoiseFloorResult.ScaleProbe s : r.scales()) {
-        err.printf(Locale.ROOT, "  scale %-7.4g median |L+ - L-| %.5f  snr %.2f%n", s.scale(), s.medianAbsDiff(), s.snr());
-      }
-      if (json) outw.println(new ObjectMapper().writeValueAsString(p.toJson()));
+      CalibrationProfile start = CalibrationProfile.empty(CalibrationProfile.DeviceDescription.of(d), Instant.now().toString());
+      CalibrationProfile p = new Calibrator(o).run(new CalibrationSession(d, 0, batch, (int) seed), names, start, out, err::println);
+      err.printf(Locale.ROOT, "profile and plots in %s%n", out);
+      if (json) outw.println(p.toJson());
     }
     return 0;
   }

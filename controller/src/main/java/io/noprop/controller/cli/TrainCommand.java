@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.calibration.CalibrationProfile;
 import io.noprop.controller.data.DatasetCatalog;
 import io.noprop.controller.data.DatasetSplit;
+import io.noprop.controller.train.CalibrationSettings;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.opt.Method;
 import io.noprop.controller.train.SpsaConfig;
@@ -66,7 +67,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
-  @Option(names = "--profile", paramLabel = "FILE", description = "Calibration profile (noprop calibrate): its suggested perturbation scale is used unless --c is given.")
+  @Option(names = {"--calibration", "--profile"}, paramLabel = "PROFILE",
+      description = "Calibration profile (noprop calibrate --out DIR writes DIR/profile.json): perturbation scale (unless --c), SPSA gain, "
+          + "stuck-cell mask and drift; one log line per item taken.")
   Path profile;
 
   @Option(names = "--batch", paramLabel = "N", description = "Samples per loss query. Default: 256.")
@@ -106,11 +109,7 @@ final class TrainCommand implements Callable<Integer> {
     if (resume && out == null) throw new IllegalArgumentException("--resume needs --out DIR naming the run to continue");
     Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     SpsaConfig spsa = SpsaConfig.DEFAULT;
-    if (profile != null) {
-      CalibrationProfile p = CalibrationProfile.read(profile);
-      spsa = spsa.withC(p.suggestedScale());
-      err.printf(Locale.ROOT, "perturbation scale %.4g from %s (device %s)%n", p.suggestedScale(), profile, p.deviceId());
-    }
+    CalibrationProfile calibration = profile == null ? null : CalibrationProfile.read(profile);
     if (batch != null) spsa = spsa.withBatch(batch);
     if (c != null) spsa = spsa.withC(c);
     if (firstStep != null) spsa = spsa.withFirstStep(firstStep);
@@ -120,18 +119,22 @@ final class TrainCommand implements Callable<Integer> {
     Method m;
     try {
       m = Method.parse(method);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--method: " + e.getMessage());
+    } catch (IllegalArgumentException ex) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--method: " + ex.getMessage());
     }
     if (pairs != null) m = m.withDirections(pairs);
-    TrainConfig cfg = new TrainConfig(budget, seed, dir, spsa, m, checkpointEvery, logEvery, resume, force, forceIdentity);
 
     RunSummary summary;
+    CalibrationSettings settings;
     // The device first: a wrong URI or an unplugged chip fails before seconds of data loading.
     try (Device d = Devices.open(device); Progress progress = new Progress(quiet, err)) {
+      settings = calibration == null ? CalibrationSettings.none(spsa) : CalibrationSettings.from(calibration, spsa, d.info(),
+          Math.max(1, budget / m.estimator().queries(m.directionsFor(d.parallelism()))), c != null, firstStep != null);
+      settings.log().forEach(err::println);
+      TrainConfig cfg = new TrainConfig(budget, seed, dir, settings.spsa(), m, checkpointEvery, logEvery, resume, force, forceIdentity);
       DatasetSplit split = DatasetCatalog.load(data.dataset, data.dataDir, seed);
       if (data.trainRows != null) split = new DatasetSplit(split.train().head(data.trainRows), split.test());
-      summary = new Trainer(d, split, cfg, progress).run();
+      summary = new Trainer(d, split, cfg, progress).calibrated(settings).run();
       if (d instanceof io.noprop.driver.fleet.FleetDevice f) {
         var st = f.stats();
         err.printf(Locale.ROOT, "%d chip(s), %d online at the end; %d pairs dropped, %d chip failures, %d rejoins, %d re-programmings%n",
@@ -139,6 +142,10 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     Map<String, Object> json = summary.toJson();
+    if (profile != null) {
+      json.put("calibration", profile.toString());
+      json.put("calibration_applied", settings.log());
+    }
     LinkTime.at(DeviceUri.parse(device), summary.wireBytesSent() + summary.wireBytesReceived()).ifPresent(t -> {
       json.put("link_baud", t.baud());
       json.put("link_seconds_at_baud", t.seconds());

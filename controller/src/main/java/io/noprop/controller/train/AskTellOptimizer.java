@@ -176,6 +176,22 @@ public final class AskTellOptimizer {
     floorDone = method.guardSigmas() <= 0;
   }
 
+  /**
+   * Takes the first-step gain from elsewhere (a calibration profile's a0) instead of spending the
+   * calibration queries. Only for spsa and nspsa, whose estimate {@code (L+ - L-) / 2c} is the one a0
+   * was measured on; the others calibrate their own.
+   *
+   * @return false when this method cannot use it (nothing changes)
+   */
+  public boolean presetGain(double a0) {
+    if (method.estimator() != Estimator.SPSA && method.estimator() != Estimator.NSPSA) return false;
+    if (calibrated > 0 || step > 0) throw new IllegalStateException("the gain is set before the first step");
+    if (!(a0 > 0) || Double.isInfinite(a0)) throw new IllegalArgumentException("a0 must be finite and > 0: " + a0);
+    gain[0] = a0;
+    calibrated = calibrationSteps;
+    return true;
+  }
+
   // ---- ask ----------------------------------------------------------------------------------
 
   /** The next step's queries, or null when it would exceed the budget. */

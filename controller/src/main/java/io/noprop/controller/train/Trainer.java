@@ -40,6 +40,13 @@ public final class Trainer {
   private final DatasetSplit data;
   private final TrainConfig cfg;
   private final TrainListener listener;
+  private CalibrationSettings calibration = CalibrationSettings.none(SpsaConfig.DEFAULT);
+
+  /** Uses what a calibration profile provides (today: the gain a0; c and the rest come in through the config). */
+  public Trainer calibrated(CalibrationSettings settings) {
+    this.calibration = settings;
+    return this;
+  }
 
   public Trainer(Device device, DatasetSplit data, TrainConfig cfg, TrainListener listener) {
     this.device = device;
@@ -77,6 +84,10 @@ public final class Trainer {
       listener.onMessage("resumed from " + store.file() + " at step " + opt.step() + " (" + opt.queries() + " queries)");
     } else {
       if (cfg.resume()) listener.onMessage("no checkpoint in " + cfg.out() + "; starting a new run");
+      Double a0 = calibration.gainA0();
+      if (a0 != null && !opt.presetGain(a0)) {
+        listener.onMessage("the profile's gain a0 is measured for spsa's estimate; " + method.id() + " calibrates its own");
+      }
       device.writeWeights(opt.weights());
     }
     listener.onMessage("method " + method.id() + ": " + opt.directionsPerStep() + " direction(s) per step, batch " + opt.batch() + ", "

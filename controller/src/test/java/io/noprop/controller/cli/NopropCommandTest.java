@@ -92,16 +92,28 @@ class NopropCommandTest {
   }
 
   @Test
-  void calibrateWritesAProfileThatTrainReads() throws Exception {
-    Path profile = tmp.resolve("profile.json");
-    Result c = run("calibrate", "--device", "sim:rram?layers=4-8-2", "--dataset", "csv:" + blobsCsv(), "--out", profile.toString(), "--repeats", "10",
-        "--directions", "3");
+  void calibrateWritesAProfileAndAPlotPerRoutineThatTrainReadsAndSaysWhatItTook() throws Exception {
+    Path dir = tmp.resolve("cal");
+    Result c = run("calibrate", "--device", "sim:harsh?layers=4-8-2&idle_per_eval=10", "--dataset", "csv:" + blobsCsv(), "--out", dir.toString(),
+        "--routines", "all", "--repeats", "10", "--directions", "3", "--drift-ticks", "300");
     assertEquals(0, c.code(), c.err());
-    assertTrue(c.err().contains("suggested perturbation scale"), c.err());
-    Result t = run("train", "--device", "sim:rram?layers=4-8-2", "--dataset", "csv:" + blobsCsv(), "--budget", "100", "--out", tmp.resolve("run").toString(),
-        "--profile", profile.toString(), "--json", "--quiet");
+    assertTrue(c.err().contains("perturbation: recommended scale") && c.err().contains("stuck cells:"), c.err());
+    for (String r : io.noprop.calibration.Calibrator.ROUTINES) assertTrue(Files.size(dir.resolve(r + ".png")) > 1000, r + ".png");
+    Path profile = dir.resolve("profile.json");
+    double scale = io.noprop.calibration.CalibrationProfile.read(profile).recommendedScale().orElseThrow();
+    Result t = run("train", "--device", "sim:harsh?layers=4-8-2", "--dataset", "csv:" + blobsCsv(), "--budget", "100", "--out", tmp.resolve("run").toString(),
+        "--calibration", profile.toString(), "--method", "spsa", "--json", "--quiet"); // spsa: the method a0 is measured for
     assertEquals(0, t.code(), t.err());
-    assertTrue(t.err().contains("from " + profile), t.err());
+    for (String item : new String[] {"perturbation scale c =", "first step", "SPSA gain a0", "stuck-cell mask", "drift exponent", "write gain"}) {
+      assertTrue(t.err().contains(item), "logs " + item + ": " + t.err());
+    }
+    Map<?, ?> m = new ObjectMapper().readValue(t.out().lines().reduce((a, b) -> b).orElseThrow(), Map.class);
+    assertEquals(scale * Math.pow(50 + 1, 0.101), ((Number) ((Map<?, ?>) m.get("params")).get("c")).doubleValue(), 1e-9, "100 queries: 50 planned steps");
+    // the old flag still works, and --c wins over the profile's scale
+    Result old = run("train", "--device", "sim:harsh?layers=4-8-2", "--dataset", "csv:" + blobsCsv(), "--budget", "100", "--out", tmp.resolve("run2").toString(),
+        "--profile", profile.toString(), "--c", "0.05", "--json", "--quiet");
+    assertEquals(0, old.code(), old.err());
+    assertTrue(old.err().contains("not used (--c given)"), old.err());
   }
 
   @Test

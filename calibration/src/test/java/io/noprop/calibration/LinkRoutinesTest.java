@@ -1,0 +1,90 @@
+package io.noprop.calibration;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.noprop.driver.Device;
+import io.noprop.driver.Devices;
+import io.noprop.driver.mqtt.EmbeddedBroker;
+import io.noprop.driver.mqtt.MqttChipServer;
+import io.noprop.driver.mqtt.MqttSettings;
+import io.noprop.driver.serial.SerialChipServer;
+import io.noprop.driver.serial.SocatPair;
+import io.noprop.sim.AnalogChip;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The routines run over a serial line (socat pseudo-terminals; skipped without socat, failed under
+ * CI=true) and through an MQTT broker (embedded Moquette) as they do in process: the simulated chip
+ * sees the same requests in the same order, so the figures are identical to the in-process ones.
+ */
+class LinkRoutinesTest {
+  @TempDir Path tmp;
+
+  static final Map<String, String> HARSH_SMALL = Map.of("layers", "64-32-10", "stuck_fraction", "0.05", "idle_per_eval", "10");
+
+  record Figures(NoiseFloor.Result noise, StuckCells.Result stuck, WriteResponse.Result write) {}
+
+  static Figures measure(Device d) {
+    Chips.prepare(d);
+    CalibrationSession s = Chips.session(d);
+    return new Figures(new NoiseFloor(20, 0, new int[0]).run(s), new StuckCells(0.5).run(s), new WriteResponse(5).run(s));
+  }
+
+  static Figures inProcess() {
+    try (Device d = Chips.device(Chips.chip("harsh", HARSH_SMALL))) {
+      return measure(d);
+    }
+  }
+
+  static void assertSame(Figures local, Figures remote, AnalogChip chip) {
+    assertEquals(local.noise(), remote.noise());
+    assertArrayEquals(chip.stuckIndices(), remote.stuck().indices(), "every stuck cell, nothing else");
+    assertArrayEquals(local.stuck().indices(), remote.stuck().indices());
+    assertEquals(local.write().gain(), remote.write().gain());
+    assertEquals(local.write().errorStd(), remote.write().errorStd());
+  }
+
+  @Test
+  void routinesOverASerialLineMeasureWhatTheyMeasureInProcess() throws Exception {
+    SocatPair pair = SocatPair.start(tmp, "cal");
+    AnalogChip chip = Chips.chip("harsh", HARSH_SMALL);
+    SerialChipServer server = new SerialChipServer(chip, pair.b(), 921600);
+    server.open();
+    Thread t = new Thread(server::serve, "serial-chip");
+    t.start();
+    try (Device d = Devices.open("serial:" + pair.a())) {
+      Figures remote = measure(d);
+      assertSame(inProcess(), remote, chip);
+      // and the drift and link routines over the same line: the chip's STATS clock travels with it
+      Drift.Result drift = new Drift(new double[] {100, 1000}, 20, 500, 0, 3600, 0.02).run(Chips.session(d));
+      assertEquals("stats", drift.clock());
+      assertEquals(0.0, drift.nu(), 1e-9, "harsh does not drift");
+      LinkTiming.Result link = new LinkTiming(5).run(Chips.session(d));
+      assertEquals(82.0, link.bytesPerStepSent());
+      assertEquals(64.0, link.bytesPerStepReceived());
+    } finally {
+      server.close();
+      t.join(2000);
+      pair.close();
+    }
+  }
+
+  @Test
+  void routinesThroughAnMqttBrokerMeasureWhatTheyMeasureInProcess() {
+    AnalogChip chip = Chips.chip("harsh", HARSH_SMALL);
+    try (EmbeddedBroker broker = new EmbeddedBroker();
+        MqttChipServer server = new MqttChipServer(MqttSettings.of(broker.url(), Map.of(), Map.of()), "chip-1", chip);
+        Device d = Devices.open("mqtt://127.0.0.1:" + broker.port() + "/chip-1")) {
+      Figures remote = measure(d);
+      assertSame(inProcess(), remote, chip);
+      LinkTiming.Result link = new LinkTiming(5).run(Chips.session(d));
+      assertTrue(link.stepsPerSecond() > 0);
+      assertEquals(82.0, link.bytesPerStepSent());
+    }
+  }
+}
