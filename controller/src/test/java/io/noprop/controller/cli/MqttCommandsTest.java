@@ -21,12 +21,12 @@ class MqttCommandsTest {
             ChipBackends.create("sim", "ideal", Map.of("layers", "16-8-4")));
         MqttChipServer two = new MqttChipServer(MqttSettings.of(b.url(), Map.of(), Map.of()), "chip-2",
             ChipBackends.create("sim", "rram", Map.of()))) {
-      NopropCommandTest.Result r = NopropCommandTest.run("devices", "--broker", b.url(), "--wait-ms", "300");
+      NopropCommandTest.Result r = NopropCommandTest.run("devices", "--broker", b.url(), "--wait-ms", "2000");
       assertEquals(0, r.code(), r.err());
       assertTrue(r.out().matches("(?s).*chip-1\\s+online\\s+sim:ideal\\s+\\[16,8,4\\].*"), r.out());
       assertTrue(r.out().matches("(?s).*chip-2\\s+online\\s+sim:rram\\s+\\[784,64,10\\].*mqtt://127\\.0\\.0\\.1:" + b.port() + "/chip-2.*"), r.out());
 
-      JsonNode json = new ObjectMapper().readTree(NopropCommandTest.run("devices", "--broker", b.url(), "--wait-ms", "300", "--json").lastOutLine());
+      JsonNode json = new ObjectMapper().readTree(NopropCommandTest.run("devices", "--broker", b.url(), "--wait-ms", "2000", "--json").lastOutLine());
       assertEquals(2, json.size());
       assertEquals("chip-1", json.get(0).get("id").asText());
       assertEquals(16, json.get(0).get("hello").get("layers").get(0).asInt());
