@@ -287,7 +287,11 @@ final class BenchCommand implements Runnable {
     return sb.toString();
   }
 
-  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e)};
+  /** Ten distinct colours (matplotlib's tab10) and six marker shapes: twelve methods stay apart. */
+  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e),
+      new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+  private static final org.knowm.xchart.style.markers.Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND,
+      SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS};
 
   /**
    * Test accuracy against queries: per SPSA-type method the mean over seeds (line with markers) and a
@@ -300,11 +304,11 @@ final class BenchCommand implements Runnable {
     long lo = budgets.get(0);
     long hi = budgets.get(budgets.size() - 1);
     boolean log = hi >= 10 * lo;
-    XYChart chart = new XYChartBuilder().width(900).height(560)
-        .title("Test accuracy vs device queries: " + dataset + " on " + device + " (" + seeds.size() + " seeds)")
+    XYChart chart = new XYChartBuilder().width(1150).height(600)
+        .title("Test accuracy vs device queries: " + dataset + " on " + device + " (" + seeds.size() + " seeds; line: mean, band: min-max)")
         .xAxisTitle(log ? "device loss queries (log scale)" : "device loss queries").yAxisTitle("test accuracy").build();
     var st = chart.getStyler();
-    st.setLegendPosition(Styler.LegendPosition.InsideSE);
+    st.setLegendPosition(Styler.LegendPosition.OutsideE);
     st.setChartBackgroundColor(Color.WHITE);
     st.setPlotGridLinesVisible(true);
     st.setXAxisDecimalPattern("#,###");
@@ -316,6 +320,7 @@ final class BenchCommand implements Runnable {
     for (String m : methods) {
       TreeMap<Long, List<Double>> byBudget = g.get(m);
       if (byBudget == null) continue;
+      org.knowm.xchart.style.markers.Marker marker = MARKERS[i % MARKERS.length];
       Color c = PALETTE[i++ % PALETTE.length];
       Color fill = new Color(c.getRed(), c.getGreen(), c.getBlue(), 60);
       boolean ceiling = m.equals("backprop");
@@ -359,7 +364,7 @@ final class BenchCommand implements Runnable {
       band.setLineColor(fill);
       band.setMarker(SeriesMarkers.NONE);
       band.setShowInLegend(false);
-      String label = ceiling ? "backprop, software twin (no queries; ceiling)" : m + " (mean; band: min-max over seeds)";
+      String label = ceiling ? "backprop (software twin, ceiling)" : m;
       XYSeries line = chart.addSeries(label, xs, mean);
       line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
       line.setLineColor(c);
@@ -368,7 +373,7 @@ final class BenchCommand implements Runnable {
         line.setMarker(SeriesMarkers.NONE);
         line.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f));
       } else {
-        line.setMarker(SeriesMarkers.CIRCLE);
+        line.setMarker(marker);
         line.setLineStyle(new BasicStroke(2f));
       }
     }
