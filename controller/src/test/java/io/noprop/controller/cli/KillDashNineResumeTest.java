@@ -43,6 +43,7 @@ class KillDashNineResumeTest {
     String java = ProcessHandle.current().info().command().orElse("java");
     SplittableRandom r = new SplittableRandom(17);
     int killedMidRun = 0;
+    StringBuilder exits = new StringBuilder();
     for (int round = 0; round < 4; round++) {
       List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
           NopropCommand.class.getName()));
@@ -57,9 +58,14 @@ class KillDashNineResumeTest {
       boolean alive = p.isAlive();
       p.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
       p.waitFor(30, TimeUnit.SECONDS);
-      if (alive) killedMidRun++;
+      if (alive) {
+        killedMidRun++;
+      } else {
+        exits.append("\nround ").append(round).append(" exited by itself with ").append(p.exitValue()).append(":\n")
+            .append(Files.readString(tmp.resolve("child-" + round + ".log")));
+      }
     }
-    assertTrue(killedMidRun >= 2, "only " + killedMidRun + " of 4 kills landed while the run was going; lengthen the run");
+    assertTrue(killedMidRun >= 2, "only " + killedMidRun + " of 4 kills landed while the run was going" + exits);
     err = new StringWriter();
     assertEquals(0, NopropCommand.execute(args(csv, cut, true).toArray(String[]::new), new PrintWriter(new StringWriter()), new PrintWriter(err)), err.toString());
     assertArrayEquals(new CheckpointStore(whole).load().weights(), new CheckpointStore(cut).load().weights(), "weights after " + killedMidRun + " SIGKILLs and resumes");
