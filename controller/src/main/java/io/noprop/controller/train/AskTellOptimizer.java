@@ -82,15 +82,16 @@ public final class AskTellOptimizer {
    * @param loss mean finite loss of the step's queries (NaN if none)
    * @param accuracy mean accuracy of those queries
    * @param estimates finite estimates this step produced
+   * @param estimate the first of them, e_0 (NaN if none)
    * @param rejected the guard undid the previous step
    */
-  public record Told(UpdateRequest update, long expectedClipped, float[] writeWeights, double loss, double accuracy, int estimates, boolean rejected) {
+  public record Told(UpdateRequest update, long expectedClipped, float[] writeWeights, double loss, double accuracy, int estimates, double estimate,
+      boolean rejected) {
     static Told nothing(double loss, double acc) {
-      return new Told(null, 0, null, loss, acc, 0, false);
+      return new Told(null, 0, null, loss, acc, 0, Double.NaN, false);
     }
   }
 
-  private final HelloInfo info;
   private final Method method;
   private final SpsaConfig cfg;
   private final long budget;
@@ -133,7 +134,6 @@ public final class AskTellOptimizer {
    * @param parallelism chips behind the device: the default number of directions of spsa/nspsa
    */
   public AskTellOptimizer(HelloInfo info, Method method, SpsaConfig cfg, long seed, long budget, int parallelism) {
-    this.info = info;
     this.method = method;
     this.cfg = cfg;
     this.budget = budget;
@@ -327,7 +327,7 @@ public final class AskTellOptimizer {
       if (momentum != null) momentum.dropNewest();
       if (p.before() != null) {
         shadow.set(p.before());
-        return new Told(null, 0, shadow.values(), loss, acc, 0, true);
+        return new Told(null, 0, shadow.values(), loss, acc, 0, Double.NaN, true);
       }
       List<SeedTerm> undo = new ArrayList<>(p.terms().size());
       for (int i = p.terms().size() - 1; i >= 0; i--) {
@@ -335,7 +335,7 @@ public final class AskTellOptimizer {
         undo.add(new SeedTerm(t.seed(), -t.coefficient(), t.mask()));
       }
       UpdateRequest u = UpdateRequest.of(undo);
-      return new Told(u, shadow.update(undo), null, loss, acc, 0, true);
+      return new Told(u, shadow.update(undo), null, loss, acc, 0, Double.NaN, true);
     }
     if (Double.isFinite(loss)) guardRef = loss;
     return Told.nothing(loss, acc);
@@ -381,7 +381,7 @@ public final class AskTellOptimizer {
       }
     }
     if (method.guardSigmas() > 0 && (update != null || write != null)) pending = new Pending(moves, before);
-    return new Told(update, clipped, write, loss, acc, est.size(), false);
+    return new Told(update, clipped, write, loss, acc, est.size(), est.get(0)[1], false);
   }
 
   private float[] adam(Step s, List<double[]> est, double factor, float[] w) {
@@ -616,9 +616,5 @@ public final class AskTellOptimizer {
     if (o instanceof Number n) return n;
     if (o instanceof String str && str.equals("NaN")) return Double.NaN; // JSON has no NaN literal
     throw new TrainingException("checkpoint state lacks '" + key + "'");
-  }
-
-  HelloInfo info() {
-    return info;
   }
 }

@@ -127,7 +127,7 @@ public final class Trainer {
             emaLoss = Double.isNaN(emaLoss) ? t.loss() : 0.99 * emaLoss + 0.01 * t.loss();
             emaAcc = Double.isNaN(emaAcc) ? t.accuracy() : 0.99 * emaAcc + 0.01 * t.accuracy();
           }
-          if (t.update() != null && !t.update().terms().isEmpty()) lastEstimate = t.update().terms().get(0).coefficient();
+          if (t.estimates() > 0) lastEstimate = t.estimate();
           long step = opt.step();
           listener.onStep(opt.queries(), cfg.budget(), step, emaLoss, emaAcc);
           if (step % cfg.logEvery() == 0) {
