@@ -39,18 +39,7 @@ public final class ChipShadow {
    * number of clipped parameters. The one implementation the drivers use (fleet and single chip).
    */
   public static long applyUpdate(float[] w, List<SeedTerm> terms, float lo, float hi) {
-    for (SeedTerm t : terms) t.addTo(w, w.length); // a term knows its direction (dense or masked)
-    long clipped = 0;
-    for (int i = 0; i < w.length; i++) {
-      if (w[i] < lo) {
-        w[i] = lo;
-        clipped++;
-      } else if (w[i] > hi) {
-        w[i] = hi;
-        clipped++;
-      }
-    }
-    return clipped;
+    return UpdateRequest.apply(w, terms, lo, hi);
   }
 
   public void upload(DatasetHeader header, byte[] rows) {

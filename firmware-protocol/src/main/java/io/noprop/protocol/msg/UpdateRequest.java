@@ -31,6 +31,26 @@ public record UpdateRequest(Distribution distribution, List<SeedTerm> terms) {
     return new UpdateRequest(masked ? Distribution.MASKED : Distribution.RADEMACHER, terms);
   }
 
+  /**
+   * UPDATE as PROTOCOL.md section 11 specifies it, on {@code w}: every term in order, then one clip
+   * to [lo, hi]; returns the number of clipped weights (the reply's count). Chip mirrors and the
+   * controller's shadow all run this.
+   */
+  public static long apply(float[] w, List<SeedTerm> terms, float lo, float hi) {
+    for (SeedTerm t : terms) t.addTo(w, w.length); // a term knows its direction (dense or masked)
+    long clipped = 0;
+    for (int i = 0; i < w.length; i++) {
+      if (w[i] < lo) {
+        w[i] = lo;
+        clipped++;
+      } else if (w[i] > hi) {
+        w[i] = hi;
+        clipped++;
+      }
+    }
+    return clipped;
+  }
+
   public byte[] encode() {
     boolean masked = distribution == Distribution.MASKED;
     PayloadWriter w = new PayloadWriter(2 + (masked ? 8 + DirectionMask.BYTES : 8) * terms.size());

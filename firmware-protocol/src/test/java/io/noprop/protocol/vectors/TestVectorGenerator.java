@@ -629,19 +629,9 @@ public final class TestVectorGenerator {
 
   /** UPDATE as PROTOCOL.md specifies it: every term in order, then one clip; returns the clip count. */
   static long applyUpdate(float[] w, UpdateRequest r, float lo, float hi) {
-    for (SeedTerm t : r.terms()) t.addTo(w, w.length);
-    long clipped = 0;
-    for (int i = 0; i < w.length; i++) {
-      if (w[i] < lo) {
-        w[i] = lo;
-        clipped++;
-      } else if (w[i] > hi) {
-        w[i] = hi;
-        clipped++;
-      }
-    }
-    return clipped;
+    return UpdateRequest.apply(w, r.terms(), lo, hi);
   }
+
 
   // ---- helpers ------------------------------------------------------------------------------
 
