@@ -8,27 +8,30 @@ package io.noprop.controller.opt;
  */
 public enum Estimator {
   /** Two-sided SPSA: one antithetic pair, {@code e = (L+ - L-) / 2c}. */
-  SPSA("spsa", 2),
+  SPSA("spsa", 2, false),
   /** n-SPSA: K antithetic pairs on one batch, one UPDATE term each. */
-  NSPSA("nspsa", 2),
+  NSPSA("nspsa", 2, false),
   /** Antithetic evolution strategies: K pairs, fitness shaped by centred ranks over the 2K losses. */
-  ES("es", 2),
+  ES("es", 2, false),
   /** One layer's block per step (chosen at random), the layer's own calibrated gain. */
-  LAYERWISE("layerwise", 2),
+  LAYERWISE("layerwise", 2, true),
   /** A sparse direction: each weight perturbed with probability p, estimate divided by p. */
-  SPARSE("sparse", 2),
+  SPARSE("sparse", 2, true),
   /** Naive finite differences: one weight per pair, to show what simultaneous perturbation buys. */
-  FD("fd", 2),
+  FD("fd", 2, true),
   /** One-sided multiplexed (MGD-style): K directions share one unperturbed query, {@code e = (L_j - L_0) / c}. */
-  MGD("mgd", 1);
+  MGD("mgd", 1, false);
 
   public final String id;
   /** Queries per direction (MGD adds one shared query per step). */
   public final int queriesPerDirection;
+  /** Its directions are MASKED (blocks, sparse): the chip must advertise DIRECTION_MASKED, and UPDATE terms are longer. */
+  public final boolean masked;
 
-  Estimator(String id, int queriesPerDirection) {
+  Estimator(String id, int queriesPerDirection, boolean masked) {
     this.id = id;
     this.queriesPerDirection = queriesPerDirection;
+    this.masked = masked;
   }
 
   /** Loss queries of a step with {@code k} directions. */

@@ -95,8 +95,7 @@ public record Method(Estimator estimator, int directions, double density, Update
 
   /** Why a chip with this HELLO cannot run the method, or null when it can. */
   public String unsupportedReason(io.noprop.protocol.msg.HelloInfo h) {
-    boolean masked = estimator == Estimator.LAYERWISE || estimator == Estimator.SPARSE || estimator == Estimator.FD;
-    if (masked && !h.has(io.noprop.protocol.msg.Capability.DIRECTION_MASKED)) return "needs DIRECTION_MASKED";
+    if (estimator.masked && !h.has(io.noprop.protocol.msg.Capability.DIRECTION_MASKED)) return "needs DIRECTION_MASKED";
     if (rule.fullVector && !h.has(io.noprop.protocol.msg.Capability.WRITE_WEIGHTS)) return "needs WRITE_WEIGHTS";
     if (!rule.fullVector && !h.has(io.noprop.protocol.msg.Capability.UPDATE_SEEDED)) return "needs UPDATE_SEEDED";
     return null;
@@ -111,7 +110,7 @@ public record Method(Estimator estimator, int directions, double density, Update
    * {@code params} weights: what {@link UpdateRule#fullVector} costs against seed-sized steps.
    */
   public long updateBytesPerStep(int k, int params) {
-    int term = estimator == Estimator.SPSA || estimator == Estimator.NSPSA || estimator == Estimator.ES || estimator == Estimator.MGD ? 8 : 17;
+    int term = 8 + (estimator.masked ? io.noprop.protocol.msg.DirectionMask.BYTES : 0); // u32 seed, f32 coefficient [, mask]
     return switch (rule) {
       case SGD, SIGN -> 2 + (long) term * k;
       case MOMENTUM -> 2 + (long) term * k * MomentumWindow.length(beta, k);

@@ -143,7 +143,7 @@ public final class AskTellOptimizer {
     this.seeds = new StepSeeds(seed);
     this.guardSeed = PerturbationPrng.key((int) (seed ^ (seed >>> 32)), GUARD);
     Estimator e = method.estimator();
-    if ((e == Estimator.LAYERWISE || e == Estimator.SPARSE || e == Estimator.FD) && !info.has(Capability.DIRECTION_MASKED)) {
+    if (e.masked && !info.has(Capability.DIRECTION_MASKED)) {
       throw new TrainingException(info.model() + " (firmware " + info.firmwareVersion() + ") does not advertise masked directions (HELLO capability "
           + "DIRECTION_MASKED), which " + method.id() + " needs; use spsa, nspsa, es or mgd");
     }

@@ -58,10 +58,6 @@ public record SpsaConfig(
     return new SpsaConfig(batch, c, firstStep, alpha, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale, v);
   }
 
-  /** Pairs per step on a device with {@code parallelism} chips. */
-  public int pairsFor(int parallelism) {
-    return pairs > 0 ? pairs : Math.max(1, Math.min(255, parallelism));
-  }
 
   public SpsaConfig withBatch(int v) {
     return new SpsaConfig(v, c, firstStep, alpha, gamma, stabilityFraction, calibrationPairs, maxStepFactor, initScale, pairs);
