@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Names a user can pass to {@code --dataset}: {@code fashion-mnist}, {@code fashion-mnist:poolK}
- * (K x K average-pooled, for small models), or {@code csv:PATH} (label in
+ * (K x K average-pooled, for small models), {@code fashion-mnist:pcaK} (K whitened principal
+ * components, see {@link PcaWhitening}), or {@code csv:PATH} (label in
  * the last column; {@code csv-first:PATH} for the first), split 80/20 into train and test by row
  * order after a seeded shuffle.
  */
@@ -24,13 +25,22 @@ public final class DatasetCatalog {
       DatasetSplit s = FashionMnist.standard(dataDir).load();
       return new DatasetSplit(ImagePooling.pool(s.train(), k), ImagePooling.pool(s.test(), k));
     }
+    if (spec.startsWith("fashion-mnist:pca")) {
+      int k;
+      try {
+        k = Integer.parseInt(spec.substring("fashion-mnist:pca".length()));
+      } catch (NumberFormatException e) {
+        throw new DataException("'" + spec + "': the number of components must be a number, e.g. fashion-mnist:pca50");
+      }
+      return PcaWhitening.apply(FashionMnist.standard(dataDir).load(), k);
+    }
     if (spec.startsWith("csv:") || spec.startsWith("csv-first:")) {
       Path p = Path.of(spec.substring(spec.indexOf(':') + 1));
       if (!Files.isRegularFile(p)) throw new DataException("CSV file " + p + " does not exist");
       Dataset all = CsvReader.read(p, spec.startsWith("csv-first:") ? CsvReader.LabelColumn.FIRST : CsvReader.LabelColumn.LAST);
       return split(shuffle(all, seed), 0.8);
     }
-    throw new DataException("unknown dataset '" + spec + "'; use fashion-mnist, fashion-mnist:pool4 or csv:PATH (label in the last column)");
+    throw new DataException("unknown dataset '" + spec + "'; use fashion-mnist, fashion-mnist:pca50, fashion-mnist:pool4 or csv:PATH (label in the last column)");
   }
 
   static Dataset shuffle(Dataset d, long seed) {
