@@ -2,7 +2,6 @@ package io.noprop.controller.cli;
 
 import io.noprop.controller.baseline.BackpropBaseline;
 import io.noprop.controller.baseline.SoftwareTwin;
-import io.noprop.controller.data.DatasetCatalog;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.ShadowWeights;
@@ -111,12 +110,14 @@ final class BenchCommand implements Runnable {
       Files.createDirectories(dir);
 
       List<Row> rows = new ArrayList<>();
+      String shown = device; // as sized to the data, for the tables
       for (long seed : ss) {
-        DatasetSplit split = DatasetCatalog.load(data.dataset, data.dataDir, seed);
-        if (data.trainRows != null) split = new DatasetSplit(split.train().head(data.trainRows), split.test());
+        DatasetSplit split = data.load(seed);
+        String uri = SimSizing.fit(device, split.train());
+        shown = uri;
         for (String m : ms) {
           if (m.equals("backprop")) {
-            Row r = backprop(split, seed);
+            Row r = backprop(uri, split, seed);
             err.printf(Locale.ROOT, "backprop seed %d: test accuracy %.4f (software twin, no device queries, %.1f s)%n", seed, r.testAccuracy(), r.wallSeconds());
             for (long b : bs) rows.add(new Row(m, b, seed, r.testAccuracy(), 0, r.wallSeconds()));
             continue;
@@ -124,7 +125,7 @@ final class BenchCommand implements Runnable {
           for (long b : bs) {
             Path runDir = dir.resolve("runs").resolve(m + "-b" + b + "-s" + seed);
             RunSummary s;
-            try (Device d = Devices.open(device)) {
+            try (Device d = Devices.open(uri)) {
               if (m.equals("cmaes")) {
                 if (d.info().parameterCount() > CmaEsBaseline.MAX_PARAMS) {
                   err.printf(Locale.ROOT, "cmaes skipped: %d weights; CMA-ES runs on models up to %d%n", d.info().parameterCount(), CmaEsBaseline.MAX_PARAMS);
@@ -142,24 +143,24 @@ final class BenchCommand implements Runnable {
         }
       }
       writeCsv(dir.resolve("results.csv"), rows);
-      Files.writeString(dir.resolve("bench.properties"), "device=" + device + "\ndataset=" + data.dataset + "\n");
-      Files.writeString(dir.resolve("results.md"), markdown(rows, ms, bs, ss, device, data.dataset));
-      writeChart(dir.resolve("accuracy.png"), rows, ms, bs, ss, device, data.dataset);
+      Files.writeString(dir.resolve("bench.properties"), "device=" + shown + "\ndataset=" + data.dataset + "\n");
+      Files.writeString(dir.resolve("results.md"), markdown(rows, ms, bs, ss, shown, data.dataset));
+      writeChart(dir.resolve("accuracy.png"), rows, ms, bs, ss, shown, data.dataset);
       err.printf(Locale.ROOT, "wrote %s, %s and %s%n", dir.resolve("results.csv"), dir.resolve("results.md"), dir.resolve("accuracy.png"));
       return 0;
     }
 
     /** Backprop on the software twin from the trainer's initial weights for this seed, clipped to the device's range. */
-    private Row backprop(DatasetSplit split, long seed) {
+    private Row backprop(String uri, DatasetSplit split, long seed) {
       long t0 = System.nanoTime();
       HelloInfo info;
-      try (Device d = Devices.open(device)) {
+      try (Device d = Devices.open(uri)) {
         info = d.info();
       }
       int[] layers = info.layerSizes();
       if (split.train().features() != layers[0] || split.train().classes() > layers[layers.length - 1]) {
         throw new TrainingException(split.train().name() + " has " + split.train().features() + " features and " + split.train().classes()
-            + " classes, but " + device + " has layers " + java.util.Arrays.toString(layers));
+            + " classes, but " + uri + " has layers " + java.util.Arrays.toString(layers));
       }
       float[] init = ShadowWeights.initial(info, SpsaConfig.DEFAULT.initScale(), seed).values();
       float[] w = BackpropBaseline.DEFAULT.train(layers, init, split.train(), info.weightMin(), info.weightMax(), seed);

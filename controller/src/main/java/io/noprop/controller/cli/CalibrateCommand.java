@@ -4,7 +4,6 @@ import io.noprop.calibration.CalibrationProfile;
 import io.noprop.calibration.CalibrationSession;
 import io.noprop.calibration.Calibrator;
 import io.noprop.controller.data.Dataset;
-import io.noprop.controller.data.DatasetCatalog;
 import io.noprop.controller.train.ShadowWeights;
 import io.noprop.controller.train.SpsaConfig;
 import io.noprop.driver.Device;
@@ -76,8 +75,9 @@ final class CalibrateCommand implements Callable<Integer> {
     Calibrator.Options o = Calibrator.DEFAULTS;
     o = new Calibrator.Options(repeats, o.sweepRepeats(), directions, layerDirections, margin, firstStep, o.stepPairs(), o.writeTargets(),
         o.stuckThreshold(), o.driftAges(), driftTicks, driftWait, o.linkRepeats());
-    try (Device d = Devices.open(device)) {
-      Dataset train = DatasetCatalog.load(data.dataset, data.dataDir, seed).train().head(rows);
+    // A simulated chip without layers= is sized to the data (SimSizing), so the data comes first.
+    Dataset train = data.load(seed).train().head(rows);
+    try (Device d = Devices.open(SimSizing.fit(device, train))) {
       d.uploadDataset(train.header(0), train.packed());
       d.writeWeights(ShadowWeights.initial(d.info(), SpsaConfig.DEFAULT.initScale(), seed).values());
       CalibrationProfile start = CalibrationProfile.empty(CalibrationProfile.DeviceDescription.of(d), Instant.now().toString());

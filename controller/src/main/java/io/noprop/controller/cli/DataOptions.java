@@ -1,12 +1,15 @@
 package io.noprop.controller.cli;
 
+import io.noprop.controller.data.DatasetCatalog;
+import io.noprop.controller.data.DatasetSplit;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Where the data comes from; shared by train and calibrate. */
 final class DataOptions {
-  @Option(names = "--dataset", defaultValue = "fashion-mnist", paramLabel = "NAME",
-      description = "fashion-mnist, or csv:PATH (label in the last column). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--dataset", defaultValue = "fashion-mnist:pca50", paramLabel = "NAME",
+      description = {"fashion-mnist:pcaK (K whitened principal components of the images), fashion-mnist (784 raw pixels),",
+          "fashion-mnist:poolK (K x K average-pooled pixels), or csv:PATH (label in the last column). Default: ${DEFAULT-VALUE}."})
   String dataset;
 
   @Option(names = "--data", paramLabel = "DIR",
@@ -15,4 +18,10 @@ final class DataOptions {
 
   @Option(names = "--train-rows", paramLabel = "N", description = "Upload only the first N training rows (all by default).")
   Integer trainRows;
+
+  /** The dataset, its training rows cut to --train-rows. */
+  DatasetSplit load(long seed) {
+    DatasetSplit split = DatasetCatalog.load(dataset, dataDir, seed);
+    return trainRows == null ? split : new DatasetSplit(split.train().head(trainRows), split.test());
+  }
 }

@@ -2,7 +2,6 @@ package io.noprop.controller.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.calibration.CalibrationProfile;
-import io.noprop.controller.data.DatasetCatalog;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.train.CalibrationSettings;
 import io.noprop.controller.train.RunSummary;
@@ -126,14 +125,16 @@ final class TrainCommand implements Callable<Integer> {
 
     RunSummary summary;
     CalibrationSettings settings;
-    // The device first: a wrong URI or an unplugged chip fails before seconds of data loading.
-    try (Device d = Devices.open(device); Progress progress = new Progress(quiet, err)) {
+    // The device first: a wrong URI or an unplugged chip fails before seconds of data loading;
+    // except a simulated chip sized to the data, which needs the data to be built.
+    DatasetSplit split = SimSizing.applies(device) ? data.load(seed) : null;
+    String uri = split == null ? device : SimSizing.fit(device, split.train());
+    try (Device d = Devices.open(uri); Progress progress = new Progress(quiet, err)) {
       settings = calibration == null ? CalibrationSettings.none(spsa) : CalibrationSettings.from(calibration, spsa, d.info(),
           Math.max(1, budget / m.estimator().queries(m.directionsFor(d.parallelism()))), c != null, firstStep != null);
       settings.log().forEach(err::println);
       TrainConfig cfg = new TrainConfig(budget, seed, dir, settings.spsa(), m, checkpointEvery, logEvery, resume, force, forceIdentity);
-      DatasetSplit split = DatasetCatalog.load(data.dataset, data.dataDir, seed);
-      if (data.trainRows != null) split = new DatasetSplit(split.train().head(data.trainRows), split.test());
+      if (split == null) split = data.load(seed);
       summary = new Trainer(d, split, cfg, progress).calibrated(settings).run();
       if (d instanceof io.noprop.driver.fleet.FleetDevice f) {
         var st = f.stats();

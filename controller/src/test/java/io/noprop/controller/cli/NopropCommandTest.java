@@ -92,6 +92,19 @@ class NopropCommandTest {
   }
 
   @Test
+  void aSimulatedChipWithoutLayersIsSizedToTheDataButAnExplicitShapeIsKept() throws Exception {
+    Result sized = run("train", "--device", "sim:ideal?seed=2", "--dataset", "csv:" + blobsCsv(), "--budget", "64", "--out", tmp.resolve("sized").toString(),
+        "--json", "--quiet");
+    assertEquals(0, sized.code(), sized.err());
+    Map<?, ?> m = new ObjectMapper().readValue(sized.lastOutLine(), Map.class);
+    assertEquals("sim:ideal?seed=2&layers=4-64-2", m.get("device"));
+    Result fixed = run("train", "--device", "sim:ideal?layers=5-8-2", "--dataset", "csv:" + blobsCsv(), "--budget", "64", "--out", tmp.resolve("fixed").toString(),
+        "--quiet");
+    assertEquals(1, fixed.code());
+    assertTrue(fixed.err().contains("has 4 features but sim:ideal?layers=5-8-2 takes 5 inputs"), fixed.err());
+  }
+
+  @Test
   void calibrateWritesAProfileAndAPlotPerRoutineThatTrainReadsAndSaysWhatItTook() throws Exception {
     Path dir = tmp.resolve("cal");
     Result c = run("calibrate", "--device", "sim:harsh?layers=4-8-2&idle_per_eval=10", "--dataset", "csv:" + blobsCsv(), "--out", dir.toString(),

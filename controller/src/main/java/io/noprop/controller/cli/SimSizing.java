@@ -1,0 +1,29 @@
+package io.noprop.controller.cli;
+
+import io.noprop.controller.data.Dataset;
+import io.noprop.driver.DeviceUri;
+
+/**
+ * A simulated chip named without {@code layers=} is built to fit the data: as many inputs as the
+ * dataset has features, as many outputs as it has classes, and {@link #HIDDEN} hidden units. A real chip's shape is fixed by its silicon and is
+ * never changed; there a mismatch stays an error that names the shape needed.
+ */
+final class SimSizing {
+  /** The presets' hidden width (784-64-10). */
+  static final int HIDDEN = 64;
+
+  private SimSizing() {}
+
+  /** True when {@code uri} names a simulated chip whose shape the data may choose. */
+  static boolean applies(String uri) {
+    DeviceUri u = DeviceUri.parse(uri);
+    return u.scheme().equals("sim") && !u.options().containsKey("layers");
+  }
+
+  /** {@code uri} with the layers that fit {@code train}, or {@code uri} itself when it does not apply. */
+  static String fit(String uri, Dataset train) {
+    if (!applies(uri)) return uri;
+    String layers = train.features() + "-" + HIDDEN + "-" + train.classes();
+    return uri + (uri.indexOf('?') >= 0 ? "&" : "?") + "layers=" + layers;
+  }
+}
