@@ -86,10 +86,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--gamma", description = "Decay exponent of the perturbation scale. Default: 0.101.")
   Double gamma;
 
-  @Option(names = "--method", defaultValue = "es8", paramLabel = "SPEC",
+  @Option(names = "--method", defaultValue = "auto", paramLabel = "SPEC",
       description = {"Estimator and options: spsa, nspsa4, es8, layerwise, sparse10 (percent of weights), fd, mgd4; then +momentum, +sign, +adam",
           "(whole-vector writes every step), +constant or +cosine (learning-rate schedule), +cfixed (constant perturbation scale),",
-          "+guard3 (undo a step whose loss rises beyond 3 noise standard deviations). Default: ${DEFAULT-VALUE}."})
+          "+guard3 (undo a step whose loss rises beyond 3 noise standard deviations).",
+          "Default: auto, the best measured for the budget: es8 below 50000 queries, nspsa4 from there."})
   String method;
 
   @Option(names = "--pairs", paramLabel = "K", description = "Antithetic pairs per step, averaged (n-SPSA). Default: one per chip of the device (1 for a single chip).")
@@ -117,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
     if (pairs != null) spsa = spsa.withPairs(pairs);
     Method m;
     try {
-      m = Method.parse(method);
+      m = Method.parse(method.equals("auto") ? Method.recommendedSpec(budget) : method);
     } catch (IllegalArgumentException ex) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--method: " + ex.getMessage());
     }

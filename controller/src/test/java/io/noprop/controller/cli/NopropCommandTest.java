@@ -85,8 +85,8 @@ class NopropCommandTest {
       assertTrue(m.containsKey(k), "missing " + k + " in " + m);
     }
     int queries = ((Number) m.get("queries")).intValue();
-    assertTrue(queries <= 600 && queries > 600 - 16, "the default es8 spends the budget in whole 16-query steps: " + queries);
-    assertEquals("es8", m.get("method"), "the default method");
+    assertTrue(queries <= 600 && queries > 600 - 16, "the default for a short run, es8, spends the budget in whole 16-query steps: " + queries);
+    assertEquals("es8", m.get("method"), "the default method below Method.LONG_RUN queries");
     assertTrue(((Number) m.get("test_accuracy")).doubleValue() > 0.75, "two separable blobs, chance is 0.5: " + m.get("test_accuracy"));
     assertTrue(Files.exists(out.resolve("summary.json")) && Files.exists(out.resolve("metrics.csv")) && Files.exists(out.resolve("checkpoint.bin")));
   }
