@@ -6,6 +6,7 @@ import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.train.CalibrationSettings;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.opt.Method;
+import io.noprop.controller.opt.Recommended;
 import io.noprop.controller.train.SpsaConfig;
 import io.noprop.controller.train.TrainConfig;
 import io.noprop.controller.train.TrainListener;
@@ -71,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
           + "stuck-cell mask and drift; one log line per item taken.")
   Path profile;
 
-  @Option(names = "--batch", paramLabel = "N", description = "Samples per loss query. Default: 256.")
+  @Option(names = "--batch", paramLabel = "N", description = "Samples per loss query. Default: 256; with --method auto, 1024 from 50000 queries.")
   Integer batch;
 
   @Option(names = "--c", paramLabel = "SCALE", description = "Initial perturbation scale, weight units. Default: 0.1.")
@@ -90,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
       description = {"Estimator and options: spsa, nspsa4, es8, layerwise, sparse10 (percent of weights), fd, mgd4; then +momentum, +sign, +adam",
           "(whole-vector writes every step), +constant or +cosine (learning-rate schedule), +cfixed (constant perturbation scale),",
           "+guard3 (undo a step whose loss rises beyond 3 noise standard deviations).",
-          "Default: auto, the best measured for the budget: es8 below 50000 queries, nspsa4 from there."})
+          "Default: auto, the best measured for the budget: es8 below 50000 queries, nspsa4 on batches of 1024 from there."})
   String method;
 
   @Option(names = "--pairs", paramLabel = "K", description = "Antithetic pairs per step, averaged (n-SPSA). Default: one per chip of the device (1 for a single chip).")
@@ -116,9 +117,11 @@ final class TrainCommand implements Callable<Integer> {
     if (alpha != null) spsa = spsa.withAlpha(alpha);
     if (gamma != null) spsa = spsa.withGamma(gamma);
     if (pairs != null) spsa = spsa.withPairs(pairs);
+    boolean auto = method.equals("auto");
+    Recommended recommended = Recommended.forBudget(budget);
     Method m;
     try {
-      m = Method.parse(method.equals("auto") ? Method.recommendedSpec(budget) : method);
+      m = Method.parse(auto ? recommended.method() : method);
     } catch (IllegalArgumentException ex) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--method: " + ex.getMessage());
     }
@@ -131,6 +134,7 @@ final class TrainCommand implements Callable<Integer> {
     DatasetSplit split = SimSizing.applies(device) ? data.load(seed) : null;
     String uri = split == null ? device : SimSizing.fit(device, split.train());
     try (Device d = Devices.open(uri); Progress progress = new Progress(quiet, err)) {
+      if (auto && batch == null) spsa = spsa.withBatch(Math.min(recommended.batch(), d.info().maxBatch()));
       settings = calibration == null ? CalibrationSettings.none(spsa) : CalibrationSettings.from(calibration, spsa, d.info(),
           Math.max(1, budget / m.estimator().queries(m.directionsFor(d.parallelism()))), c != null, firstStep != null);
       settings.log().forEach(err::println);

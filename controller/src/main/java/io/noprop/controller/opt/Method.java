@@ -32,20 +32,6 @@ public record Method(Estimator estimator, int directions, double density, Update
     if (!(guardSigmas >= 0)) throw new IllegalArgumentException("guard sigmas must be >= 0: " + guardSigmas);
   }
 
-  /**
-   * The method {@code ./noprop train} uses when none is named, for a budget of {@code queries}:
-   * {@code es8} below {@link #LONG_RUN} queries, {@code nspsa4} from there. Measured on
-   * Fashion-MNIST (TRAINING.md): es8's centred ranks learn fastest early (+2 points at 20,000
-   * queries) but keep their size when the loss differences shrink, so late in a run its steps
-   * are mostly noise; nspsa4's raw differences shrink with the gradient (+1.2 points at 100,000).
-   */
-  public static String recommendedSpec(long queries) {
-    return queries < LONG_RUN ? "es8" : "nspsa4";
-  }
-
-  /** Budgets (queries) from which {@link #recommendedSpec} prefers nspsa4 to es8. */
-  public static final long LONG_RUN = 50_000;
-
   public static Method parse(String spec) {
     String[] parts = spec.trim().toLowerCase(java.util.Locale.ROOT).split("\\+");
     Matcher m = HEAD.matcher(parts.length == 0 ? "" : parts[0]);

@@ -86,9 +86,23 @@ class NopropCommandTest {
     }
     int queries = ((Number) m.get("queries")).intValue();
     assertTrue(queries <= 600 && queries > 600 - 16, "the default for a short run, es8, spends the budget in whole 16-query steps: " + queries);
-    assertEquals("es8", m.get("method"), "the default method below Method.LONG_RUN queries");
+    assertEquals("es8", m.get("method"), "the default method below Recommended.LONG_RUN queries");
     assertTrue(((Number) m.get("test_accuracy")).doubleValue() > 0.75, "two separable blobs, chance is 0.5: " + m.get("test_accuracy"));
     assertTrue(Files.exists(out.resolve("summary.json")) && Files.exists(out.resolve("metrics.csv")) && Files.exists(out.resolve("checkpoint.bin")));
+  }
+
+  @Test
+  void autoRunsNspsa4OnLargeBatchesForALongRunCappedAtTheChipsMaxBatch() throws Exception {
+    Result r = run("train", "--device", "sim:ideal?layers=4-8-2&max_batch=64", "--dataset", "csv:" + blobsCsv(), "--budget", "50000",
+        "--out", tmp.resolve("long").toString(), "--json", "--quiet", "--checkpoint-every", "0", "--log-every", "1000");
+    assertEquals(0, r.code(), r.err());
+    Map<?, ?> m = new ObjectMapper().readValue(r.lastOutLine(), Map.class);
+    assertEquals("nspsa4", m.get("method"));
+    assertEquals(64, ((Map<?, ?>) m.get("params")).get("batch"), "1024 recommended, capped at the chip's maxBatch");
+    Result fixed = run("train", "--device", "sim:ideal?layers=4-8-2", "--dataset", "csv:" + blobsCsv(), "--budget", "50000", "--method", "spsa",
+        "--out", tmp.resolve("named").toString(), "--json", "--quiet", "--checkpoint-every", "0", "--log-every", "1000");
+    assertEquals(256, ((Map<?, ?>) new ObjectMapper().readValue(fixed.lastOutLine(), Map.class).get("params")).get("batch"),
+        "a named method keeps the default batch");
   }
 
   @Test

@@ -1,0 +1,21 @@
+package io.noprop.controller.opt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class RecommendedTest {
+  @Test
+  void shortRunsGetEs8OnSmallBatchesAndLongRunsNspsa4OnLargeOnes() {
+    assertEquals(new Recommended("es8", 256), Recommended.forBudget(20_000));
+    assertEquals(new Recommended("es8", 256), Recommended.forBudget(Recommended.LONG_RUN - 1));
+    assertEquals(new Recommended("nspsa4", 1024), Recommended.forBudget(Recommended.LONG_RUN));
+    assertEquals(new Recommended("nspsa4", 1024), Recommended.forBudget(1_000_000));
+  }
+
+  @Test
+  void itsMethodsAreSpecsTheParserReads() {
+    assertEquals(Estimator.ES, Method.parse(Recommended.forBudget(1).method()).estimator());
+    assertEquals(4, Method.parse(Recommended.forBudget(100_000).method()).directions());
+  }
+}
