@@ -44,20 +44,14 @@ public final class PcaWhitening {
       for (int i = 0; i < n; i++) mean[i] += x[i];
     }
     for (int i = 0; i < n; i++) mean[i] /= train.rows();
-    double[][] cov = new double[n][n];
-    int[] nz = new int[n];
-    for (int r = 0; r < train.rows(); r++) {
-      decode(train, r, x);
-      // Raw pixels are half zeros: accumulate x x^T over the non-zero entries, correct for the
-      // mean afterwards (cov = E[x x^T] - mean mean^T), upper triangle only.
-      int m = 0;
-      for (int i = 0; i < n; i++) if (x[i] != 0) nz[m++] = i;
-      for (int a = 0; a < m; a++) {
-        int i = nz[a];
-        double xi = x[i];
-        double[] row = cov[i];
-        for (int b = a; b < m; b++) row[nz[b]] += xi * x[nz[b]];
-      }
+    // Four fixed row ranges summed in parallel and then in order: the same bits on any machine.
+    int rows = train.rows();
+    double[][][] parts = java.util.stream.IntStream.range(0, CHUNKS).parallel()
+        .mapToObj(c -> secondMoments(train, (int) ((long) rows * c / CHUNKS), (int) ((long) rows * (c + 1) / CHUNKS)))
+        .toArray(double[][][]::new);
+    double[][] cov = parts[0];
+    for (int c = 1; c < CHUNKS; c++) {
+      for (int i = 0; i < n; i++) for (int j = i; j < n; j++) cov[i][j] += parts[c][i][j];
     }
     double inv = 1.0 / train.rows();
     for (int i = 0; i < n; i++) {
@@ -90,6 +84,29 @@ public final class PcaWhitening {
     return new PcaWhitening(mean, basis, total > 0 ? kept / total : 0);
   }
 
+  private static final int CHUNKS = 4;
+
+  /** Upper triangle of the sum of x x^T over rows [from, to). */
+  private static double[][] secondMoments(Dataset d, int from, int to) {
+    int n = d.features();
+    double[][] acc = new double[n][n];
+    double[] x = new double[n];
+    int[] nz = new int[n];
+    for (int r = from; r < to; r++) {
+      decode(d, r, x);
+      // Raw pixels are half zeros: only the non-zero entries contribute.
+      int m = 0;
+      for (int i = 0; i < n; i++) if (x[i] != 0) nz[m++] = i;
+      for (int a = 0; a < m; a++) {
+        int i = nz[a];
+        double xi = x[i];
+        double[] row = acc[i];
+        for (int b = a; b < m; b++) row[nz[b]] += xi * x[nz[b]];
+      }
+    }
+    return acc;
+  }
+
   /** Fits on the training split and projects both splits; names become {@code name:pcaK}. */
   public static DatasetSplit apply(DatasetSplit split, int k) {
     PcaWhitening p = fit(split.train(), k);
@@ -112,18 +129,19 @@ public final class PcaWhitening {
     int k = basis.length;
     int rowBytes = k * 4 + 1;
     byte[] out = new byte[Math.multiplyExact(d.rows(), rowBytes)];
-    ByteBuffer bb = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-    double[] x = new double[n];
-    for (int r = 0; r < d.rows(); r++) {
+    // Rows are independent: projected in parallel, each into its own slice of the output.
+    java.util.stream.IntStream.range(0, d.rows()).parallel().forEach(r -> {
+      double[] x = new double[n];
       decode(d, r, x);
       for (int i = 0; i < n; i++) x[i] -= mean[i];
+      ByteBuffer bb = ByteBuffer.wrap(out, r * rowBytes, rowBytes).order(ByteOrder.LITTLE_ENDIAN);
       for (double[] v : basis) {
         double z = 0;
         for (int i = 0; i < n; i++) z += v[i] * x[i];
         bb.putFloat((float) z);
       }
       bb.put((byte) d.label(r));
-    }
+    });
     return new Dataset(d.name() + ":pca" + k, d.rows(), k, d.classes(), FeatureEncoding.F32, out);
   }
 
