@@ -86,6 +86,9 @@ final class BenchCommand implements Runnable {
         description = "Methods, comma-separated, in table order: method specs, cmaes, backprop. Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
+    @Option(names = "--batch", defaultValue = "256", paramLabel = "N", description = "Samples per loss query, every method. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/bench-<time>.")
     Path out;
 
@@ -131,19 +134,22 @@ final class BenchCommand implements Runnable {
                   err.printf(Locale.ROOT, "cmaes skipped: %d weights; CMA-ES runs on models up to %d%n", d.info().parameterCount(), CmaEsBaseline.MAX_PARAMS);
                   break;
                 }
-                s = new CmaEsBaseline(d, split, b, seed, SpsaConfig.DEFAULT).run();
+                s = new CmaEsBaseline(d, split, b, seed, SpsaConfig.DEFAULT.withBatch(batch)).run();
               } else {
-                TrainConfig cfg = new TrainConfig(b, seed, runDir, SpsaConfig.DEFAULT, Method.parse(m), 0, 100, false, true);
+                TrainConfig cfg = new TrainConfig(b, seed, runDir, SpsaConfig.DEFAULT.withBatch(batch), Method.parse(m), 0, 100, false, true);
                 s = new Trainer(d, split, cfg, TrainListener.NONE).run();
               }
             }
+            Files.createDirectories(runDir);
+            Files.writeString(runDir.resolve("summary.json"),
+                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(s.toJson()));
             rows.add(new Row(m, b, seed, s.testAccuracy(), s.queries(), s.wallSeconds()));
             err.printf(Locale.ROOT, "%s budget %d seed %d: test accuracy %.4f after %d queries (%.1f s)%n", m, b, seed, s.testAccuracy(), s.queries(), s.wallSeconds());
           }
         }
       }
       writeCsv(dir.resolve("results.csv"), rows);
-      Files.writeString(dir.resolve("bench.properties"), "device=" + shown + "\ndataset=" + data.dataset + "\n");
+      Files.writeString(dir.resolve("bench.properties"), "device=" + shown + "\ndataset=" + data.dataset + "\nbatch=" + batch + "\n");
       Files.writeString(dir.resolve("results.md"), markdown(rows, ms, bs, ss, shown, data.dataset));
       writeChart(dir.resolve("accuracy.png"), rows, ms, bs, ss, shown, data.dataset);
       err.printf(Locale.ROOT, "wrote %s, %s and %s%n", dir.resolve("results.csv"), dir.resolve("results.md"), dir.resolve("accuracy.png"));

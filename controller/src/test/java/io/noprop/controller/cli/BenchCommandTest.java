@@ -26,8 +26,10 @@ class BenchCommandTest {
   void benchTrainWritesTheCsvTheTableAndAPngChart() throws Exception {
     Path out = tmp.resolve("bench");
     NopropCommandTest.Result r = run("bench", "train", "--device", "sim:ideal?layers=4-8-2", "--dataset", "csv:" + blobsCsv(), "--budgets", "200,400",
-        "--seeds", "1,2", "--methods", "spsa,backprop", "--out", out.toString());
+        "--seeds", "1,2", "--methods", "spsa,backprop", "--batch", "32", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
+    String summary = Files.readString(out.resolve("runs").resolve("spsa-b400-s2").resolve("summary.json"));
+    assertTrue(summary.replace(" ", "").contains("\"batch\":32"), "--batch reaches every run: " + summary);
 
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     assertEquals("method,budget,seed,test_accuracy,queries,wall_seconds", csv.get(0));
