@@ -72,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
           + "stuck-cell mask and drift; one log line per item taken.")
   Path profile;
 
-  @Option(names = "--batch", paramLabel = "N", description = "Samples per loss query. Default: 256; with --method auto, 1024 from 50000 queries.")
+  @Option(names = "--batch", paramLabel = "N", description = "Samples per loss query. Default: 1024 with --method auto (capped at the chip's maxBatch), else 256.")
   Integer batch;
 
   @Option(names = "--c", paramLabel = "SCALE", description = "Initial perturbation scale, weight units. Default: 0.1.")
@@ -91,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
       description = {"Estimator and options: spsa, nspsa4, es8, layerwise, sparse10 (percent of weights), fd, mgd4; then +momentum, +sign, +adam",
           "(whole-vector writes every step), +constant or +cosine (learning-rate schedule), +cfixed (constant perturbation scale),",
           "+guard3 (undo a step whose loss rises beyond 3 noise standard deviations).",
-          "Default: auto, the best measured for the budget: es8 below 50000 queries, nspsa4 on batches of 1024 from there."})
+          "Default: auto, the best measured for the budget: es8 below 50000 queries, nspsa4 from there, both on batches of 1024."})
   String method;
 
   @Option(names = "--pairs", paramLabel = "K", description = "Antithetic pairs per step, averaged (n-SPSA). Default: one per chip of the device (1 for a single chip).")

@@ -6,9 +6,9 @@ import org.junit.jupiter.api.Test;
 
 class RecommendedTest {
   @Test
-  void shortRunsGetEs8OnSmallBatchesAndLongRunsNspsa4OnLargeOnes() {
-    assertEquals(new Recommended("es8", 256), Recommended.forBudget(20_000));
-    assertEquals(new Recommended("es8", 256), Recommended.forBudget(Recommended.LONG_RUN - 1));
+  void shortRunsGetEs8AndLongRunsNspsa4BothOnBatchesOf1024() {
+    assertEquals(new Recommended("es8", 1024), Recommended.forBudget(20_000));
+    assertEquals(new Recommended("es8", 1024), Recommended.forBudget(Recommended.LONG_RUN - 1));
     assertEquals(new Recommended("nspsa4", 1024), Recommended.forBudget(Recommended.LONG_RUN));
     assertEquals(new Recommended("nspsa4", 1024), Recommended.forBudget(1_000_000));
   }
