@@ -1,7 +1,6 @@
 package io.noprop.controller.baseline;
 
 import io.noprop.controller.data.Dataset;
-import io.noprop.protocol.msg.FeatureEncoding;
 
 /**
  * The network of an {@code ideal} chip computed in software, with gradients: the same parameter
@@ -48,17 +47,7 @@ public final class SoftwareTwin {
 
   /** Decodes row {@code r} of {@code d} into the input activations; returns its label. */
   int load(Dataset d, int r) {
-    byte[] p = d.packed();
-    int base = r * d.rowBytes();
-    float[] x = act[0];
-    if (d.encoding() == FeatureEncoding.U8) {
-      for (int i = 0; i < d.features(); i++) x[i] = (p[base + i] & 0xFF) / 255f;
-    } else {
-      for (int i = 0; i < d.features(); i++) {
-        int q = base + 4 * i;
-        x[i] = Float.intBitsToFloat((p[q] & 0xFF) | (p[q + 1] & 0xFF) << 8 | (p[q + 2] & 0xFF) << 16 | (p[q + 3] & 0xFF) << 24);
-      }
-    }
+    d.decode(r, act[0]);
     return d.label(r);
   }
 

@@ -26,6 +26,19 @@ public record Dataset(String name, int rows, int features, int classes, FeatureE
     return packed[row * rowBytes() + rowBytes() - 1] & 0xFF;
   }
 
+  /** Row {@code r}'s features as a chip reads them (u8 as i / 255, f32 little-endian) into {@code x}. */
+  public void decode(int r, float[] x) {
+    int base = r * rowBytes();
+    if (encoding == FeatureEncoding.U8) {
+      for (int i = 0; i < features; i++) x[i] = (packed[base + i] & 0xFF) / 255f;
+    } else {
+      for (int i = 0; i < features; i++) {
+        int q = base + 4 * i;
+        x[i] = Float.intBitsToFloat((packed[q] & 0xFF) | (packed[q + 1] & 0xFF) << 8 | (packed[q + 2] & 0xFF) << 16 | (packed[q + 3] & 0xFF) << 24);
+      }
+    }
+  }
+
   public DatasetHeader header(int slot) {
     return new DatasetHeader(slot, rows, features, classes, encoding);
   }

@@ -38,9 +38,9 @@ public final class PcaWhitening {
     if (k < 1 || k > n) throw new DataException(train.name() + ": cannot keep " + k + " principal components of " + n + " features (pick 1.." + n + ")");
     if (train.rows() < 2) throw new DataException(train.name() + ": principal components need at least 2 rows");
     double[] mean = new double[n];
-    double[] x = new double[n];
+    float[] x = new float[n];
     for (int r = 0; r < train.rows(); r++) {
-      decode(train, r, x);
+      train.decode(r, x);
       for (int i = 0; i < n; i++) mean[i] += x[i];
     }
     for (int i = 0; i < n; i++) mean[i] /= train.rows();
@@ -90,10 +90,10 @@ public final class PcaWhitening {
   private static double[][] secondMoments(Dataset d, int from, int to) {
     int n = d.features();
     double[][] acc = new double[n][n];
-    double[] x = new double[n];
+    float[] x = new float[n];
     int[] nz = new int[n];
     for (int r = from; r < to; r++) {
-      decode(d, r, x);
+      d.decode(r, x);
       // Raw pixels are half zeros: only the non-zero entries contribute.
       int m = 0;
       for (int i = 0; i < n; i++) if (x[i] != 0) nz[m++] = i;
@@ -131,9 +131,10 @@ public final class PcaWhitening {
     byte[] out = new byte[Math.multiplyExact(d.rows(), rowBytes)];
     // Rows are independent: projected in parallel, each into its own slice of the output.
     java.util.stream.IntStream.range(0, d.rows()).parallel().forEach(r -> {
+      float[] f = new float[n];
+      d.decode(r, f);
       double[] x = new double[n];
-      decode(d, r, x);
-      for (int i = 0; i < n; i++) x[i] -= mean[i];
+      for (int i = 0; i < n; i++) x[i] = f[i] - mean[i];
       ByteBuffer bb = ByteBuffer.wrap(out, r * rowBytes, rowBytes).order(ByteOrder.LITTLE_ENDIAN);
       for (double[] v : basis) {
         double z = 0;
@@ -143,19 +144,5 @@ public final class PcaWhitening {
       bb.put((byte) d.label(r));
     });
     return new Dataset(d.name() + ":pca" + k, d.rows(), k, d.classes(), FeatureEncoding.F32, out);
-  }
-
-  /** Row {@code r}'s features as the chip reads them (u8 as i/255, f32 little-endian). */
-  static void decode(Dataset d, int r, double[] x) {
-    byte[] p = d.packed();
-    int base = r * d.rowBytes();
-    if (d.encoding() == FeatureEncoding.U8) {
-      for (int i = 0; i < x.length; i++) x[i] = (p[base + i] & 0xFF) / 255.0;
-    } else {
-      for (int i = 0; i < x.length; i++) {
-        int q = base + 4 * i;
-        x[i] = Float.intBitsToFloat((p[q] & 0xFF) | (p[q + 1] & 0xFF) << 8 | (p[q + 2] & 0xFF) << 16 | (p[q + 3] & 0xFF) << 24);
-      }
-    }
   }
 }

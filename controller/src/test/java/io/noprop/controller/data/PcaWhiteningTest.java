@@ -41,7 +41,11 @@ class PcaWhiteningTest {
 
   private static double[][] features(Dataset d) {
     double[][] out = new double[d.rows()][d.features()];
-    for (int r = 0; r < d.rows(); r++) PcaWhitening.decode(d, r, out[r]);
+    float[] f = new float[d.features()];
+    for (int r = 0; r < d.rows(); r++) {
+      d.decode(r, f);
+      for (int i = 0; i < f.length; i++) out[r][i] = f[i];
+    }
     return out;
   }
 
