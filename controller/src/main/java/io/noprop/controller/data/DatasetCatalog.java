@@ -16,22 +16,12 @@ public final class DatasetCatalog {
   public static DatasetSplit load(String spec, Path dataDir, long seed) {
     if (spec.equals("fashion-mnist")) return FashionMnist.standard(dataDir).load();
     if (spec.startsWith("fashion-mnist:pool")) {
-      int k;
-      try {
-        k = Integer.parseInt(spec.substring("fashion-mnist:pool".length()));
-      } catch (NumberFormatException e) {
-        throw new DataException("'" + spec + "': the pooling factor must be a number, e.g. fashion-mnist:pool4 (7x7 = 49 features)");
-      }
+      int k = suffix(spec, "fashion-mnist:pool", "the pooling factor must be a number, e.g. fashion-mnist:pool4 (7x7 = 49 features)");
       DatasetSplit s = FashionMnist.standard(dataDir).load();
       return new DatasetSplit(ImagePooling.pool(s.train(), k), ImagePooling.pool(s.test(), k));
     }
     if (spec.startsWith("fashion-mnist:pca")) {
-      int k;
-      try {
-        k = Integer.parseInt(spec.substring("fashion-mnist:pca".length()));
-      } catch (NumberFormatException e) {
-        throw new DataException("'" + spec + "': the number of components must be a number, e.g. fashion-mnist:pca50");
-      }
+      int k = suffix(spec, "fashion-mnist:pca", "the number of components must be a number, e.g. fashion-mnist:pca50");
       return PcaWhitening.apply(FashionMnist.standard(dataDir).load(), k);
     }
     if (spec.startsWith("csv:") || spec.startsWith("csv-first:")) {
@@ -41,6 +31,15 @@ public final class DatasetCatalog {
       return split(shuffle(all, seed), 0.8);
     }
     throw new DataException("unknown dataset '" + spec + "'; use fashion-mnist, fashion-mnist:pca50, fashion-mnist:pool4 or csv:PATH (label in the last column)");
+  }
+
+  /** The number after {@code prefix} in {@code spec}, or a DataException saying {@code what}. */
+  private static int suffix(String spec, String prefix, String what) {
+    try {
+      return Integer.parseInt(spec.substring(prefix.length()));
+    } catch (NumberFormatException e) {
+      throw new DataException("'" + spec + "': " + what);
+    }
   }
 
   static Dataset shuffle(Dataset d, long seed) {

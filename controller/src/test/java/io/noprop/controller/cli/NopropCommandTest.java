@@ -151,6 +151,13 @@ class NopropCommandTest {
   }
 
   @Test
+  void aMalformedDatasetNameIsOneLineSayingWhatToWrite() {
+    Result r = run("train", "--dataset", "fashion-mnist:pcaX", "--out", tmp.resolve("bad").toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().startsWith("noprop: error: 'fashion-mnist:pcaX': the number of components must be a number, e.g. fashion-mnist:pca50"), r.err());
+  }
+
+  @Test
   void resumeWithoutOutIsRefused() {
     Result r = run("train", "--resume");
     assertEquals(1, r.code());
