@@ -192,6 +192,7 @@ final class BenchCommand implements Runnable {
       List<Row> rows = new ArrayList<>();
       String device = null;
       String dataset = null;
+      String batch = null;
       for (Path d : from) {
         Path csv = d.resolve("results.csv");
         if (!Files.isRegularFile(csv)) throw new CommandLine.ParameterException(spec.commandLine(), "--from: no results.csv in " + d);
@@ -202,11 +203,9 @@ final class BenchCommand implements Runnable {
           try (var in = Files.newBufferedReader(props)) {
             p.load(in);
           }
-          if (device != null && !device.equals(p.getProperty("device"))) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--from mixes devices: " + device + " and " + p.getProperty("device"));
-          }
-          device = p.getProperty("device");
-          dataset = p.getProperty("dataset");
+          device = same("devices", device, p.getProperty("device"));
+          dataset = same("datasets", dataset, p.getProperty("dataset"));
+          batch = same("batch sizes", batch, p.getProperty("batch", "256")); // benches before --batch ran at 256
         }
       }
       List<String> ms = rows.stream().map(Row::method).distinct().toList();
@@ -216,11 +215,19 @@ final class BenchCommand implements Runnable {
       String dev = device == null ? "?" : device;
       String ds = dataset == null ? "?" : dataset;
       writeCsv(out.resolve("results.csv"), rows);
-      Files.writeString(out.resolve("bench.properties"), "device=" + dev + "\ndataset=" + ds + "\n");
+      Files.writeString(out.resolve("bench.properties"), "device=" + dev + "\ndataset=" + ds + (batch == null ? "" : "\nbatch=" + batch) + "\n");
       Files.writeString(out.resolve("results.md"), markdown(rows, ms, bs, ss, dev, ds));
       writeChart(out.resolve("accuracy.png"), rows, ms, bs, ss, dev, ds);
       spec.commandLine().getErr().printf(Locale.ROOT, "merged %d rows from %d directories into %s%n", rows.size(), from.size(), out);
       return 0;
+    }
+
+    /** {@code next}, refusing a merge of benches that differ in {@code what}. */
+    private String same(String what, String current, String next) {
+      if (current != null && !current.equals(next)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--from mixes " + what + ": " + current + " and " + next);
+      }
+      return next;
     }
   }
 

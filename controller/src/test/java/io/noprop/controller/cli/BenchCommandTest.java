@@ -89,5 +89,12 @@ class BenchCommandTest {
     String md = Files.readString(m.resolve("results.md"));
     assertTrue(md.contains("| es4 |") && md.contains("| cmaes |") && md.contains("| spsa+sign |") && md.contains(dev), md);
     assertTrue(Files.size(m.resolve("accuracy.png")) > 10_000);
+
+    Path c = tmp.resolve("c");
+    assertEquals(0, run("bench", "train", "--device", dev, "--dataset", "csv:" + blobsCsv(), "--budgets", "300", "--seeds", "3",
+        "--methods", "es4", "--batch", "64", "--out", c.toString()).code());
+    NopropCommandTest.Result mixed = run("bench", "report", "--from", a + "," + c, "--out", tmp.resolve("mixed").toString());
+    assertEquals(2, mixed.code());
+    assertTrue(mixed.err().contains("--from mixes batch sizes: 256 and 64"), mixed.err());
   }
 }
