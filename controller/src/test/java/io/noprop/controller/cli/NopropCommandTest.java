@@ -111,7 +111,7 @@ class NopropCommandTest {
         "--json", "--quiet");
     assertEquals(0, sized.code(), sized.err());
     Map<?, ?> m = new ObjectMapper().readValue(sized.lastOutLine(), Map.class);
-    assertEquals("sim:ideal?seed=2&layers=4-64-2", m.get("device"));
+    assertEquals("sim:ideal?seed=2&layers=4-128-2", m.get("device"));
     Result fixed = run("train", "--device", "sim:ideal?layers=5-8-2", "--dataset", "csv:" + blobsCsv(), "--budget", "64", "--out", tmp.resolve("fixed").toString(),
         "--quiet");
     assertEquals(1, fixed.code());

@@ -13,8 +13,8 @@ class SimSizingTest {
 
   @Test
   void aSimulatedChipWithoutLayersGetsTheDatasShape() {
-    assertEquals("sim:rram?layers=50-64-10", SimSizing.fit("sim:rram", FIFTY_BY_TEN));
-    assertEquals("sim:harsh?seed=3&layers=50-64-10", SimSizing.fit("sim:harsh?seed=3", FIFTY_BY_TEN));
+    assertEquals("sim:rram?layers=50-128-10", SimSizing.fit("sim:rram", FIFTY_BY_TEN));
+    assertEquals("sim:harsh?seed=3&layers=50-128-10", SimSizing.fit("sim:harsh?seed=3", FIFTY_BY_TEN));
   }
 
   @Test
