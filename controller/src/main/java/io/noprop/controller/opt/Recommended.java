@@ -13,7 +13,7 @@ package io.noprop.controller.opt;
  *       (0.803 at 20,000 queries against 0.777 for nspsa4).
  *   <li>From there, {@code nspsa4}: ranks keep their size when the true loss differences shrink
  *       below the noise, so late in a run es8's steps are mostly noise, while n-SPSA's raw
- *       differences shrink with the gradient (0.820 against 0.817 at 100,000; tied at 50,000).
+ *       differences shrink with the gradient (0.820 against 0.818 at 100,000; tied at 50,000).
  * </ul>
  *
  * @param method a {@link Method#parse} spec
