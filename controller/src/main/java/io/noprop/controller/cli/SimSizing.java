@@ -11,7 +11,7 @@ import io.noprop.driver.DeviceUri;
 final class SimSizing {
   /**
    * Hidden units of a chip sized to the data. 128, not the presets' 64: on 50 whitened components
-   * (sim:rram, auto) it reaches 0.8518 at 1,000,000 queries against 0.8476 and 0.8482 with 64, and
+   * (sim:rram, auto) it reaches 0.8518 and 0.8495 at 1,000,000 queries against 0.8476 and 0.8482 with 64, and
    * is no worse at 100,000 (TRAINING.md).
    */
   static final int HIDDEN = 128;
