@@ -95,7 +95,18 @@ public final class MqttChipServer implements AutoCloseable {
       client.publish(MqttTopics.hello(chip), hello, 1, true);
       client.publish(MqttTopics.status(chip), ("online " + boot).getBytes(StandardCharsets.UTF_8), 1, true);
     } catch (MqttException e) {
-      // disconnected again: the next connectComplete announces
+      // Disconnected again: the next connectComplete announces. Still connected (a subscription or
+      // publish that timed out on a broker that has just restarted): nothing else would announce,
+      // and the chip would stay "offline" for its controllers, so try again shortly.
+      if (!closed && client.isConnected()) {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        worker.execute(this::announce);
+      }
     }
   }
 
