@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -65,17 +66,44 @@ public final class MqttLink implements Link {
       return t;
     });
     this.client = settings.connect(clientId, new Callback(), o -> { });
-    try {
-      org.eclipse.paho.client.mqttv3.IMqttToken sub = client.subscribe(new String[] {replyTopic, statusTopic}, new int[] {1, 1});
-      sub.waitForCompletion(5000);
-      if (MqttSettings.refused(sub)) {
-        close();
-        throw new LinkDownException("broker " + settings + " refused the subscription to chip '" + chip + "' (" + replyTopic + ", " + statusTopic
-            + "): its ACL does not let this user drive that chip; use the credentials of the chip's lab", null);
+    subscribeOnOpen(settings);
+  }
+
+  /**
+   * Subscribes to the reply and status topics, retrying until {@link MqttSettings#firstConnect}
+   * has passed: a broker that drops the new connection (restarting, overloaded) is met with the
+   * same patience as a connect that fails, while Paho's automatic reconnect brings the client back.
+   * Only a refusal by the broker's ACL ends the wait early: it will not get better by itself.
+   */
+  private void subscribeOnOpen(MqttSettings settings) {
+    long deadline = System.nanoTime() + settings.firstConnect().toNanos();
+    long backoff = 50;
+    while (true) {
+      long leftMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      try {
+        IMqttToken sub = client.subscribe(new String[] {replyTopic, statusTopic}, new int[] {1, 1});
+        sub.waitForCompletion(leftMs);
+        if (MqttSettings.refused(sub)) {
+          close();
+          throw new LinkDownException("broker " + settings + " refused the subscription to chip '" + chip + "' (" + replyTopic + ", " + statusTopic
+              + "): its ACL does not let this user drive that chip; use the credentials of the chip's lab", null);
+        }
+        return;
+      } catch (MqttException e) {
+        if (System.nanoTime() >= deadline) {
+          close();
+          throw new LinkDownException("cannot subscribe to " + replyTopic + " on " + settings.broker() + " within "
+              + settings.firstConnect().toMillis() + " ms (connect_timeout_ms): " + MqttSettings.describe(e), e);
+        }
       }
-    } catch (MqttException e) {
-      close();
-      throw new LinkDownException("cannot subscribe to " + replyTopic + " on " + settings.broker() + ": " + MqttSettings.describe(e), e);
+      try {
+        Thread.sleep(Math.min(backoff, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        close();
+        throw new LinkDownException("interrupted while subscribing to " + replyTopic, ie);
+      }
+      backoff = Math.min(1000, backoff * 2);
     }
   }
 
@@ -105,11 +133,25 @@ public final class MqttLink implements Link {
     }
   }
 
+  /**
+   * After a reconnect (housekeeping thread, never Paho's callback). A subscription that fails
+   * while the connection stays up (a broker that has just restarted) is tried again: no other
+   * event would renew it, and the link would wait for replies that never reach it. A failure
+   * because the connection dropped again is left to the next reconnect.
+   */
   private void resubscribe() {
-    try {
-      client.subscribe(new String[] {replyTopic, statusTopic}, new int[] {1, 1});
-    } catch (MqttException e) {
-      // the next reconnect tries again; meanwhile requests time out and are resent
+    while (!closed) {
+      try {
+        client.subscribe(new String[] {replyTopic, statusTopic}, new int[] {1, 1}).waitForCompletion(5000);
+        return;
+      } catch (MqttException e) {
+        if (!client.isConnected()) return;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        return; // closed
+      }
     }
   }
 
