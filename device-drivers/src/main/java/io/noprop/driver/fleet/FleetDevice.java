@@ -132,6 +132,7 @@ public final class FleetDevice implements Device {
     volatile String lastError = "";
     volatile WireStats retired = new WireStats(0, 0, 0, 0, 0);
     Future<?> busy; // trainer thread: the last evaluation or probe handed to this lane (updates only queue)
+    volatile Future<?> lastQueued; // the last task of any kind handed to this lane
     long nextProbe; // trainer thread
 
     Member(String name, Supplier<Device> opener) {
@@ -227,6 +228,7 @@ public final class FleetDevice implements Device {
           throw e;
         }
       });
+      lastQueued = f;
       return f;
     }
   }
@@ -567,8 +569,28 @@ public final class FleetDevice implements Device {
     return new FleetStats(dropped.get(), failures.get(), rejoins.get(), reprograms.get());
   }
 
+  /**
+   * Counts every command issued before this call on chips that have answered their last
+   * evaluation. UPDATEs only queue on the lanes, so this first waits (up to
+   * {@link FleetOptions#giveUp()}) for the work queued on each such chip; otherwise bytes per step
+   * read from two calls would miss an UPDATE still in its lane. A chip still busy with an
+   * evaluation (a slow one the step went on without) is counted as far as it got: waiting for it
+   * would hold the trainer as the step deadline does not.
+   */
   @Override
   public WireStats wireStats() {
+    for (Member m : members) {
+      Future<?> f = m.lastQueued;
+      if (!m.up || f == null || f.isDone() || !m.idle()) continue;
+      try {
+        f.get(opt.giveUp().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+        // counted as far as it got; the failure itself is reported by the call that needs the chip
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     long s = 0, r = 0, q = 0, re = 0, st = 0;
     for (Member m : members) {
       WireStats a = m.retired;
