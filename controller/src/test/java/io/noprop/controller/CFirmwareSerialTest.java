@@ -20,12 +20,14 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The C example firmware on one end of a real pseudo-terminal ({@code socat pty EXEC:firmware}),
  * the Java controller on the other through {@code serial:}: an independent implementation of the
  * chip side trained over the same bytes a USB serial cable carries.
  */
+@Tag("integration") // tier: integration (a real peer: socat, a broker, gcc, a child JVM or the Fashion-MNIST files; README "Test tiers")
 class CFirmwareSerialTest {
   @TempDir Path tmp;
 
@@ -37,9 +39,10 @@ class CFirmwareSerialTest {
     Process socat = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + link, "EXEC:" + exe)
         .redirectErrorStream(true).redirectOutput(tmp.resolve("socat.log").toFile()).start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!Files.exists(link) && System.nanoTime() < deadline) Thread.sleep(20);
-      assertTrue(Files.exists(link), "socat did not create " + link + ": " + Files.readString(tmp.resolve("socat.log")));
+      while (!Files.exists(link)) { // socat creates the link or exits with a reason
+        assertTrue(socat.isAlive(), "socat exited before creating " + link + ": " + Files.readString(tmp.resolve("socat.log")));
+        Thread.sleep(20);
+      }
       Path out = tmp.resolve("run");
       try (Device d = Devices.open("serial:" + link)) {
         assertEquals("c:example", d.info().model());

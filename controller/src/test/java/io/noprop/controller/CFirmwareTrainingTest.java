@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * End to end through the C reference: compiles {@code firmware-protocol/c/example} (a 16-8-4 MLP
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the controller's shadow copy bit for bit, and its losses those of {@code sim:ideal} holding the
  * same weights. Without gcc the test is skipped, except under {@code CI=true}, where it fails.
  */
+@Tag("integration") // tier: integration (a real peer: socat, a broker, gcc, a child JVM or the Fashion-MNIST files; README "Test tiers")
 class CFirmwareTrainingTest {
   static final Path C = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolveSibling("firmware-protocol").resolve("c");
   static final Path OUT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("target/c-firmware");

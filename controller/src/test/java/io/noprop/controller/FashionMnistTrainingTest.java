@@ -16,12 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Real data on the simulated RRAM chip: a short run must learn well above chance (0.1). Needs
  * Fashion-MNIST from the Debian package dataset-fashion-mnist (CI installs it; a developer
  * machine without it skips, with the reason, unless CI=true).
  */
+@Tag("integration") // tier: integration (a real peer: socat, a broker, gcc, a child JVM or the Fashion-MNIST files; README "Test tiers")
 class FashionMnistTrainingTest {
   @TempDir Path tmp;
 

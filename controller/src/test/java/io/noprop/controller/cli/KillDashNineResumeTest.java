@@ -16,12 +16,14 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The issue's promise, with a real SIGKILL: a {@code noprop train} process killed at random moments
  * (mid-step, mid-checkpoint-write, whatever it was doing) and resumed with {@code --resume} ends
  * with the weights of an uninterrupted run of the same seed on the ideal chip.
  */
+@Tag("fault") // tier: fault (long runs with injected faults and killed processes; README "Test tiers")
 class KillDashNineResumeTest {
   @TempDir Path tmp;
 

@@ -11,8 +11,10 @@ import io.noprop.driver.mqtt.MqttSettings;
 import io.noprop.driver.spi.ChipBackends;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** {@code noprop devices} and {@code info} over a broker (embedded Moquette). */
+@Tag("integration") // tier: integration (a real peer: socat, a broker, gcc, a child JVM or the Fashion-MNIST files; README "Test tiers")
 class MqttCommandsTest {
   @Test
   void devicesListsServedChipsWithTheirHelloSummary() throws Exception {

@@ -33,12 +33,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A virtual bench end to end: {@code noprop serve} on one end of a socat pty pair, training on
  * the other, compared with the same run in process.
  */
-@Timeout(60)
+@Tag("integration") // tier: integration (a real peer: socat, a broker, gcc, a child JVM or the Fashion-MNIST files; README "Test tiers")
+@Timeout(300) // a guard against a hang, never a pass condition
 class SerialBenchTest {
   @TempDir Path tmp;
   private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -76,11 +78,13 @@ class SerialBenchTest {
     t.start();
     cleanup.add(() -> {
       t.interrupt();
-      t.join(3000);
-      assertFalse(t.isAlive(), "noprop serve did not stop on interrupt");
+      t.join(); // stops on interrupt; the class timeout turns a hang into a failure
       assertEquals(0, code[0], "noprop serve: " + err);
     });
-    if (!ready.await(10, TimeUnit.SECONDS)) fail("noprop serve never said it was ready: " + seen + err);
+    // ready when it says so; a serve that exits first is the failure (not a slow start on a busy machine)
+    while (!ready.await(100, TimeUnit.MILLISECONDS)) {
+      if (!t.isAlive()) fail("noprop serve exited with " + code[0] + " before it said it was ready: " + seen + err);
+    }
     synchronized (seen) {
       assertTrue(seen.toString().startsWith("serving sim:" + preset) && seen.toString().contains(port), seen.toString());
     }

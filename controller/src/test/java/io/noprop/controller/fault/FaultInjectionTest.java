@@ -54,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Issue #8's fault suite: one short training on the ideal simulated chip per (fault, link), with
@@ -71,6 +72,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code -Dnoprop.faults.long=true} trains ten times longer. The table of injections is printed
  * at the end and written to {@code target/fault-table.md}.
  */
+@Tag("fault") // tier: fault (long runs with injected faults and killed processes; README "Test tiers")
 class FaultInjectionTest {
   static final boolean LONG = Boolean.getBoolean("noprop.faults.long");
   static final long BUDGET = LONG ? 6000 : 600;
@@ -119,7 +121,13 @@ class FaultInjectionTest {
     return new FaultyChip(ChipBackends.create("sim", "ideal", Map.of("layers", LAYERS)), plan);
   }
 
+  /** {@code -Dnoprop.faults.only=BROKER_RESTART,CHIP_RESET} runs just those faults: a flake hunt repeats one scenario. */
   static Stream<Arguments> scenarios() {
+    String only = System.getProperty("noprop.faults.only", "");
+    return allScenarios().filter(a -> only.isBlank() || List.of(only.split(",")).contains(((Fault) a.get()[0]).name()));
+  }
+
+  static Stream<Arguments> allScenarios() {
     return Stream.of(
         Arguments.of(Fault.CORRUPT_BYTES, LinkKind.IN_PROCESS, 0.05),
         Arguments.of(Fault.DROP_BYTES, LinkKind.IN_PROCESS, 0.05),

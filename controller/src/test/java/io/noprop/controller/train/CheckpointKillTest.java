@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A run killed with SIGKILL while it writes a checkpoint leaves the previous one readable: a child
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * killed with {@link Process#destroyForcibly()} at a random instant, several times over the same
  * directory; after each kill the checkpoint loads, and its step never goes backwards.
  */
+@Tag("fault") // tier: fault (long runs with injected faults and killed processes; README "Test tiers")
 class CheckpointKillTest {
   @TempDir Path tmp;
 

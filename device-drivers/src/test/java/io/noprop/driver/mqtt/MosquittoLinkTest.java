@@ -14,8 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Tag;
 
 /** Against a real Mosquitto process: logins, and the round trip TCP_NODELAY buys. */
+@Tag("integration") // tier: integration (a real peer: socat, a broker, gcc, a child JVM or the Fashion-MNIST files; README "Test tiers")
 class MosquittoLinkTest {
   @TempDir Path tmp;
 
@@ -27,11 +29,10 @@ class MosquittoLinkTest {
   @Test
   void aRefusedLoginIsAClearErrorNotATimeout() {
     try (Mosquitto m = new Mosquitto(tmp, "lab", "s3cret")) {
-      long t0 = System.nanoTime();
+      // a refusal is not retried: the message says so, where a retried connect would end in "cannot connect ... within"
       DeviceException e = assertThrows(DeviceException.class,
           () -> Devices.open("mqtt://127.0.0.1:" + m.port() + "/chip-1?user=lab&password=wrong").close());
       assertTrue(e.getMessage().contains("refused the login of user 'lab'"), e.getMessage());
-      assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "not retried until a timeout");
       DeviceException anon = assertThrows(DeviceException.class, () -> MqttChipServer.class.cast(
           new MqttChipServer(MqttSettings.of(m.url(), Map.of(), Map.of()), "chip-1", FakeChip.small())));
       assertTrue(anon.getMessage().contains("no user given"), anon.getMessage());

@@ -34,8 +34,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /** The MQTT link and the virtual bench against an embedded Moquette broker. */
+@Tag("integration") // tier: integration (a real peer: socat, a broker, gcc, a child JVM or the Fashion-MNIST files; README "Test tiers")
 class MqttDeviceTest {
   static EmbeddedBroker broker;
   static MqttSettings settings;
@@ -167,10 +169,10 @@ class MqttDeviceTest {
   @Test
   void anOfflineChipFailsFastWithItsStatus() {
     new MqttChipServer(settings, "bench-gone", FakeChip.small()).close();
-    long t0 = System.nanoTime();
+    // failing on the retained status, not on a timeout: the message quotes the status, which a
+    // timeout's message ("no answer within ...") never does
     DeviceException e = assertThrows(DeviceException.class, () -> Devices.open(uri("bench-gone") + "?give_up_ms=3000").close());
-    assertTrue(e.getMessage().contains("offline"), e.getMessage());
-    assertTrue(System.nanoTime() - t0 < 4_000_000_000L, "failed fast");
+    assertTrue(e.getMessage().contains("its status says 'offline "), e.getMessage());
   }
 
   @Test

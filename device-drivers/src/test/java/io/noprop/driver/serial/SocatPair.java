@@ -60,10 +60,9 @@ public final class SocatPair implements AutoCloseable {
       Files.deleteIfExists(b);
       process = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b)
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-      long deadline = System.nanoTime() + 5_000_000_000L;
+      // socat creates both links or exits with a reason; how long it takes on a busy machine is not the test's business
       while (!(Files.exists(a) && Files.exists(b))) {
-        if (!process.isAlive()) fail("socat exited with " + process.exitValue() + ": " + Files.readString(log));
-        if (System.nanoTime() > deadline) fail("socat did not create " + a + " and " + b + " within 5 s: " + Files.readString(log));
+        if (!process.isAlive()) fail("socat exited with " + process.exitValue() + " before creating " + a + " and " + b + ": " + Files.readString(log));
         Thread.sleep(5);
       }
     } catch (IOException e) {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The C reference implementation in {@code c/} against the same {@code test-vectors.json} as the
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * {@code c/test/vectors_test.c}. Without gcc the test is skipped, except under {@code CI=true},
  * where a missing compiler fails it.
  */
+@Tag("integration") // tier: integration (a real peer: socat, a broker, gcc, a child JVM or the Fashion-MNIST files; README "Test tiers")
 class CReferenceTest {
   static final List<String> STRICT = List.of("-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic");
   static final Path C = Path.of(System.getProperty("basedir", ".")).resolve("c").toAbsolutePath().normalize();
