@@ -1,5 +1,6 @@
 package io.noprop.driver;
 
+import io.noprop.driver.fleet.FleetStats;
 import io.noprop.protocol.msg.DatasetHeader;
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
@@ -7,6 +8,7 @@ import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.ReadWeightsRequest;
 import io.noprop.protocol.msg.UpdateRequest;
 import io.noprop.protocol.msg.UpdateResult;
+import java.util.Optional;
 
 /**
  * A chip as the controller sees it: a loss oracle with weights it can nudge by seed. Open one
@@ -22,6 +24,25 @@ public interface Device extends AutoCloseable {
 
   /** Round trip with an echoed payload; returns the round-trip time in nanoseconds. */
   long ping(byte[] payload);
+
+  /**
+   * True once after this device saw its chip reboot (a HELLO with a new boot count) without
+   * restoring it: the chip is blank and whoever keeps its state must bring it back. A device that
+   * restores reboots itself ({@link ResilientDevice}) never reports one.
+   */
+  default boolean takeReboot() {
+    return false;
+  }
+
+  /** The configured line rate in bit/s of the serial link to the chip, 0 when the link has none (in-process, MQTT). */
+  default int baud() {
+    return 0;
+  }
+
+  /** How the chips of a fleet fared (dropped pairs, failures, rejoins); empty for a single chip on its own link. */
+  default Optional<FleetStats> fleetStats() {
+    return Optional.empty();
+  }
 
   /** Clears the device's datasets and zeroes its weights. */
   void reset();

@@ -128,6 +128,7 @@ public final class ProtocolDevice implements Device {
    * showed a boot count other than the one before: the chip rebooted and holds no weights,
    * datasets or replay cache any more. Chips that do not track boots (count 0) never report one.
    */
+  @Override
   public boolean takeReboot() {
     boolean r = rebootPending;
     rebootPending = false;
@@ -256,6 +257,11 @@ public final class ProtocolDevice implements Device {
   @Override
   public WireStats wireStats() {
     return client.stats();
+  }
+
+  @Override
+  public int baud() {
+    return client.link().baud();
   }
 
   @Override

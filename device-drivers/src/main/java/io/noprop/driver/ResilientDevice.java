@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * A single chip that survives its own reboots: every UPDATE, WRITE_WEIGHTS, dataset upload and
- * RESET is mirrored on a {@link ChipShadow}, and when the chip turns out to have rebooted it is
+ * RESET is mirrored on a {@link ChipMirror}, and when the chip turns out to have rebooted it is
  * brought back (datasets re-uploaded, weights re-programmed from the shadow) before the caller's
  * next request goes out.
  *
@@ -34,14 +34,14 @@ import java.util.function.Supplier;
 public final class ResilientDevice implements Device {
   private static final int MAX_RESTORES_PER_CALL = 3;
   private final ProtocolDevice inner;
-  private final ChipShadow shadow;
+  private final ChipMirror shadow;
   private long restores;
   private boolean blindUpdates; // UPDATEs applied before any WRITE_WEIGHTS or RESET: the shadow cannot follow them
 
   public ResilientDevice(ProtocolDevice inner) {
     this.inner = inner;
     HelloInfo h = inner.info();
-    this.shadow = new ChipShadow(h.parameterCount(), h.weightMin(), h.weightMax());
+    this.shadow = new ChipMirror(h.parameterCount(), h.weightMin(), h.weightMax());
   }
 
   /** Runs a call; restores the chip when it rebooted during it, or when its failure is what a reboot looks like, and then retries. */
@@ -79,7 +79,7 @@ public final class ResilientDevice implements Device {
             + "noprop never wrote, so they cannot be restored; write the weights first, or start the run again");
       }
       restores++;
-      shadow.restoreOn(inner);
+      new ChipMirror.Holding().bring(inner, shadow.state()); // a blank chip: datasets, then weights
       if (!inner.takeReboot()) return;
     }
     throw new DeviceException(DeviceException.Kind.LINK_DOWN, inner.uri() + " rebooted " + MAX_RESTORES_PER_CALL
@@ -167,6 +167,11 @@ public final class ResilientDevice implements Device {
   @Override
   public WireStats wireStats() {
     return inner.wireStats();
+  }
+
+  @Override
+  public int baud() {
+    return inner.baud();
   }
 
   /** Times the chip was brought back after a reboot. */

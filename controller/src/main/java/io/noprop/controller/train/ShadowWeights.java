@@ -2,6 +2,7 @@ package io.noprop.controller.train;
 
 import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.SeedTerm;
+import io.noprop.protocol.msg.UpdateRequest;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -41,7 +42,7 @@ public final class ShadowWeights {
    * returns the number of clipped weights, which the device's reply must match.
    */
   public long update(List<SeedTerm> terms) {
-    return io.noprop.driver.ChipShadow.applyUpdate(w, terms, lo, hi); // the drivers' one implementation
+    return UpdateRequest.apply(w, terms, lo, hi); // the one implementation, shared with the drivers and the simulator
   }
 
   /** Replaces the weights by a vector written with WRITE_WEIGHTS, clipped to the range as the chip does. */

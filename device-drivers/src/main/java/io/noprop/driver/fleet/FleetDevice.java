@@ -1,5 +1,6 @@
 package io.noprop.driver.fleet;
 
+import io.noprop.driver.ChipMirror;
 import io.noprop.driver.Device;
 import io.noprop.driver.DeviceException;
 import io.noprop.driver.WireStats;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -49,24 +51,17 @@ import java.util.function.Supplier;
  * trainer drives a fleet.
  */
 public final class FleetDevice implements Device {
-  private record Snapshot(long version, float[] weights) {}
-
-  private record Upload(DatasetHeader header, byte[] rows) {}
-
-  /** What a chip must hold before a task runs: these uploads (a list replaced by reset) and this weight version. */
-  private record Target(List<Upload> uploads, int uploadCount, Snapshot snapshot) {}
-
   private final String uri;
   private final List<Member> members = new ArrayList<>();
   private final FleetOptions opt;
   private final HelloInfo info;
-  private volatile List<Upload> uploads = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private volatile Snapshot shadow;
+  private final ChipMirror mirror; // what every chip must hold; tasks carry the state they need
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong rejoins = new AtomicLong();
   private final AtomicLong reprograms = new AtomicLong();
   private int nextMember;
+  private long updates; // UPDATEs sent: every verifyEvery-th is followed by a read-back
 
   /**
    * Opens every member at once; the fleet starts with those that answer within the give-up time
@@ -101,6 +96,7 @@ public final class FleetDevice implements Device {
       throw new DeviceException(DeviceException.Kind.LINK_DOWN, "no chip of " + uri + " answered:" + errors);
     }
     this.info = first;
+    this.mirror = new ChipMirror(info.parameterCount(), info.weightMin(), info.weightMax());
     for (Member m : members) {
       Device d = m.device;
       if (d != null && !compatible(d.info())) {
@@ -125,9 +121,7 @@ public final class FleetDevice implements Device {
     final Supplier<Device> opener;
     final ExecutorService lane;
     volatile Device device; // lane writes; others read for stats
-    List<Upload> uploadsRef; // lane
-    int uploadsApplied; // lane
-    long programmed = -1; // lane: snapshot version the chip holds
+    final ChipMirror.Holding held = new ChipMirror.Holding(); // lane: what the chip holds of the mirror
     volatile boolean up;
     volatile String lastError = "";
     volatile WireStats retired = new WireStats(0, 0, 0, 0, 0);
@@ -158,8 +152,7 @@ public final class FleetDevice implements Device {
           throw new DeviceException(DeviceException.Kind.PROTOCOL, name + " came back as " + describe(d.info()) + ", not " + describe(info));
         }
         device = d;
-        uploadsRef = null;
-        programmed = -1;
+        held.forget();
         if (info != null) rejoins.incrementAndGet();
       }
       up = true;
@@ -167,27 +160,15 @@ public final class FleetDevice implements Device {
     }
 
     /** Lane: brings the chip to the target state (session, datasets, weights). */
-    Device ready(Target t) {
+    Device ready(ChipMirror.State t) {
       Device d = open();
-      if (d instanceof io.noprop.driver.ProtocolDevice pd && pd.takeReboot()) {
+      if (d.takeReboot()) {
         // a reconnect's HELLO showed a new boot count: the chip is blank, bring it to the target again
-        uploadsRef = null;
-        programmed = -1;
+        held.forget();
         rejoins.incrementAndGet();
       }
-      if (uploadsRef != t.uploads) {
-        uploadsRef = t.uploads;
-        uploadsApplied = 0;
-      }
-      for (; uploadsApplied < t.uploadCount; uploadsApplied++) {
-        Upload u = t.uploads.get(uploadsApplied);
-        d.uploadDataset(u.header, u.rows);
-      }
-      if (t.snapshot != null && programmed != t.snapshot.version) {
-        if (programmed >= 0) reprograms.incrementAndGet();
-        d.writeWeights(t.snapshot.weights);
-        programmed = t.snapshot.version;
-      }
+      boolean wasProgrammed = held.programmed();
+      if (held.bring(d, t) && wasProgrammed) reprograms.incrementAndGet();
       return d;
     }
 
@@ -233,18 +214,13 @@ public final class FleetDevice implements Device {
     }
   }
 
-  private Target target() {
-    List<Upload> u = uploads;
-    return new Target(u, u.size(), shadow);
-  }
-
   /** Probes offline chips that are due: a probe re-opens, re-uploads and re-programs. */
   private void maintain() {
     long now = System.nanoTime();
     for (Member m : members) {
       if (!m.up && m.idle() && now >= m.nextProbe) {
         m.nextProbe = now + opt.rejoinEvery().toNanos();
-        Target t = target();
+        ChipMirror.State t = mirror.state();
         m.submit(() -> m.ready(t));
       }
     }
@@ -315,7 +291,7 @@ public final class FleetDevice implements Device {
     for (int k = 0; k < avail.size(); k++) shares.add(new ArrayList<>());
     for (int j = 0; j < remaining.size(); j++) shares.get((j + nextMember) % avail.size()).add(remaining.get(j));
     nextMember++;
-    Target t = target();
+    ChipMirror.State t = mirror.state();
     int started = 0;
     for (int k = 0; k < avail.size(); k++) {
       List<Integer> share = shares.get(k);
@@ -406,28 +382,25 @@ public final class FleetDevice implements Device {
    */
   @Override
   public UpdateResult update(UpdateRequest request) {
-    Snapshot base = shadow;
-    if (base == null) throw new IllegalStateException("write the weights of " + uri + " before updating them: the fleet follows a shadow copy");
-    float[] w = base.weights.clone();
-    long clipped = io.noprop.driver.ChipShadow.applyUpdate(w, request.terms(), info.weightMin(), info.weightMax());
-    Snapshot next = new Snapshot(base.version + 1, w);
-    shadow = next;
-    long expected = clipped;
-    boolean verify = opt.verifyEvery() > 0 && next.version % opt.verifyEvery() == 0;
+    ChipMirror.State base = mirror.state();
+    if (base.weights() == null) throw new IllegalStateException("write the weights of " + uri + " before updating them: the fleet follows a shadow copy");
+    long clipped = mirror.update(request);
+    ChipMirror.State next = mirror.state();
+    updates++;
+    boolean verify = opt.verifyEvery() > 0 && updates % opt.verifyEvery() == 0;
     for (Member m : members) {
       if (!m.up) continue; // re-programmed when it rejoins
-      Target before = new Target(uploads, uploads.size(), base);
       m.queue(() -> {
-        if (m.programmed >= next.version) return null;
-        if (m.programmed != base.version) {
-          m.ready(new Target(before.uploads, before.uploadCount, next)); // missed something: program the result directly
+        if (m.held.version() >= next.version()) return null;
+        if (m.held.version() != base.version()) {
+          m.ready(next); // missed something: program the result directly
           return null;
         }
-        Device d = m.ready(before);
+        Device d = m.ready(base);
         UpdateResult r = d.update(request);
-        m.programmed = next.version;
-        if (r.clippedWeights() != expected || (verify && drifted(d, next.weights))) {
-          d.writeWeights(next.weights);
+        m.held.updated(next);
+        if (r.clippedWeights() != clipped || (verify && drifted(d, next.weights()))) {
+          d.writeWeights(next.weights());
           reprograms.incrementAndGet();
         }
         return null;
@@ -473,9 +446,8 @@ public final class FleetDevice implements Device {
     if (packedRows.length != header.totalBytes()) {
       throw new IllegalArgumentException("dataset of " + header.rows() + " rows needs " + header.totalBytes() + " bytes, got " + packedRows.length);
     }
-    List<Upload> u = uploads;
-    u.add(new Upload(header, packedRows.clone()));
-    Target t = target();
+    mirror.upload(header, packedRows.clone());
+    ChipMirror.State t = mirror.state();
     broadcast("upload", m -> () -> m.ready(t));
   }
 
@@ -484,25 +456,19 @@ public final class FleetDevice implements Device {
     if (weights.length != info.parameterCount()) {
       throw new IllegalArgumentException(uri + " holds " + info.parameterCount() + " parameters, got " + weights.length);
     }
-    Snapshot s = shadow;
-    shadow = new Snapshot(s == null ? 0 : s.version + 1, weights.clone());
-    Target t = target();
+    mirror.write(weights);
+    ChipMirror.State t = mirror.state();
     broadcast("write weights", m -> () -> m.ready(t));
   }
 
   @Override
   public void reset() {
-    Snapshot s = shadow;
-    Snapshot zero = new Snapshot(s == null ? 0 : s.version + 1, new float[info.parameterCount()]);
-    List<Upload> fresh = new java.util.concurrent.CopyOnWriteArrayList<>();
-    shadow = zero;
-    uploads = fresh;
+    mirror.reset();
+    ChipMirror.State zero = mirror.state();
     broadcast("reset", m -> () -> {
       Device d = m.open();
       d.reset();
-      m.uploadsRef = fresh;
-      m.uploadsApplied = 0;
-      m.programmed = zero.version;
+      m.held.resetTo(zero);
       return null;
     });
   }
@@ -524,7 +490,7 @@ public final class FleetDevice implements Device {
       maintain();
       for (Member m : members) {
         if (!m.up) continue;
-        Target t = target();
+        ChipMirror.State t = mirror.state();
         Future<T> f = m.submit(() -> call.apply(m.ready(t)));
         try {
           return f.get(opt.giveUp().toMillis(), TimeUnit.MILLISECONDS);
@@ -567,6 +533,11 @@ public final class FleetDevice implements Device {
 
   public FleetStats stats() {
     return new FleetStats(dropped.get(), failures.get(), rejoins.get(), reprograms.get());
+  }
+
+  @Override
+  public Optional<FleetStats> fleetStats() {
+    return Optional.of(stats());
   }
 
   /**

@@ -9,6 +9,11 @@ import io.noprop.protocol.frame.Frame;
 public interface Link extends AutoCloseable {
   void send(Frame frame);
 
+  /** The configured line rate in bit/s of a serial link (what its bytes cost on a real cable), 0 for links without one. */
+  default int baud() {
+    return 0;
+  }
+
   /** Next frame from the chip, or null if none arrived within {@code timeoutNanos}. */
   Frame receive(long timeoutNanos);
 

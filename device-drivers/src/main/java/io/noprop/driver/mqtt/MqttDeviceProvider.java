@@ -2,6 +2,8 @@ package io.noprop.driver.mqtt;
 
 import io.noprop.driver.Device;
 import io.noprop.driver.DeviceException;
+import io.noprop.driver.DeviceOption;
+import io.noprop.driver.DeviceOptions;
 import io.noprop.driver.DeviceUri;
 import io.noprop.driver.ProtocolDevice;
 import io.noprop.driver.RetryPolicy;
@@ -36,6 +38,29 @@ public class MqttDeviceProvider implements DeviceProvider {
     return scheme() + "://HOST[:PORT]/CHIP[,CHIP...][?user=..&timeout_ms=..]   chips served through an MQTT broker; several ids train as one fleet";
   }
 
+  static final DeviceOptions OPTIONS = new DeviceOptions("mqtt", List.of(
+      DeviceOption.text("user", "broker user (else $" + MqttSettings.ENV_USER + ")"),
+      DeviceOption.text("password", "broker password (else $" + MqttSettings.ENV_PASSWORD + ")"),
+      DeviceOption.text("ca", "PEM file of the certificate authority to trust (TLS)"),
+      DeviceOption.text("cert", "PEM certificate chain of this client (TLS, with key)"),
+      DeviceOption.text("key", "unencrypted PKCS#8 PEM key of this client (TLS, with cert)"),
+      DeviceOption.integer("connect_timeout_ms", 1, 3_600_000, 10_000, "ms", "how long the first connect and subscription are retried"),
+      DeviceOption.integer("timeout_ms", 1, 3_600_000, 1000, "ms", "silence after which a request is sent again"),
+      DeviceOption.integer("attempts", 1, 1000, 10, "", "sends of one request before the chip counts as failed"),
+      DeviceOption.integer("deadline_ms", 1, 3_600_000, FleetOptions.DEFAULT.stepDeadline().toMillis(), "ms",
+          "how long a step waits for the pairs it dealt out before going on without the late ones"),
+      DeviceOption.integer("give_up_ms", 1, 86_400_000, FleetOptions.DEFAULT.giveUp().toMillis(), "ms", "how long a call waits while no chip can answer"),
+      DeviceOption.integer("rejoin_ms", 1, 3_600_000, FleetOptions.DEFAULT.rejoinEvery().toMillis(), "ms", "how often an offline chip is probed"),
+      DeviceOption.integer("verify_every", 0, Integer.MAX_VALUE, FleetOptions.DEFAULT.verifyEvery(), "updates",
+          "read every chip's weights back every this many updates (0: never; one chip: 0 unless given)"),
+      DeviceOption.decimal("drift_tol", 0, Double.MAX_VALUE, FleetOptions.DEFAULT.driftTolerance(), "weight units",
+          "largest |chip - shadow| accepted by the read-back before the chip is re-programmed")));
+
+  @Override
+  public DeviceOptions options() {
+    return OPTIONS;
+  }
+
   @Override
   public Device open(DeviceUri uri) {
     String target = uri.target();
@@ -58,8 +83,7 @@ public class MqttDeviceProvider implements DeviceProvider {
     FleetOptions fleet;
     try {
       settings = MqttSettings.of(scheme() + "://" + hostPort, uri.options());
-      retry = new RetryPolicy(Duration.ofMillis(Long.parseLong(uri.options().getOrDefault("timeout_ms", "1000"))),
-          Integer.parseInt(uri.options().getOrDefault("attempts", "10")));
+      retry = new RetryPolicy(Duration.ofMillis(OPTIONS.integer(uri, "timeout_ms")), (int) OPTIONS.integer(uri, "attempts"));
       java.util.Map<String, String> fo = new java.util.HashMap<>(uri.options());
       // reading every weight back costs ~4 bytes per parameter: worth it where chips can drift
       // apart, i.e. in a fleet; a single chip has nothing to drift from but its own updates

@@ -185,6 +185,7 @@ public final class SerialLink implements Link {
     return path;
   }
 
+  @Override
   public int baud() {
     return baud;
   }

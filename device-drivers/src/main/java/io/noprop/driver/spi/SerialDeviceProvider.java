@@ -2,13 +2,14 @@ package io.noprop.driver.spi;
 
 import io.noprop.driver.Device;
 import io.noprop.driver.DeviceException;
+import io.noprop.driver.DeviceOption;
+import io.noprop.driver.DeviceOptions;
 import io.noprop.driver.DeviceUri;
 import io.noprop.driver.ProtocolDevice;
 import io.noprop.driver.RetryPolicy;
 import io.noprop.driver.serial.SerialLink;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 /**
  * {@code serial:PORT?baud=921600}: a chip behind a serial port, e.g.
@@ -21,7 +22,11 @@ import java.util.Set;
  */
 public final class SerialDeviceProvider implements DeviceProvider {
   public static final int DEFAULT_BAUD = 921_600;
-  private static final Set<String> OPTIONS = Set.of("baud", "timeout_ms", "attempts", "reconnect_s");
+  static final DeviceOptions OPTIONS = new DeviceOptions("serial", List.of(
+      DeviceOption.integer("baud", 1, 100_000_000, DEFAULT_BAUD, "bit/s", "line speed (8N1); a pty or a USB CDC-ACM board ignores it"),
+      DeviceOption.integer("timeout_ms", 1, 3_600_000, 1000, "ms", "silence after which a request is sent again"),
+      DeviceOption.integer("attempts", 1, 1000, 5, "", "sends of one request before the call fails"),
+      DeviceOption.integer("reconnect_s", 0, 86_400, 30, "s", "how long to wait for a vanished port to come back (0: fail at once)")));
 
   @Override
   public String scheme() {
@@ -34,20 +39,19 @@ public final class SerialDeviceProvider implements DeviceProvider {
   }
 
   @Override
+  public DeviceOptions options() {
+    return OPTIONS;
+  }
+
+  @Override
   public Device open(DeviceUri uri) {
     String path = uri.target();
     if (path.isEmpty()) {
       throw new DeviceException(DeviceException.Kind.BAD_URI, "device '" + uri + "' names no port; write it like serial:/dev/ttyACM0?baud=921600");
     }
-    Map<String, String> o = uri.options();
-    for (String k : o.keySet()) {
-      if (!OPTIONS.contains(k)) {
-        throw new DeviceException(DeviceException.Kind.BAD_URI, "unknown option '" + k + "' in '" + uri + "'; serial devices take " + String.join(", ", new java.util.TreeSet<>(OPTIONS)));
-      }
-    }
-    int baud = positive(uri, o, "baud", DEFAULT_BAUD);
-    RetryPolicy retry = new RetryPolicy(Duration.ofMillis(positive(uri, o, "timeout_ms", 1000)), positive(uri, o, "attempts", 5));
-    int reconnectS = "0".equals(o.getOrDefault("reconnect_s", "").strip()) ? 0 : positive(uri, o, "reconnect_s", 30);
+    int baud = (int) OPTIONS.integer(uri, "baud");
+    RetryPolicy retry = new RetryPolicy(Duration.ofMillis(OPTIONS.integer(uri, "timeout_ms")), (int) OPTIONS.integer(uri, "attempts"));
+    long reconnectS = OPTIONS.integer(uri, "reconnect_s");
     SerialLink link = SerialLink.open(path, baud, Duration.ofSeconds(reconnectS));
     try {
       // a chip on a cable can be power-cycled: follow its reboots and restore it from the shadow
@@ -64,17 +68,5 @@ public final class SerialDeviceProvider implements DeviceProvider {
           "nothing answered HELLO on %s within %d attempts of %d ms; is the chip powered, flashed with noprop firmware, and at baud=%d?",
           path, retry.attempts(), retry.timeout().toMillis(), baud), e);
     }
-  }
-
-  private static int positive(DeviceUri uri, Map<String, String> o, String key, int dflt) {
-    String v = o.get(key);
-    if (v == null) return dflt;
-    try {
-      int n = Integer.parseInt(v.strip());
-      if (n > 0) return n;
-    } catch (NumberFormatException e) {
-      // fall through to the message below
-    }
-    throw new DeviceException(DeviceException.Kind.BAD_URI, "option " + key + "=" + v + " in '" + uri + "' must be a positive integer" + (key.equals("reconnect_s") ? " (or 0: never reconnect)" : ""));
   }
 }

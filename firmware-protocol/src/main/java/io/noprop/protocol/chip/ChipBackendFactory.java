@@ -15,6 +15,11 @@ public interface ChipBackendFactory {
   /** Preset names this factory knows, for listings and error messages. */
   java.util.List<String> presets();
 
+  /** Option keys {@link #create} accepts, for error messages and listings; empty when not declared. */
+  default java.util.List<String> options() {
+    return java.util.List.of();
+  }
+
   /**
    * @param preset the part after the scheme, e.g. {@code rram}
    * @param options query parameters, e.g. {@code seed=3}
