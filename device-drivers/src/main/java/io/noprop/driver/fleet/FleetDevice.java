@@ -127,6 +127,7 @@ public final class FleetDevice implements Device {
     volatile WireStats retired = new WireStats(0, 0, 0, 0, 0);
     Future<?> busy; // trainer thread: the last evaluation or probe handed to this lane (updates only queue)
     volatile Future<?> lastQueued; // the last task of any kind handed to this lane
+    volatile Future<?> delivered; // the last evaluation whose results reached the trainer (its future may not be done yet)
     long nextProbe; // trainer thread
 
     Member(String name, Supplier<Device> opener) {
@@ -312,6 +313,7 @@ public final class FleetDevice implements Device {
           return null;
         } finally {
           submitted.await();
+          m.delivered = self.get();
           finished.add(self.get());
         }
       });
@@ -552,7 +554,9 @@ public final class FleetDevice implements Device {
   public WireStats wireStats() {
     for (Member m : members) {
       Future<?> f = m.lastQueued;
-      if (!m.up || f == null || f.isDone() || !m.idle()) continue;
+      // a chip still evaluating (its results not yet handed back) is counted as far as it got
+      boolean evaluating = !m.idle() && m.busy != m.delivered;
+      if (!m.up || f == null || f.isDone() || evaluating) continue;
       try {
         f.get(opt.giveUp().toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
