@@ -65,7 +65,7 @@ public final class ChipMirror {
       version = s.version();
     }
 
-    /** The chip took an UPDATE from state {@code base} that led to {@code next}. */
+    /** The chip took the UPDATE that led to {@code next}. */
     public void updated(State next) {
       version = next.version();
     }
@@ -146,10 +146,6 @@ public final class ChipMirror {
   public void reset() {
     State s = state;
     state = new State(s.epoch() + 1, List.of(), s.version() + 1, new float[parameters]);
-  }
-
-  public boolean weightsKnown() {
-    return state.weights() != null;
   }
 
   /** True before anything was uploaded, written or reset: a blank chip needs nothing from the mirror. */
