@@ -3,7 +3,7 @@ package io.noprop.controller.baseline;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.ShadowWeights;
-import io.noprop.controller.train.SpsaConfig;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.train.StepSeeds;
 import io.noprop.controller.train.Trainer;
 import io.noprop.controller.train.TrainingException;
@@ -40,9 +40,9 @@ public final class CmaEsBaseline {
   private final DatasetSplit data;
   private final long budget;
   private final long seed;
-  private final SpsaConfig cfg;
+  private final OptimizerConfig cfg;
 
-  public CmaEsBaseline(Device device, DatasetSplit data, long budget, long seed, SpsaConfig cfg) {
+  public CmaEsBaseline(Device device, DatasetSplit data, long budget, long seed, OptimizerConfig cfg) {
     this.device = device;
     this.data = data;
     this.budget = budget;

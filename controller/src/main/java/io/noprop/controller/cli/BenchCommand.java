@@ -7,7 +7,7 @@ import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.ShadowWeights;
 import io.noprop.controller.baseline.CmaEsBaseline;
 import io.noprop.controller.opt.Method;
-import io.noprop.controller.train.SpsaConfig;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.train.TrainConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
@@ -134,9 +134,9 @@ final class BenchCommand implements Runnable {
                   err.printf(Locale.ROOT, "cmaes skipped: %d weights; CMA-ES runs on models up to %d%n", d.info().parameterCount(), CmaEsBaseline.MAX_PARAMS);
                   break;
                 }
-                s = new CmaEsBaseline(d, split, b, seed, SpsaConfig.DEFAULT.withBatch(batch)).run();
+                s = new CmaEsBaseline(d, split, b, seed, OptimizerConfig.DEFAULT.withBatch(batch)).run();
               } else {
-                TrainConfig cfg = new TrainConfig(b, seed, runDir, SpsaConfig.DEFAULT.withBatch(batch), Method.parse(m), 0, 100, false, true);
+                TrainConfig cfg = new TrainConfig(b, seed, runDir, OptimizerConfig.DEFAULT.withBatch(batch), Method.parse(m), 0, 100, false, true);
                 s = new Trainer(d, split, cfg, TrainListener.NONE).run();
               }
             }
@@ -168,7 +168,7 @@ final class BenchCommand implements Runnable {
         throw new TrainingException(split.train().name() + " has " + split.train().features() + " features and " + split.train().classes()
             + " classes, but " + uri + " has layers " + java.util.Arrays.toString(layers));
       }
-      float[] init = ShadowWeights.initial(info, SpsaConfig.DEFAULT.initScale(), seed).values();
+      float[] init = ShadowWeights.initial(info, OptimizerConfig.DEFAULT.initScale(), seed).values();
       float[] w = BackpropBaseline.DEFAULT.train(layers, init, split.train(), info.weightMin(), info.weightMax(), seed);
       double acc = new SoftwareTwin(layers).evaluate(w, split.test())[1];
       return new Row("backprop", 0, seed, acc, 0, (System.nanoTime() - t0) / 1e9);

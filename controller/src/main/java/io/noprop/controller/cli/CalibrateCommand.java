@@ -5,7 +5,7 @@ import io.noprop.calibration.CalibrationSession;
 import io.noprop.calibration.Calibrator;
 import io.noprop.controller.data.Dataset;
 import io.noprop.controller.train.ShadowWeights;
-import io.noprop.controller.train.SpsaConfig;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import java.nio.file.Path;
@@ -79,7 +79,7 @@ final class CalibrateCommand implements Callable<Integer> {
     Dataset train = data.load(seed).train().head(rows);
     try (Device d = Devices.open(SimSizing.fit(device, train))) {
       d.uploadDataset(train.header(0), train.packed());
-      d.writeWeights(ShadowWeights.initial(d.info(), SpsaConfig.DEFAULT.initScale(), seed).values());
+      d.writeWeights(ShadowWeights.initial(d.info(), OptimizerConfig.DEFAULT.initScale(), seed).values());
       CalibrationProfile start = CalibrationProfile.empty(CalibrationProfile.DeviceDescription.of(d), Instant.now().toString());
       CalibrationProfile p = new Calibrator(o).run(new CalibrationSession(d, 0, batch, (int) seed), names, start, out, err::println);
       err.printf(Locale.ROOT, "profile and plots in %s%n", out);

@@ -87,9 +87,9 @@ final class InfoCommand implements Callable<Integer> {
       if (why != null) {
         r.put("unsupported", why);
       } else {
-        r.put("queries_per_step", m.estimator().queries(k));
+        r.put("queries_per_step", m.queriesPerStep(1));
         r.put("update_bytes_per_step", m.updateBytesPerStep(k, h.parameterCount()));
-        r.put("seed_sized", !m.rule().fullVector);
+        r.put("seed_sized", !m.rule().fullVector());
       }
       out.add(r);
     }

@@ -7,7 +7,7 @@ import io.noprop.controller.train.CalibrationSettings;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.opt.Method;
 import io.noprop.controller.opt.Recommended;
-import io.noprop.controller.train.SpsaConfig;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.train.TrainConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
@@ -109,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
     var stdout = spec.commandLine().getOut();
     if (resume && out == null) throw new IllegalArgumentException("--resume needs --out DIR naming the run to continue");
     Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    SpsaConfig spsa = SpsaConfig.DEFAULT;
+    OptimizerConfig spsa = OptimizerConfig.DEFAULT;
     CalibrationProfile calibration = profile == null ? null : CalibrationProfile.read(profile);
     if (batch != null) spsa = spsa.withBatch(batch);
     if (c != null) spsa = spsa.withC(c);
@@ -136,7 +136,7 @@ final class TrainCommand implements Callable<Integer> {
     try (Device d = Devices.open(uri); Progress progress = new Progress(quiet, err)) {
       if (auto && batch == null) spsa = spsa.withBatch(Math.min(recommended.batch(), d.info().maxBatch()));
       settings = calibration == null ? CalibrationSettings.none(spsa) : CalibrationSettings.from(calibration, spsa, d.info(),
-          Math.max(1, budget / m.estimator().queries(m.directionsFor(d.parallelism()))), c != null, firstStep != null);
+          Math.max(1, budget / m.queriesPerStep(d.parallelism())), c != null, firstStep != null);
       settings.log().forEach(err::println);
       TrainConfig cfg = new TrainConfig(budget, seed, dir, settings.spsa(), m, checkpointEvery, logEvery, resume, force, forceIdentity);
       if (split == null) split = data.load(seed);

@@ -23,7 +23,10 @@ public record Recommended(String method, int batch) {
   /** Budgets (queries) from which nspsa4 beats es8. */
   public static final long LONG_RUN = 50_000;
 
+  /** Samples per query whatever the budget (capped at the chip's maxBatch). */
+  public static final int BATCH = 1024;
+
   public static Recommended forBudget(long queries) {
-    return queries < LONG_RUN ? new Recommended("es8", 1024) : new Recommended("nspsa4", 1024);
+    return queries < LONG_RUN ? new Recommended("es8", BATCH) : new Recommended("nspsa4", BATCH);
   }
 }

@@ -1,5 +1,6 @@
 package io.noprop.controller.train;
 
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.calibration.CalibrationProfile;
 import io.noprop.protocol.msg.HelloInfo;
 import java.util.ArrayList;
@@ -39,9 +40,9 @@ import java.util.Locale;
  * @param driftFactor predicted w(horizon) / w(0); 1 without a drift section
  * @param log one line per item taken or left
  */
-public record CalibrationSettings(SpsaConfig spsa, Double gainA0, double[] layerScales, int[] mask, double driftFactor, List<String> log) {
+public record CalibrationSettings(OptimizerConfig spsa, Double gainA0, double[] layerScales, int[] mask, double driftFactor, List<String> log) {
   /** No profile: the configuration unchanged. */
-  public static CalibrationSettings none(SpsaConfig spsa) {
+  public static CalibrationSettings none(OptimizerConfig spsa) {
     return new CalibrationSettings(spsa, null, new double[0], new int[0], 1, List.of());
   }
 
@@ -55,9 +56,9 @@ public record CalibrationSettings(SpsaConfig spsa, Double gainA0, double[] layer
    * @param firstStepGiven true when the user set the first step: the profile's a0 is rescaled to it;
    *     else the profile's first step is used (it also sets the trainer's per-step move limit)
    */
-  public static CalibrationSettings from(CalibrationProfile p, SpsaConfig base, HelloInfo info, long plannedSteps, boolean cGiven, boolean firstStepGiven) {
+  public static CalibrationSettings from(CalibrationProfile p, OptimizerConfig base, HelloInfo info, long plannedSteps, boolean cGiven, boolean firstStepGiven) {
     List<String> log = new ArrayList<>();
-    SpsaConfig s = base;
+    OptimizerConfig s = base;
     String from = "calibration " + (p.device() != null && p.device().deviceId() != null ? p.device().deviceId() : "?") + " (format " + p.format() + ")";
     boolean sameChip = p.device() != null && p.device().layers() != null && Arrays.equals(p.device().layers(), info.layerSizes());
     if (p.device() != null && p.device().deviceId() != null && !p.device().deviceId().equals(info.deviceId())) {

@@ -1,5 +1,6 @@
 package io.noprop.controller.train;
 
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.opt.Method;
 
 import java.nio.file.Path;
@@ -18,14 +19,14 @@ import java.nio.file.Path;
  * @param force start over even if {@code out} holds a run
  * @param forceIdentity resume a checkpoint made on another chip or model of the same shape
  */
-public record TrainConfig(long budget, long seed, Path out, SpsaConfig spsa, Method method, long checkpointEvery, long logEvery, boolean resume,
+public record TrainConfig(long budget, long seed, Path out, OptimizerConfig spsa, Method method, long checkpointEvery, long logEvery, boolean resume,
     boolean force, boolean forceIdentity) {
   /** The default method (SPSA with SGD and Spall's schedules), or n-SPSA when {@code spsa} asks for several pairs. */
-  public TrainConfig(long budget, long seed, Path out, SpsaConfig spsa, long checkpointEvery, long logEvery, boolean resume, boolean force) {
+  public TrainConfig(long budget, long seed, Path out, OptimizerConfig spsa, long checkpointEvery, long logEvery, boolean resume, boolean force) {
     this(budget, seed, out, spsa, spsa.pairs() > 1 ? Method.DEFAULT.withDirections(spsa.pairs()) : Method.DEFAULT, checkpointEvery, logEvery, resume, force);
   }
 
-  public TrainConfig(long budget, long seed, Path out, SpsaConfig spsa, Method method, long checkpointEvery, long logEvery, boolean resume,
+  public TrainConfig(long budget, long seed, Path out, OptimizerConfig spsa, Method method, long checkpointEvery, long logEvery, boolean resume,
       boolean force) {
     this(budget, seed, out, spsa, method, checkpointEvery, logEvery, resume, force, false);
   }

@@ -1,5 +1,6 @@
 package io.noprop.controller.train;
 
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.driver.Device;
 import io.noprop.driver.WireStats;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Trains the network on a device with two-sided SPSA ({@link SpsaConfig}). Each step costs two
+ * Trains the network on a device with two-sided SPSA ({@link OptimizerConfig}). Each step costs two
  * loss queries and three small frames: EVALUATE(+), EVALUATE(-), UPDATE(seed, coefficient).
  * With several pairs per step (n-SPSA, the default on a fleet: one pair per chip) the pairs are
  * evaluated through {@link Device#evaluateGroups} (in parallel on a fleet, each pair on one chip)
@@ -40,7 +41,7 @@ public final class Trainer {
   private final DatasetSplit data;
   private final TrainConfig cfg;
   private final TrainListener listener;
-  private CalibrationSettings calibration = CalibrationSettings.none(SpsaConfig.DEFAULT);
+  private CalibrationSettings calibration = CalibrationSettings.none(OptimizerConfig.DEFAULT);
 
   /** Uses what a calibration profile provides (today: the gain a0; c and the rest come in through the config). */
   public Trainer calibrated(CalibrationSettings settings) {
@@ -66,9 +67,9 @@ public final class Trainer {
   private RunSummary train(long t0) throws IOException {
     HelloInfo info = device.info();
     CheckpointStore store = new CheckpointStore(cfg.out());
-    SpsaConfig spsa = cfg.spsa();
+    OptimizerConfig spsa = cfg.spsa();
     Method method = cfg.method();
-    AskTellOptimizer opt = new AskTellOptimizer(info, method, spsa, cfg.seed(), cfg.budget(), device.parallelism());
+    AskTellOptimizer opt = new AskTellOptimizer(info, TRAIN_SLOT, method, spsa, cfg.seed(), cfg.budget(), device.parallelism());
 
     listener.onMessage("uploading " + data.train().rows() + " training and " + data.test().rows() + " test rows to " + device.uri());
     device.uploadDataset(data.train().header(TRAIN_SLOT), data.train().packed());
@@ -78,7 +79,7 @@ public final class Trainer {
     if (cfg.resume() && store.exists()) {
       Checkpoint c = store.load();
       checkResumable(c, info);
-      opt.restore(c.state(), c.vectors());
+      opt.restore(c.optimizer());
       priorWall = c.wallSeconds();
       device.writeWeights(opt.weights());
       listener.onMessage("resumed from " + store.file() + " at step " + opt.step() + " (" + opt.queries() + " queries)");
@@ -92,7 +93,7 @@ public final class Trainer {
     }
     listener.onMessage("method " + method.id() + ": " + opt.directionsPerStep() + " direction(s) per step, batch " + opt.batch() + ", "
         + method.updateBytesPerStep(opt.directionsPerStep(), info.parameterCount()) + " update bytes per step"
-        + (method.rule().fullVector ? " (the whole weight vector: WRITE_WEIGHTS every step)" : " (seed-sized)"));
+        + (method.rule().fullVector() ? " (the whole weight vector: WRITE_WEIGHTS every step)" : " (seed-sized)"));
 
     // Chip cost counters first, so that the STATS exchange does not count as training bytes.
     java.util.Optional<io.noprop.protocol.msg.ChipStats> chipBefore = device.chipStats();
@@ -193,8 +194,7 @@ public final class Trainer {
   }
 
   private void saveCheckpoint(CheckpointStore store, HelloInfo info, AskTellOptimizer opt, double priorWall, long t0) throws IOException {
-    store.save(new Checkpoint(info.model(), info.layerSizes(), cfg.seed(), cfg.budget(), opt.step(), opt.queries(), opt.nanSteps(),
-        wall(priorWall, t0), opt.state(), opt.stateVectors(), info.deviceId()));
+    store.save(new Checkpoint(info.model(), info.layerSizes(), cfg.seed(), cfg.budget(), wall(priorWall, t0), opt.state(), info.deviceId()));
   }
 
   private static double wall(double prior, long t0) {

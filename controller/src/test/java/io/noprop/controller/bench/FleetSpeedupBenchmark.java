@@ -3,7 +3,7 @@ package io.noprop.controller.bench;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
 import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.train.SpsaConfig;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.train.TrainConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
@@ -37,7 +37,7 @@ public final class FleetSpeedupBenchmark {
     double latencyMs = args.length > 0 ? Double.parseDouble(args[0]) : 5;
     long budget = args.length > 1 ? Long.parseLong(args[1]) : 1600;
     DatasetSplit data = TestData.blobSplit(16, 4, 5);
-    SpsaConfig spsa = SpsaConfig.DEFAULT.withBatch(32);
+    OptimizerConfig spsa = OptimizerConfig.DEFAULT.withBatch(32);
     Path dir = Files.createTempDirectory("fleet-bench");
     System.out.printf(Locale.ROOT, "chip time %.1f ms per EVALUATE, budget %d queries, sim:ideal?layers=16-8-4, Mosquitto 2.0%n", latencyMs, budget);
     System.out.printf(Locale.ROOT, "%6s %12s %10s %10s %10s %8s%n", "chips", "train s", "steps/s", "speed-up", "eff.", "test acc");

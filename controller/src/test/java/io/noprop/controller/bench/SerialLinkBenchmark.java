@@ -6,7 +6,7 @@ import com.fazecast.jSerialComm.SerialPort;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
 import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.train.SpsaConfig;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.train.TrainConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
@@ -194,7 +194,7 @@ public final class SerialLinkBenchmark {
   /** Steps per second over serial and in process, same data and configuration. */
   static double[] trainingRate(Path dir) throws Exception {
     DatasetSplit data = TestData.blobSplit(16, 4, 5);
-    SpsaConfig spsa = SpsaConfig.DEFAULT.withBatch(32);
+    OptimizerConfig spsa = OptimizerConfig.DEFAULT.withBatch(32);
     double serial;
     try (SocatPair pair = SocatPair.start(dir, "train"); SerialChipServer server = new SerialChipServer(simulator("ideal", Map.of("layers", "16-8-4")), pair.b(), 921600)) {
       server.open();

@@ -12,7 +12,7 @@ import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
 import io.noprop.controller.train.CheckpointStore;
 import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.train.SpsaConfig;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.train.TrainConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
@@ -131,7 +131,7 @@ class SerialBenchTest {
     cleanup.add(pair);
     serve(pair.b(), "ideal", "layers=16-8-4");
     DatasetSplit data = TestData.blobSplit(16, 4, 5);
-    SpsaConfig spsa = SpsaConfig.DEFAULT.withBatch(32);
+    OptimizerConfig spsa = OptimizerConfig.DEFAULT.withBatch(32);
     String uri = "serial:" + pair.a() + "?timeout_ms=300&reconnect_s=10";
     List<Thread> restarts = new ArrayList<>();
     TrainListener unplugAtStep40 = (queries, budget, step, loss, acc) -> {

@@ -1,5 +1,6 @@
 package io.noprop.controller.train;
 
+import io.noprop.controller.opt.OptimizerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -32,7 +33,7 @@ class ChipCostReportTest {
   @TempDir Path tmp;
 
   static final DatasetSplit BLOBS = TestData.blobSplit(16, 4, 5);
-  static final SpsaConfig SPSA = SpsaConfig.DEFAULT.withBatch(32);
+  static final OptimizerConfig SPSA = OptimizerConfig.DEFAULT.withBatch(32);
 
   private static RunSummary train(Device d, Path out) throws IOException {
     return new Trainer(d, BLOBS, new TrainConfig(400, 7, out, SPSA, 0, 10, false, false), TrainListener.NONE).run();

@@ -1,5 +1,6 @@
 package io.noprop.controller.train;
 
+import io.noprop.controller.opt.OptimizerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,7 +72,7 @@ class HelloLimitsTrainingTest {
   void batchesAndPayloadsStayWithinTheChipsHelloLimits() throws IOException {
     Limited chip = new Limited(ChipBackends.create("sim", "ideal", Map.of("layers", "16-8-4")), 8, 2);
     try (Device d = open(chip)) {
-      new Trainer(d, BLOBS, new TrainConfig(200, 7, tmp.resolve("run"), SpsaConfig.DEFAULT.withBatch(32), 0, 10, false, false), TrainListener.NONE).run();
+      new Trainer(d, BLOBS, new TrainConfig(200, 7, tmp.resolve("run"), OptimizerConfig.DEFAULT.withBatch(32), 0, 10, false, false), TrainListener.NONE).run();
     }
     assertEquals(8, chip.largestBatch, "asked for batches of 32 from a chip that takes 8");
     assertTrue(chip.mostTerms >= 1);
@@ -82,7 +83,7 @@ class HelloLimitsTrainingTest {
     Limited chip = new Limited(ChipBackends.create("sim", "ideal", Map.of("layers", "16-8-4")), 64, 1);
     try (Device d = open(chip)) {
       TrainingException e = assertThrows(TrainingException.class,
-          () -> new Trainer(d, BLOBS, new TrainConfig(200, 7, tmp.resolve("run"), SpsaConfig.DEFAULT, 0, 10, false, false), TrainListener.NONE).run());
+          () -> new Trainer(d, BLOBS, new TrainConfig(200, 7, tmp.resolve("run"), OptimizerConfig.DEFAULT, 0, 10, false, false), TrainListener.NONE).run());
       assertTrue(e.getMessage().contains("1 dataset slot(s); training needs 2"), e.getMessage());
     }
   }

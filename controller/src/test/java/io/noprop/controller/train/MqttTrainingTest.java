@@ -1,5 +1,6 @@
 package io.noprop.controller.train;
 
+import io.noprop.controller.opt.OptimizerConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,17 +43,17 @@ class MqttTrainingTest {
 
   static final DatasetSplit BLOBS = TestData.blobSplit(16, 4, 5);
   static final String LAYERS = "16-8-4";
-  static final SpsaConfig SPSA = SpsaConfig.DEFAULT.withBatch(32);
+  static final OptimizerConfig SPSA = OptimizerConfig.DEFAULT.withBatch(32);
 
   static ChipBackend idealChip() {
     return ChipBackends.create("sim", "ideal", Map.of("layers", LAYERS));
   }
 
-  private RunSummary train(Device d, Path out, long budget, SpsaConfig spsa, TrainListener l) throws IOException {
+  private RunSummary train(Device d, Path out, long budget, OptimizerConfig spsa, TrainListener l) throws IOException {
     return new Trainer(d, BLOBS, new TrainConfig(budget, 7, out, spsa, 0, 10, false, false), l).run();
   }
 
-  private float[] inProcess(String name, long budget, SpsaConfig spsa) throws IOException {
+  private float[] inProcess(String name, long budget, OptimizerConfig spsa) throws IOException {
     Path out = tmp.resolve(name);
     try (Device d = Devices.open("sim:ideal?layers=" + LAYERS)) {
       train(d, out, budget, spsa, TrainListener.NONE);
@@ -176,7 +177,7 @@ class MqttTrainingTest {
 
   @Test
   void aFleetOfThreeChipsTrainsOneModelLikeThreePairsInProcess() throws IOException {
-    SpsaConfig three = SPSA.withPairs(3);
+    OptimizerConfig three = SPSA.withPairs(3);
     try (EmbeddedBroker b = new EmbeddedBroker()) {
       MqttSettings s = MqttSettings.of(b.url(), Map.of(), Map.of());
       List<MqttChipServer> chips = new ArrayList<>();

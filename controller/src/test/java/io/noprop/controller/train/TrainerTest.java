@@ -1,5 +1,6 @@
 package io.noprop.controller.train;
 
+import io.noprop.controller.opt.OptimizerConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +24,7 @@ class TrainerTest {
   @TempDir Path tmp;
 
   static final DatasetSplit BLOBS = TestData.blobSplit(16, 4, 5);
-  static final SpsaConfig SPSA = SpsaConfig.DEFAULT.withBatch(32);
+  static final OptimizerConfig SPSA = OptimizerConfig.DEFAULT.withBatch(32);
 
   private RunSummary train(String uri, Path out, long budget, long checkpointEvery, boolean resume, TrainListener l) throws IOException {
     return train(uri, out, budget, checkpointEvery, resume, l, new TrainConfig(budget, 7, out, SPSA, checkpointEvery, 10, resume, false).method());
