@@ -8,7 +8,7 @@ import io.noprop.controller.train.ShadowWeights;
 import io.noprop.controller.baseline.CmaEsBaseline;
 import io.noprop.controller.opt.Method;
 import io.noprop.controller.opt.OptimizerConfig;
-import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.controller.train.TrainingException;
@@ -70,8 +70,7 @@ final class BenchCommand implements Runnable {
   static final class Train implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--device", defaultValue = "sim:rram", paramLabel = "URI", description = "Device URI. Default: ${DEFAULT-VALUE}.")
-    String device;
+    @Mixin DeviceOption device;
 
     @Mixin DataOptions data;
 
@@ -86,7 +85,8 @@ final class BenchCommand implements Runnable {
         description = "Methods, comma-separated, in table order: method specs, cmaes, backprop. Default: ${DEFAULT-VALUE}.")
     List<String> methods;
 
-    @Option(names = "--batch", defaultValue = "256", paramLabel = "N", description = "Samples per loss query, every method. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch", defaultValue = "" + OptimizerConfig.BATCH, paramLabel = "N",
+        description = "Samples per loss query, every method (as train's for a named --method). Default: ${DEFAULT-VALUE}.")
     int batch;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/bench-<time>.")
@@ -113,10 +113,10 @@ final class BenchCommand implements Runnable {
       Files.createDirectories(dir);
 
       List<Row> rows = new ArrayList<>();
-      String shown = device; // as sized to the data, for the tables
+      String shown = device.uri; // as sized to the data, for the tables
       for (long seed : ss) {
         DatasetSplit split = data.load(seed);
-        String uri = SimSizing.fit(device, split.train());
+        String uri = SimSizing.fit(device.uri, split.train());
         shown = uri;
         for (String m : ms) {
           if (m.equals("backprop")) {
@@ -136,7 +136,7 @@ final class BenchCommand implements Runnable {
                 }
                 s = new CmaEsBaseline(d, split, b, seed, OptimizerConfig.DEFAULT.withBatch(batch)).run();
               } else {
-                TrainConfig cfg = new TrainConfig(b, seed, runDir, OptimizerConfig.DEFAULT.withBatch(batch), Method.parse(m), 0, 100, false, true);
+                RunConfig cfg = RunConfig.of(b, seed, runDir, OptimizerConfig.DEFAULT.withBatch(batch)).withMethod(Method.parse(m)).withCheckpointEvery(0).withLogEvery(100).withForce(true);
                 s = new Trainer(d, split, cfg, TrainListener.NONE).run();
               }
             }

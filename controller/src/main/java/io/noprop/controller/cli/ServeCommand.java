@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -59,14 +60,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--id", defaultValue = "chip-1", description = "MQTT chip id: the topic level controllers address (mqtt://host/ID). Default: ${DEFAULT-VALUE}.")
   String id;
 
-  @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate(s) to trust for a TLS broker, instead of the JVM's trust store.")
-  java.nio.file.Path ca;
-
-  @Option(names = "--cert", paramLabel = "PEM", description = "This client's certificate, for a TLS broker that requires client certificates (with --key).")
-  java.nio.file.Path cert;
-
-  @Option(names = "--key", paramLabel = "PEM", description = "The unencrypted PKCS#8 private key of --cert.")
-  java.nio.file.Path key;
+  @Mixin TlsOptions tls;
 
   @Option(names = "--eval-latency-ms", defaultValue = "0", paramLabel = "MS", description = "Make every EVALUATE take at least this long, like a real chip's conversion time. Default: ${DEFAULT-VALUE}.")
   double evalLatencyMs;
@@ -88,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       return 0;
     }
-    MqttSettings settings = MqttSettings.of(link.mqtt, TlsFiles.options(ca, cert, key));
+    MqttSettings settings = MqttSettings.of(link.mqtt, tls.options());
     CountDownLatch stop = new CountDownLatch(1);
     try (MqttChipServer server = new MqttChipServer(settings, id, backend)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -26,7 +26,12 @@ public record Recommended(String method, int batch) {
   /** Samples per query whatever the budget (capped at the chip's maxBatch). */
   public static final int BATCH = 1024;
 
+  /** The method below {@link #LONG_RUN} queries. */
+  public static final String SHORT_RUN_METHOD = "es8";
+  /** The method from {@link #LONG_RUN} queries on. */
+  public static final String LONG_RUN_METHOD = "nspsa4";
+
   public static Recommended forBudget(long queries) {
-    return queries < LONG_RUN ? new Recommended("es8", BATCH) : new Recommended("nspsa4", BATCH);
+    return new Recommended(queries < LONG_RUN ? SHORT_RUN_METHOD : LONG_RUN_METHOD, BATCH);
   }
 }

@@ -33,17 +33,17 @@ import java.util.Locale;
  *       {@code drift_compensation=1}).
  * </ul>
  *
- * @param spsa the configuration with the profile's values in
+ * @param optimizer the configuration with the profile's values in
  * @param gainA0 a0 for the run's first step, or null when the trainer calibrates a itself
  * @param layerScales recommended perturbation scale per layer (empty without a per-layer sweep)
  * @param mask parameter indices of stuck cells (empty without a stuck-cell section)
  * @param driftFactor predicted w(horizon) / w(0); 1 without a drift section
  * @param log one line per item taken or left
  */
-public record CalibrationSettings(OptimizerConfig spsa, Double gainA0, double[] layerScales, int[] mask, double driftFactor, List<String> log) {
+public record CalibrationSettings(OptimizerConfig optimizer, Double gainA0, double[] layerScales, int[] mask, double driftFactor, List<String> log) {
   /** No profile: the configuration unchanged. */
-  public static CalibrationSettings none(OptimizerConfig spsa) {
-    return new CalibrationSettings(spsa, null, new double[0], new int[0], 1, List.of());
+  public static CalibrationSettings none(OptimizerConfig optimizer) {
+    return new CalibrationSettings(optimizer, null, new double[0], new int[0], 1, List.of());
   }
 
   /**

@@ -39,7 +39,7 @@ public final class Trainer {
 
   private final Device device;
   private final DatasetSplit data;
-  private final TrainConfig cfg;
+  private final RunConfig cfg;
   private final TrainListener listener;
   private CalibrationSettings calibration = CalibrationSettings.none(OptimizerConfig.DEFAULT);
 
@@ -49,7 +49,7 @@ public final class Trainer {
     return this;
   }
 
-  public Trainer(Device device, DatasetSplit data, TrainConfig cfg, TrainListener listener) {
+  public Trainer(Device device, DatasetSplit data, RunConfig cfg, TrainListener listener) {
     this.device = device;
     this.data = data;
     this.cfg = cfg;
@@ -67,7 +67,7 @@ public final class Trainer {
   private RunSummary train(long t0) throws IOException {
     HelloInfo info = device.info();
     CheckpointStore store = new CheckpointStore(cfg.out());
-    OptimizerConfig spsa = cfg.spsa();
+    OptimizerConfig spsa = cfg.optimizer();
     Method method = cfg.method();
     AskTellOptimizer opt = new AskTellOptimizer(info, TRAIN_SLOT, method, spsa, cfg.seed(), cfg.budget(), device.parallelism());
 

@@ -10,7 +10,7 @@ import io.noprop.controller.data.TestData;
 import io.noprop.controller.train.CheckpointStore;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.opt.OptimizerConfig;
-import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.controller.train.TrainingException;
@@ -112,7 +112,7 @@ class FaultInjectionTest {
   }
 
   static RunSummary train(Device d, Path out, TrainListener l) throws IOException {
-    return new Trainer(d, BLOBS, new TrainConfig(BUDGET, 7, out, SPSA, 0, 10, false, false), l).run();
+    return new Trainer(d, BLOBS, RunConfig.of(BUDGET, 7, out, SPSA).withCheckpointEvery(0).withLogEvery(10), l).run();
   }
 
   static FaultyChip idealChip(FaultPlan plan) {

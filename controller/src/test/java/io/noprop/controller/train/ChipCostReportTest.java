@@ -36,7 +36,7 @@ class ChipCostReportTest {
   static final OptimizerConfig SPSA = OptimizerConfig.DEFAULT.withBatch(32);
 
   private static RunSummary train(Device d, Path out) throws IOException {
-    return new Trainer(d, BLOBS, new TrainConfig(400, 7, out, SPSA, 0, 10, false, false), TrainListener.NONE).run();
+    return new Trainer(d, BLOBS, RunConfig.of(400, 7, out, SPSA).withCheckpointEvery(0).withLogEvery(10), TrainListener.NONE).run();
   }
 
   @Test

@@ -50,7 +50,7 @@ class MqttTrainingTest {
   }
 
   private RunSummary train(Device d, Path out, long budget, OptimizerConfig spsa, TrainListener l) throws IOException {
-    return new Trainer(d, BLOBS, new TrainConfig(budget, 7, out, spsa, 0, 10, false, false), l).run();
+    return new Trainer(d, BLOBS, RunConfig.of(budget, 7, out, spsa).withCheckpointEvery(0).withLogEvery(10), l).run();
   }
 
   private float[] inProcess(String name, long budget, OptimizerConfig spsa) throws IOException {
