@@ -1,14 +1,15 @@
 package io.noprop.controller.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.controller.baseline.BackpropBaseline;
+import io.noprop.controller.baseline.CmaEsBaseline;
 import io.noprop.controller.baseline.SoftwareTwin;
 import io.noprop.controller.data.DatasetSplit;
-import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.train.ShadowWeights;
-import io.noprop.controller.baseline.CmaEsBaseline;
 import io.noprop.controller.opt.Method;
 import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.train.RunConfig;
+import io.noprop.controller.train.RunSummary;
+import io.noprop.controller.train.ShadowWeights;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.controller.train.TrainingException;
@@ -24,10 +25,13 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -36,12 +40,13 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code noprop bench}: compare training methods at equal query budgets. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: compare methods at equal device-query budgets.",
@@ -105,9 +110,9 @@ final class BenchCommand implements Runnable {
       for (long b : budgets) {
         if (b < 4) throw new CommandLine.ParameterException(spec.commandLine(), "--budgets: every budget must be at least 4 queries: " + b);
       }
-      List<String> ms = new ArrayList<>(new java.util.LinkedHashSet<>(methods));
+      List<String> ms = new ArrayList<>(new LinkedHashSet<>(methods));
       List<Long> bs = new ArrayList<>(new TreeSet<>(budgets));
-      List<Long> ss = new ArrayList<>(new java.util.LinkedHashSet<>(seeds));
+      List<Long> ss = new ArrayList<>(new LinkedHashSet<>(seeds));
       var err = spec.commandLine().getErr();
       Path dir = out != null ? out : Path.of("runs", "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       Files.createDirectories(dir);
@@ -142,7 +147,7 @@ final class BenchCommand implements Runnable {
             }
             Files.createDirectories(runDir);
             Files.writeString(runDir.resolve("summary.json"),
-                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(s.toJson()));
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(s.toJson()));
             rows.add(new Row(m, b, seed, s.testAccuracy(), s.queries(), s.wallSeconds()));
             err.printf(Locale.ROOT, "%s budget %d seed %d: test accuracy %.4f after %d queries (%.1f s)%n", m, b, seed, s.testAccuracy(), s.queries(), s.wallSeconds());
           }
@@ -166,11 +171,11 @@ final class BenchCommand implements Runnable {
       int[] layers = info.layerSizes();
       if (split.train().features() != layers[0] || split.train().classes() > layers[layers.length - 1]) {
         throw new TrainingException(split.train().name() + " has " + split.train().features() + " features and " + split.train().classes()
-            + " classes, but " + uri + " has layers " + java.util.Arrays.toString(layers));
+            + " classes, but " + uri + " has layers " + Arrays.toString(layers));
       }
       float[] init = ShadowWeights.initial(info, OptimizerConfig.DEFAULT.initScale(), seed).values();
       float[] w = BackpropBaseline.DEFAULT.train(layers, init, split.train(), info.weightMin(), info.weightMax(), seed);
-      double acc = new SoftwareTwin(layers).evaluate(w, split.test())[1];
+      double acc = new SoftwareTwin(layers).evaluate(w, split.test()).accuracy();
       return new Row("backprop", 0, seed, acc, 0, (System.nanoTime() - t0) / 1e9);
     }
   }
@@ -197,7 +202,7 @@ final class BenchCommand implements Runnable {
         Path csv = d.resolve("results.csv");
         if (!Files.isRegularFile(csv)) throw new CommandLine.ParameterException(spec.commandLine(), "--from: no results.csv in " + d);
         rows.addAll(readCsv(csv));
-        java.util.Properties p = new java.util.Properties();
+        Properties p = new Properties();
         Path props = d.resolve("bench.properties");
         if (Files.isRegularFile(props)) {
           try (var in = Files.newBufferedReader(props)) {
@@ -304,7 +309,7 @@ final class BenchCommand implements Runnable {
   /** Ten distinct colours (matplotlib's tab10) and six marker shapes: twelve methods stay apart. */
   private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e),
       new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
-  private static final org.knowm.xchart.style.markers.Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND,
+  private static final Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND,
       SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS};
 
   /**
@@ -334,7 +339,7 @@ final class BenchCommand implements Runnable {
     for (String m : methods) {
       TreeMap<Long, List<Double>> byBudget = g.get(m);
       if (byBudget == null) continue;
-      org.knowm.xchart.style.markers.Marker marker = MARKERS[i % MARKERS.length];
+      Marker marker = MARKERS[i % MARKERS.length];
       Color c = PALETTE[i++ % PALETTE.length];
       Color fill = new Color(c.getRed(), c.getGreen(), c.getBlue(), 60);
       boolean ceiling = m.equals("backprop");

@@ -15,12 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "devices", mixinStandardHelpOptions = true,
     description = {"List the chips a broker knows, from their retained status and HELLO.",
         "Broker credentials: NOPROP_MQTT_USER / NOPROP_MQTT_PASSWORD."})
 final class DevicesCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--broker", required = true, paramLabel = "URL", description = "tcp://host:1883, mqtts://host:8883, ...")
   String broker;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code noprop serve}: a virtual bench. Builds a simulated chip through ServiceLoader (scheme
@@ -35,7 +36,7 @@ import picocli.CommandLine.Spec;
         "Keeps the same chip (weights, replay cache) when the other end goes away and comes back.",
         "Broker credentials: NOPROP_MQTT_USER / NOPROP_MQTT_PASSWORD."})
 final class ServeCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--preset", defaultValue = "rram", paramLabel = "NAME", description = "Simulator preset. Default: ${DEFAULT-VALUE}.")
   String preset;

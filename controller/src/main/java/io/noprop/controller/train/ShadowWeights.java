@@ -1,5 +1,6 @@
 package io.noprop.controller.train;
 
+import io.noprop.driver.ChipShadow;
 import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.SeedTerm;
 import java.util.List;
@@ -41,7 +42,7 @@ public final class ShadowWeights {
    * returns the number of clipped weights, which the device's reply must match.
    */
   public long update(List<SeedTerm> terms) {
-    return io.noprop.driver.ChipShadow.applyUpdate(w, terms, lo, hi); // the drivers' one implementation
+    return ChipShadow.applyUpdate(w, terms, lo, hi); // the drivers' one implementation
   }
 
   /** Replaces the weights by a vector written with WRITE_WEIGHTS, clipped to the range as the chip does. */
