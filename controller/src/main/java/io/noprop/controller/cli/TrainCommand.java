@@ -3,12 +3,12 @@ package io.noprop.controller.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.calibration.CalibrationProfile;
 import io.noprop.controller.data.DatasetSplit;
+import io.noprop.controller.opt.Method;
+import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.opt.Recommended;
 import io.noprop.controller.train.CalibrationSettings;
 import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.opt.Method;
-import io.noprop.controller.opt.Recommended;
-import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
@@ -28,11 +28,11 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
-import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Train the network on a device with a zeroth-order method (--method): the chip answers loss queries at seeded perturbations",

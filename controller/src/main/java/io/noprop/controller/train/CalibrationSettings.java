@@ -1,7 +1,7 @@
 package io.noprop.controller.train;
 
-import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.calibration.CalibrationProfile;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.protocol.msg.HelloInfo;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,11 +1,11 @@
 package io.noprop.controller.baseline;
 
-import io.noprop.controller.train.Evaluation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.controller.data.Dataset;
 import io.noprop.controller.data.TestData;
+import io.noprop.controller.train.Evaluation;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import io.noprop.protocol.msg.BatchSelector;

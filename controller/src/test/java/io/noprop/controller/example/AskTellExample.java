@@ -2,8 +2,8 @@ package io.noprop.controller.example;
 
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.opt.Method;
-import io.noprop.controller.train.AskTellOptimizer;
 import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.train.AskTellOptimizer;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import io.noprop.protocol.msg.BatchSelector;

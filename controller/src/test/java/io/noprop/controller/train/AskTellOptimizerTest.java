@@ -1,6 +1,5 @@
 package io.noprop.controller.train;
 
-import io.noprop.controller.opt.OptimizerConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,20 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.controller.opt.Method;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.opt.estimator.Direction;
 import io.noprop.controller.opt.estimator.Estimate;
+import io.noprop.controller.opt.rule.RuleState;
 import io.noprop.protocol.msg.Capability;
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.Perturbation;
 import io.noprop.protocol.msg.SeedTerm;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The estimators on a loss whose gradient is known, a quadratic {@code L(w) = g.w + 0.5 sum h_i w_i^2},
@@ -185,6 +189,35 @@ class AskTellOptimizerTest {
     }
     assertEquals(32, spent, "16 for calibration, one 16-query step; a third does not fit 40");
     assertNull(opt.ask());
+  }
+
+  @TempDir Path tmp;
+
+  /** Checkpoints main wrote in format 2 (sim:rram 16-8-10, seed 1, budget 3000) continue in this optimiser with every field kept. */
+  @ParameterizedTest
+  @ValueSource(strings = {"v2-es8+momentum+guard2.bin", "v2-nspsa4+adam.bin", "v2-layerwise+sign.bin"})
+  void aFormatTwoCheckpointRestoresWithItsWholeState(String file) throws IOException {
+    Checkpoint c = CheckpointStoreTest.formatTwo(file, tmp);
+    HelloInfo rram = new HelloInfo(1, "sim", c.deviceId(), c.model(), c.layers(), -1f, 1f, 0, INFO.capabilities(), 4096, 1024, 2, 1 << 20, Map.of());
+    AskTellOptimizer opt = new AskTellOptimizer(rram, 0, Method.parse(c.optimizer().method()), OptimizerConfig.DEFAULT, c.seed(), c.budget(), 1);
+    opt.restore(c.optimizer());
+    OptimizerState s = opt.state();
+    OptimizerState o = c.optimizer();
+    assertEquals(List.of(o.method(), o.step(), o.queries(), o.nanSteps(), o.nanRun(), o.rejected()),
+        List.of(s.method(), s.step(), s.queries(), s.nanSteps(), s.nanRun(), s.rejected()));
+    assertArrayEquals(o.gains(), s.gains());
+    assertArrayEquals(o.weights(), s.weights());
+    assertEquals(o.guardReference(), s.guardReference());
+    assertEquals(o.guardSigma(), s.guardSigma());
+    if (o.rule() instanceof RuleState.AdamState a) {
+      RuleState.AdamState b = (RuleState.AdamState) s.rule();
+      assertEquals(a.t(), b.t());
+      assertArrayEquals(a.m(), b.m());
+      assertArrayEquals(a.v(), b.v());
+    } else {
+      assertEquals(o.rule(), s.rule());
+    }
+    assertTrue(opt.atStepBoundary());
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.noprop.controller.train;
 
-import io.noprop.controller.opt.OptimizerConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,6 +9,7 @@ import io.noprop.calibration.CalibrationProfile;
 import io.noprop.calibration.PerturbationSweep;
 import io.noprop.calibration.StepSize;
 import io.noprop.calibration.StuckCells;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import java.util.List;

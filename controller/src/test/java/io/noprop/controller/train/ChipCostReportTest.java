@@ -1,6 +1,5 @@
 package io.noprop.controller.train;
 
-import io.noprop.controller.opt.OptimizerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import io.noprop.driver.ProtocolDevice;
@@ -18,9 +18,9 @@ import io.noprop.driver.spi.ChipBackends;
 import io.noprop.protocol.chip.ChipBackend;
 import io.noprop.protocol.chip.ChipException;
 import io.noprop.protocol.chip.ForwardingChipBackend;
-import io.noprop.protocol.msg.ErrorCode;
-import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.Capability;
+import io.noprop.protocol.msg.ChipStats;
+import io.noprop.protocol.msg.ErrorCode;
 import io.noprop.protocol.msg.HelloInfo;
 import java.io.IOException;
 import java.nio.file.Path;
