@@ -9,13 +9,11 @@ import io.noprop.controller.opt.Recommended;
 import io.noprop.controller.train.CalibrationSettings;
 import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
 import io.noprop.driver.DeviceUri;
 import io.noprop.driver.Devices;
 import io.noprop.driver.fleet.FleetDevice;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -23,10 +21,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -138,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
     // except a simulated chip sized to the data, which needs the data to be built.
     DatasetSplit split = SimSizing.applies(device.uri) ? data.load(seed) : null;
     String uri = split == null ? device.uri : SimSizing.fit(device.uri, split.train());
-    try (Device d = Devices.open(uri); Progress progress = new Progress(quiet, err)) {
+    try (Device d = Devices.open(uri); TrainProgress progress = new TrainProgress(quiet, err)) {
       if (auto && batch == null) opt = opt.withBatch(Math.min(recommended.batch(), d.info().maxBatch()));
       settings = calibration == null ? CalibrationSettings.none(opt) : CalibrationSettings.from(calibration, opt, d.info(),
           Math.max(1, budget / m.queriesPerStep(d.parallelism())), c != null, firstStep != null);
@@ -173,43 +167,5 @@ final class TrainCommand implements Callable<Integer> {
         summary.toJson().get("bytes_per_step_sent"), summary.toJson().get("bytes_per_step_received"), chip, dir);
     if (this.json) stdout.println(mapper.writeValueAsString(json));
     return 0;
-  }
-
-  /** The progress bar; throttled so that drawing never costs the training loop. */
-  static final class Progress implements TrainListener, AutoCloseable {
-    private final boolean quiet;
-    private final PrintWriter err;
-    private ProgressBar bar;
-    private long lastDraw;
-
-    Progress(boolean quiet, PrintWriter err) {
-      this.quiet = quiet;
-      this.err = err;
-    }
-
-    @Override
-    public void onStep(long queries, long budget, long step, double loss, double accuracy) {
-      if (quiet) return;
-      long now = System.nanoTime();
-      if (now - lastDraw < 200_000_000L && queries + 2 <= budget) return;
-      lastDraw = now;
-      if (bar == null) {
-        bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(budget).setStyle(ProgressBarStyle.ASCII)
-            .setUnit(" q", 1).showSpeed().setUpdateIntervalMillis(500)
-            .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
-      }
-      bar.stepTo(queries);
-      bar.setExtraMessage(String.format(Locale.ROOT, " step %d loss %.3f acc %.3f", step, loss, accuracy));
-    }
-
-    @Override
-    public void onMessage(String message) {
-      err.println(message);
-    }
-
-    @Override
-    public void close() {
-      if (bar != null) bar.close();
-    }
   }
 }
