@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module dependency rule of ARCHITECTURE.md, checked on bytecode:
+ * The module dependency rule (README.md, "Layout"), checked on bytecode:
  * <pre>
  *   firmware-protocol  <-  device-drivers  <-  controller  ->  calibration
  *   firmware-protocol  <-  simulator

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.controller.train.CheckpointStore;
 import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.train.SpsaConfig;
-import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
@@ -46,7 +46,7 @@ class CFirmwareSerialTest {
       Path out = tmp.resolve("run");
       try (Device d = Devices.open("serial:" + link)) {
         assertEquals("c:example", d.info().model());
-        RunSummary s = new Trainer(d, CFirmwareTrainingTest.BLOBS, new TrainConfig(3000, 7, out, SpsaConfig.DEFAULT.withBatch(32), 0, 10, false, false),
+        RunSummary s = new Trainer(d, CFirmwareTrainingTest.BLOBS, RunConfig.of(3000, 7, out, OptimizerConfig.DEFAULT.withBatch(32)).withCheckpointEvery(0).withLogEvery(10),
             TrainListener.NONE).run();
         assertTrue(s.testAccuracy() > 0.8, "test accuracy " + s.testAccuracy() + " (chance is 0.25)");
         assertArrayEquals(new CheckpointStore(out).load().weights(), d.readWeights(ReadWeightsRequest.Source.TARGET));

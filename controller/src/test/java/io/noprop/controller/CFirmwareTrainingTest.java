@@ -9,8 +9,8 @@ import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
 import io.noprop.controller.train.CheckpointStore;
 import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.train.SpsaConfig;
-import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
@@ -91,7 +91,7 @@ class CFirmwareTrainingTest {
       assertArrayEquals(new int[] {16, 8, 4}, d.info().layerSizes());
       assertEquals(172, d.info().parameterCount());
 
-      RunSummary s = new Trainer(d, BLOBS, new TrainConfig(6000, 7, out, SpsaConfig.DEFAULT.withBatch(32), 0, 10, false, false), TrainListener.NONE).run();
+      RunSummary s = new Trainer(d, BLOBS, RunConfig.of(6000, 7, out, OptimizerConfig.DEFAULT.withBatch(32)).withCheckpointEvery(0).withLogEvery(10), TrainListener.NONE).run();
       assertTrue(s.testAccuracy() > 0.85, "test accuracy " + s.testAccuracy() + " (chance is 0.25)");
       assertEquals(6000, s.queries());
       assertEquals(0, s.retries(), "retries on a clean pipe");

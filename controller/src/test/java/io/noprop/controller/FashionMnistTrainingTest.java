@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.FashionMnist;
 import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.train.SpsaConfig;
-import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
@@ -36,7 +36,7 @@ class FashionMnistTrainingTest {
     DatasetSplit split = new FashionMnist(null, tmp.resolve("empty-cache"), FashionMnist.SYSTEM_DIR, java.util.List.of(), false).load();
     split = new DatasetSplit(split.train().head(20_000), split.test().head(2_000));
     try (Device d = Devices.open("sim:rram")) {
-      RunSummary s = new Trainer(d, split, new TrainConfig(4_000, 1, tmp, SpsaConfig.DEFAULT, 0, 100, false, false), TrainListener.NONE).run();
+      RunSummary s = new Trainer(d, split, RunConfig.of(4_000, 1, tmp, OptimizerConfig.DEFAULT).withCheckpointEvery(0).withLogEvery(100), TrainListener.NONE).run();
       assertTrue(s.testAccuracy() > 0.35, "test accuracy after 4,000 queries: " + s.testAccuracy());
     }
   }

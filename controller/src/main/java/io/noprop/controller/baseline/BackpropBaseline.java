@@ -1,6 +1,7 @@
 package io.noprop.controller.baseline;
 
 import io.noprop.controller.data.Dataset;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -37,7 +38,7 @@ public record BackpropBaseline(int epochs, int batch, double lr) {
       }
       for (int start = 0; start < order.length; start += batch) {
         int end = Math.min(order.length, start + batch);
-        java.util.Arrays.fill(grad, 0f);
+        Arrays.fill(grad, 0f);
         for (int k = start; k < end; k++) {
           int label = twin.load(train, order[k]);
           twin.forward(w, label);

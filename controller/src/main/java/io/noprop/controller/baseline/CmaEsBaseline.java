@@ -1,9 +1,10 @@
 package io.noprop.controller.baseline;
 
 import io.noprop.controller.data.DatasetSplit;
+import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.train.Evaluation;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.ShadowWeights;
-import io.noprop.controller.train.SpsaConfig;
 import io.noprop.controller.train.StepSeeds;
 import io.noprop.controller.train.Trainer;
 import io.noprop.controller.train.TrainingException;
@@ -40,9 +41,9 @@ public final class CmaEsBaseline {
   private final DatasetSplit data;
   private final long budget;
   private final long seed;
-  private final SpsaConfig cfg;
+  private final OptimizerConfig cfg;
 
-  public CmaEsBaseline(Device device, DatasetSplit data, long budget, long seed, SpsaConfig cfg) {
+  public CmaEsBaseline(Device device, DatasetSplit data, long budget, long seed, OptimizerConfig cfg) {
     this.device = device;
     this.data = data;
     this.budget = budget;
@@ -56,7 +57,7 @@ public final class CmaEsBaseline {
     int d = info.parameterCount();
     if (d > MAX_PARAMS) {
       throw new TrainingException("CMA-ES keeps a " + d + " x " + d + " covariance; it runs on models up to " + MAX_PARAMS
-          + " weights (e.g. sim:rram?layers=16-8-10 on a 16-feature dataset), not " + java.util.Arrays.toString(info.layerSizes()));
+          + " weights (e.g. sim:rram?layers=16-8-10 on a 16-feature dataset), not " + Arrays.toString(info.layerSizes()));
     }
     device.uploadDataset(data.train().header(TRAIN_SLOT), data.train().packed());
     device.uploadDataset(data.test().header(TEST_SLOT), data.test().packed());
@@ -100,7 +101,7 @@ public final class CmaEsBaseline {
       // the budget is spent: the best candidate so far is the result
     }
     device.writeWeights(bestW);
-    double[] test = Trainer.evaluateAll(device, TEST_SLOT, data.test().rows());
+    Evaluation test = Trainer.evaluateAll(device, TEST_SLOT, data.test().rows());
     double wall = (System.nanoTime() - t0) / 1e9;
     var wire = device.wireStats();
     Map<String, Object> params = new LinkedHashMap<>();
@@ -110,7 +111,7 @@ public final class CmaEsBaseline {
     params.put("sigma", cfg.c());
     params.put("batch", batch);
     params.put("update_bytes_per_step", 4L * d);
-    return new RunSummary(device.uri(), info.deviceId(), "cmaes", test[1], test[0], queries[0], queries[0] / lambda, 0,
+    return new RunSummary(device.uri(), info.deviceId(), "cmaes", test.accuracy(), test.loss(), queries[0], queries[0] / lambda, 0,
         wire.bytesSent(), wire.bytesReceived(), wire.bytesSent(), wire.bytesReceived(), queries[0] / lambda, wire.retries(), wall, wall, null, null, params);
   }
 }

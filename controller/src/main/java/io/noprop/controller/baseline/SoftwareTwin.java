@@ -1,6 +1,8 @@
 package io.noprop.controller.baseline;
 
 import io.noprop.controller.data.Dataset;
+import io.noprop.controller.train.Evaluation;
+import java.util.Arrays;
 
 /**
  * The network of an {@code ideal} chip computed in software, with gradients: the same parameter
@@ -59,7 +61,7 @@ public final class SoftwareTwin {
       int m = layers[l + 1];
       float[] x = act[l];
       float[] h = act[l + 1];
-      java.util.Arrays.fill(h, 0f);
+      Arrays.fill(h, 0f);
       int wo = weightOffset[l];
       for (int i = 0; i < n; i++) {
         float xi = x[i];
@@ -119,7 +121,7 @@ public final class SoftwareTwin {
   }
 
   /** Mean loss and accuracy of weights {@code w} over a whole dataset. */
-  public double[] evaluate(float[] w, Dataset d) {
+  public Evaluation evaluate(float[] w, Dataset d) {
     double loss = 0;
     int right = 0;
     for (int r = 0; r < d.rows(); r++) {
@@ -127,6 +129,6 @@ public final class SoftwareTwin {
       loss += forward(w, label);
       if (argmax() == label) right++;
     }
-    return new double[] {loss / d.rows(), (double) right / d.rows()};
+    return new Evaluation(loss / d.rows(), (double) right / d.rows());
   }
 }

@@ -4,8 +4,9 @@ import io.noprop.calibration.CalibrationProfile;
 import io.noprop.calibration.CalibrationSession;
 import io.noprop.calibration.Calibrator;
 import io.noprop.controller.data.Dataset;
+import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.ShadowWeights;
-import io.noprop.controller.train.SpsaConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -22,10 +24,9 @@ import picocli.CommandLine.Spec;
         "Writes DIR/profile.json (read by 'noprop train --calibration DIR/profile.json') and one PNG per routine.",
         "Routines start from the weights training starts from (--seed) and put the target weights back when they write."})
 final class CalibrateCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--device", defaultValue = "sim:rram", paramLabel = "URI", description = "Device URI. Default: ${DEFAULT-VALUE}.")
-  String device;
+  @Mixin DeviceFlag device;
 
   @Mixin DataOptions data;
 
@@ -36,8 +37,9 @@ final class CalibrateCommand implements Callable<Integer> {
       description = "all, or a comma-separated list of: link, noise, perturbation, step, stuck, write, drift. Default: ${DEFAULT-VALUE}.")
   String routines;
 
-  @Option(names = "--batch", defaultValue = "256", description = "Samples per evaluation (use the training batch). Default: ${DEFAULT-VALUE}.")
-  int batch;
+  @Option(names = "--batch", paramLabel = "N", description = "Samples per evaluation (use the training batch). Default: train's, "
+      + RunConfig.BATCH + " (capped at the chip's maxBatch).")
+  Integer batch;
 
   @Option(names = "--repeats", defaultValue = "100", description = "Evaluations of the same weights for the noise floor. Default: ${DEFAULT-VALUE}.")
   int repeats;
@@ -51,7 +53,7 @@ final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--margin", defaultValue = "3", description = "Required |L+ - L-| over the noise of a difference. Default: ${DEFAULT-VALUE}.")
   double margin;
 
-  @Option(names = "--first-step", defaultValue = "0.004", paramLabel = "W", description = "Per-weight first step the SPSA gain is calibrated for. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--first-step", defaultValue = "" + OptimizerConfig.FIRST_STEP, paramLabel = "W", description = "Per-weight first step the SPSA gain is calibrated for. Default: ${DEFAULT-VALUE}.")
   double firstStep;
 
   @Option(names = "--drift-ticks", defaultValue = "2000", description = "Most one-sample EVALUATEs the drift routine sends to let time pass. Default: ${DEFAULT-VALUE}.")
@@ -60,7 +62,7 @@ final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--drift-wait", defaultValue = "60", paramLabel = "SECONDS", description = "Most wall-clock seconds the drift routine waits on chips without STATS. Default: ${DEFAULT-VALUE}.")
   double driftWait;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and batch (use the training seed). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--seed", defaultValue = "" + RunConfig.SEED, description = "Seed of the initial weights and batch (use the training seed). Default: ${DEFAULT-VALUE}.")
   long seed;
 
   @Option(names = "--json", description = "Print the profile as JSON on stdout.")
@@ -77,11 +79,12 @@ final class CalibrateCommand implements Callable<Integer> {
         o.stuckThreshold(), o.driftAges(), driftTicks, driftWait, o.linkRepeats());
     // A simulated chip without layers= is sized to the data (SimSizing), so the data comes first.
     Dataset train = data.load(seed).train().head(rows);
-    try (Device d = Devices.open(SimSizing.fit(device, train))) {
+    try (Device d = Devices.open(SimSizing.fit(device.uri, train))) {
       d.uploadDataset(train.header(0), train.packed());
-      d.writeWeights(ShadowWeights.initial(d.info(), SpsaConfig.DEFAULT.initScale(), seed).values());
+      d.writeWeights(ShadowWeights.initial(d.info(), OptimizerConfig.DEFAULT.initScale(), seed).values());
       CalibrationProfile start = CalibrationProfile.empty(CalibrationProfile.DeviceDescription.of(d), Instant.now().toString());
-      CalibrationProfile p = new Calibrator(o).run(new CalibrationSession(d, 0, batch, (int) seed), names, start, out, err::println);
+      int b = batch != null ? batch : Math.min(RunConfig.BATCH, d.info().maxBatch());
+      CalibrationProfile p = new Calibrator(o).run(new CalibrationSession(d, 0, b, (int) seed), names, start, out, err::println);
       err.printf(Locale.ROOT, "profile and plots in %s%n", out);
       if (json) outw.println(p.toJson());
     }

@@ -2,12 +2,13 @@ package io.noprop.controller.cli;
 
 import io.noprop.controller.data.DatasetCatalog;
 import io.noprop.controller.data.DatasetSplit;
+import io.noprop.controller.train.RunConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Where the data comes from; shared by train and calibrate. */
 final class DataOptions {
-  @Option(names = "--dataset", defaultValue = "fashion-mnist:pca50", paramLabel = "NAME",
+  @Option(names = "--dataset", defaultValue = RunConfig.DATASET, paramLabel = "NAME",
       description = {"fashion-mnist:pcaK (K whitened principal components of the images), fashion-mnist (784 raw pixels),",
           "fashion-mnist:poolK (K x K average-pooled pixels), or csv:PATH (label in the last column). Default: ${DEFAULT-VALUE}."})
   String dataset;

@@ -12,14 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "devices", mixinStandardHelpOptions = true,
     description = {"List the chips a broker knows, from their retained status and HELLO.",
         "Broker credentials: NOPROP_MQTT_USER / NOPROP_MQTT_PASSWORD."})
 final class DevicesCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--broker", required = true, paramLabel = "URL", description = "tcp://host:1883, mqtts://host:8883, ...")
   String broker;
@@ -30,18 +32,11 @@ final class DevicesCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON array.")
   boolean json;
 
-  @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate(s) to trust for a TLS broker, instead of the JVM's trust store.")
-  java.nio.file.Path ca;
-
-  @Option(names = "--cert", paramLabel = "PEM", description = "This client's certificate, for a TLS broker that requires client certificates (with --key).")
-  java.nio.file.Path cert;
-
-  @Option(names = "--key", paramLabel = "PEM", description = "The unencrypted PKCS#8 private key of --cert.")
-  java.nio.file.Path key;
+  @Mixin TlsOptions tls;
 
   @Override
   public Integer call() throws Exception {
-    MqttSettings settings = MqttSettings.of(broker, TlsFiles.options(ca, cert, key));
+    MqttSettings settings = MqttSettings.of(broker, tls.options());
     List<MqttChipDirectory.Chip> chips = MqttChipDirectory.list(settings, Duration.ofMillis(waitMs));
     var out = spec.commandLine().getOut();
     if (json) {

@@ -1,31 +1,34 @@
 package io.noprop.controller.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.noprop.controller.opt.Method;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import io.noprop.protocol.msg.HelloInfo;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "info", mixinStandardHelpOptions = true, description = "Print what a device says in HELLO.")
 final class InfoCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--device", defaultValue = "sim:rram", paramLabel = "URI",
-      description = "Device URI, e.g. sim:rram, sim:ideal?layers=784-128-10. Default: ${DEFAULT-VALUE}.")
-  String device;
+  @Mixin DeviceFlag device;
 
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
   @Override
   public Integer call() throws Exception {
-    try (Device d = Devices.open(device)) {
+    try (Device d = Devices.open(device.uri)) {
       HelloInfo h = d.info();
       Map<String, Object> m = toJson(d.uri(), h);
       var out = spec.commandLine().getOut();
@@ -76,10 +79,10 @@ final class InfoCommand implements Callable<Integer> {
   }
 
   /** What each showcase method would cost per step on this chip, from HELLO alone. */
-  static java.util.List<Map<String, Object>> methods(HelloInfo h) {
-    java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
-    for (String spec : io.noprop.controller.opt.Method.SHOWCASE) {
-      io.noprop.controller.opt.Method m = io.noprop.controller.opt.Method.parse(spec);
+  static List<Map<String, Object>> methods(HelloInfo h) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String spec : Method.SHOWCASE) {
+      Method m = Method.parse(spec);
       int k = m.directionsFor(1);
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("method", spec);
@@ -87,9 +90,9 @@ final class InfoCommand implements Callable<Integer> {
       if (why != null) {
         r.put("unsupported", why);
       } else {
-        r.put("queries_per_step", m.estimator().queries(k));
+        r.put("queries_per_step", m.queriesPerStep(1));
         r.put("update_bytes_per_step", m.updateBytesPerStep(k, h.parameterCount()));
-        r.put("seed_sized", !m.rule().fullVector);
+        r.put("seed_sized", !m.rule().fullVector());
       }
       out.add(r);
     }

@@ -17,8 +17,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code noprop serve}: a virtual bench. Builds a simulated chip through ServiceLoader (scheme
@@ -34,7 +36,7 @@ import picocli.CommandLine.Spec;
         "Keeps the same chip (weights, replay cache) when the other end goes away and comes back.",
         "Broker credentials: NOPROP_MQTT_USER / NOPROP_MQTT_PASSWORD."})
 final class ServeCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--preset", defaultValue = "rram", paramLabel = "NAME", description = "Simulator preset. Default: ${DEFAULT-VALUE}.")
   String preset;
@@ -59,14 +61,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--id", defaultValue = "chip-1", description = "MQTT chip id: the topic level controllers address (mqtt://host/ID). Default: ${DEFAULT-VALUE}.")
   String id;
 
-  @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate(s) to trust for a TLS broker, instead of the JVM's trust store.")
-  java.nio.file.Path ca;
-
-  @Option(names = "--cert", paramLabel = "PEM", description = "This client's certificate, for a TLS broker that requires client certificates (with --key).")
-  java.nio.file.Path cert;
-
-  @Option(names = "--key", paramLabel = "PEM", description = "The unencrypted PKCS#8 private key of --cert.")
-  java.nio.file.Path key;
+  @Mixin TlsOptions tls;
 
   @Option(names = "--eval-latency-ms", defaultValue = "0", paramLabel = "MS", description = "Make every EVALUATE take at least this long, like a real chip's conversion time. Default: ${DEFAULT-VALUE}.")
   double evalLatencyMs;
@@ -88,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       return 0;
     }
-    MqttSettings settings = MqttSettings.of(link.mqtt, TlsFiles.options(ca, cert, key));
+    MqttSettings settings = MqttSettings.of(link.mqtt, tls.options());
     CountDownLatch stop = new CountDownLatch(1);
     try (MqttChipServer server = new MqttChipServer(settings, id, backend)) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

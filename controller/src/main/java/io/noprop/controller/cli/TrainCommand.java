@@ -3,17 +3,17 @@ package io.noprop.controller.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.calibration.CalibrationProfile;
 import io.noprop.controller.data.DatasetSplit;
-import io.noprop.controller.train.CalibrationSettings;
-import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.opt.Method;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.opt.Recommended;
-import io.noprop.controller.train.SpsaConfig;
-import io.noprop.controller.train.TrainConfig;
-import io.noprop.controller.train.TrainListener;
+import io.noprop.controller.train.CalibrationSettings;
+import io.noprop.controller.train.RunConfig;
+import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
 import io.noprop.driver.DeviceUri;
 import io.noprop.driver.Devices;
+import io.noprop.driver.fleet.FleetDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -21,32 +21,29 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Train the network on a device with two-sided SPSA.",
+    description = {"Train the network on a device with a zeroth-order method (--method): the chip answers loss queries at seeded perturbations",
+        "and the controller sends seeded UPDATEs (or whole-vector writes for +adam).",
         "A fleet (--device mqtt://host/chip-1,chip-2,...) evaluates one pair per chip at once.",
         "Writes metrics.csv, checkpoint.bin and summary.json into --out."})
 final class TrainCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--device", defaultValue = "sim:rram", paramLabel = "URI", description = "Device URI. Default: ${DEFAULT-VALUE}.")
-  String device;
+  @Mixin DeviceFlag device;
 
   @Mixin DataOptions data;
 
-  @Option(names = "--budget", defaultValue = "100000", paramLabel = "QUERIES", description = "Loss queries sent to the device for training. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--budget", defaultValue = "" + RunConfig.BUDGET, paramLabel = "QUERIES", description = "Loss queries sent to the device for training. Default: ${DEFAULT-VALUE}.")
   long budget;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Run seed (weights, directions, batches). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--seed", defaultValue = "" + RunConfig.SEED, description = "Run seed (weights, directions, batches). Default: ${DEFAULT-VALUE}.")
   long seed;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Run directory. Default: runs/train-<time>.")
@@ -72,35 +69,37 @@ final class TrainCommand implements Callable<Integer> {
           + "stuck-cell mask and drift; one log line per item taken.")
   Path profile;
 
-  @Option(names = "--batch", paramLabel = "N", description = "Samples per loss query. Default: 1024 with --method auto (capped at the chip's maxBatch), else 256.")
+  @Option(names = "--batch", paramLabel = "N", description = "Samples per loss query. Default: " + RunConfig.BATCH + " with --method auto (capped at the chip's maxBatch), else "
+      + OptimizerConfig.BATCH + ".")
   Integer batch;
 
-  @Option(names = "--c", paramLabel = "SCALE", description = "Initial perturbation scale, weight units. Default: 0.1.")
+  @Option(names = "--c", paramLabel = "SCALE", description = "Initial perturbation scale, weight units. Default: " + OptimizerConfig.C + ".")
   Double c;
 
-  @Option(names = "--first-step", paramLabel = "W", description = "Per-weight move of the first steps; calibrates Spall's a. Default: 0.004.")
+  @Option(names = "--first-step", paramLabel = "W", description = "Per-weight move of the first steps; calibrates Spall's a. Default: " + OptimizerConfig.FIRST_STEP + ".")
   Double firstStep;
 
-  @Option(names = "--alpha", description = "Decay exponent of the step gain. Default: 0.602.")
+  @Option(names = "--alpha", description = "Decay exponent of the step gain. Default: " + OptimizerConfig.ALPHA + ".")
   Double alpha;
 
-  @Option(names = "--gamma", description = "Decay exponent of the perturbation scale. Default: 0.101.")
+  @Option(names = "--gamma", description = "Decay exponent of the perturbation scale. Default: " + OptimizerConfig.GAMMA + ".")
   Double gamma;
 
-  @Option(names = "--method", defaultValue = "auto", paramLabel = "SPEC",
+  @Option(names = "--method", defaultValue = RunConfig.METHOD, paramLabel = "SPEC",
       description = {"Estimator and options: spsa, nspsa4, es8, layerwise, sparse10 (percent of weights), fd, mgd4; then +momentum, +sign, +adam",
           "(whole-vector writes every step), +constant or +cosine (learning-rate schedule), +cfixed (constant perturbation scale),",
           "+guard3 (undo a step whose loss rises beyond 3 noise standard deviations).",
-          "Default: auto, the best measured for the budget: es8 below 50000 queries, nspsa4 from there, both on batches of 1024."})
+          "Default: auto, the best measured for the budget: " + Recommended.SHORT_RUN_METHOD + " below " + Recommended.LONG_RUN + " queries, "
+              + Recommended.LONG_RUN_METHOD + " from there, both on batches of " + Recommended.BATCH + "."})
   String method;
 
   @Option(names = "--pairs", paramLabel = "K", description = "Antithetic pairs per step, averaged (n-SPSA). Default: one per chip of the device (1 for a single chip).")
   Integer pairs;
 
-  @Option(names = "--checkpoint-every", defaultValue = "2000", paramLabel = "STEPS", description = "Steps between checkpoints (0: at the end only). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--checkpoint-every", defaultValue = "" + RunConfig.CHECKPOINT_EVERY, paramLabel = "STEPS", description = "Steps between checkpoints (0: at the end only). Default: ${DEFAULT-VALUE}.")
   long checkpointEvery;
 
-  @Option(names = "--log-every", defaultValue = "100", paramLabel = "STEPS", description = "Steps between metrics.csv rows. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--log-every", defaultValue = "" + RunConfig.LOG_EVERY, paramLabel = "STEPS", description = "Steps between metrics.csv rows. Default: ${DEFAULT-VALUE}.")
   long logEvery;
 
   @Override
@@ -109,15 +108,15 @@ final class TrainCommand implements Callable<Integer> {
     var stdout = spec.commandLine().getOut();
     if (resume && out == null) throw new IllegalArgumentException("--resume needs --out DIR naming the run to continue");
     Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    SpsaConfig spsa = SpsaConfig.DEFAULT;
+    OptimizerConfig opt = OptimizerConfig.DEFAULT;
     CalibrationProfile calibration = profile == null ? null : CalibrationProfile.read(profile);
-    if (batch != null) spsa = spsa.withBatch(batch);
-    if (c != null) spsa = spsa.withC(c);
-    if (firstStep != null) spsa = spsa.withFirstStep(firstStep);
-    if (alpha != null) spsa = spsa.withAlpha(alpha);
-    if (gamma != null) spsa = spsa.withGamma(gamma);
-    if (pairs != null) spsa = spsa.withPairs(pairs);
-    boolean auto = method.equals("auto");
+    if (batch != null) opt = opt.withBatch(batch);
+    if (c != null) opt = opt.withC(c);
+    if (firstStep != null) opt = opt.withFirstStep(firstStep);
+    if (alpha != null) opt = opt.withAlpha(alpha);
+    if (gamma != null) opt = opt.withGamma(gamma);
+    if (pairs != null) opt = opt.withPairs(pairs);
+    boolean auto = method.equals(RunConfig.METHOD);
     Recommended recommended = Recommended.forBudget(budget);
     Method m;
     try {
@@ -131,17 +130,17 @@ final class TrainCommand implements Callable<Integer> {
     CalibrationSettings settings;
     // The device first: a wrong URI or an unplugged chip fails before seconds of data loading;
     // except a simulated chip sized to the data, which needs the data to be built.
-    DatasetSplit split = SimSizing.applies(device) ? data.load(seed) : null;
-    String uri = split == null ? device : SimSizing.fit(device, split.train());
-    try (Device d = Devices.open(uri); Progress progress = new Progress(quiet, err)) {
-      if (auto && batch == null) spsa = spsa.withBatch(Math.min(recommended.batch(), d.info().maxBatch()));
-      settings = calibration == null ? CalibrationSettings.none(spsa) : CalibrationSettings.from(calibration, spsa, d.info(),
-          Math.max(1, budget / m.estimator().queries(m.directionsFor(d.parallelism()))), c != null, firstStep != null);
+    DatasetSplit split = SimSizing.applies(device.uri) ? data.load(seed) : null;
+    String uri = split == null ? device.uri : SimSizing.fit(device.uri, split.train());
+    try (Device d = Devices.open(uri); TrainProgress progress = new TrainProgress(quiet, err)) {
+      if (auto && batch == null) opt = opt.withBatch(Math.min(recommended.batch(), d.info().maxBatch()));
+      settings = calibration == null ? CalibrationSettings.none(opt) : CalibrationSettings.from(calibration, opt, d.info(),
+          Math.max(1, budget / m.queriesPerStep(d.parallelism())), c != null, firstStep != null);
       settings.log().forEach(err::println);
-      TrainConfig cfg = new TrainConfig(budget, seed, dir, settings.spsa(), m, checkpointEvery, logEvery, resume, force, forceIdentity);
+      RunConfig cfg = new RunConfig(budget, seed, dir, settings.optimizer(), m, checkpointEvery, logEvery, resume, force, forceIdentity);
       if (split == null) split = data.load(seed);
       summary = new Trainer(d, split, cfg, progress).calibrated(settings).run();
-      if (d instanceof io.noprop.driver.fleet.FleetDevice f) {
+      if (d instanceof FleetDevice f) {
         var st = f.stats();
         err.printf(Locale.ROOT, "%d chip(s), %d online at the end; %d pairs dropped, %d chip failures, %d rejoins, %d re-programmings%n",
             f.parallelism(), f.online(), st.droppedGroups(), st.failures(), st.rejoins(), st.reprograms());
@@ -152,7 +151,7 @@ final class TrainCommand implements Callable<Integer> {
       json.put("calibration", profile.toString());
       json.put("calibration_applied", settings.log());
     }
-    LinkTime.at(DeviceUri.parse(device), summary.wireBytesSent() + summary.wireBytesReceived()).ifPresent(t -> {
+    LinkTime.at(DeviceUri.parse(device.uri), summary.wireBytesSent() + summary.wireBytesReceived()).ifPresent(t -> {
       json.put("link_baud", t.baud());
       json.put("link_seconds_at_baud", t.seconds());
       err.printf(Locale.ROOT, "on a real link at %d baud the %d bytes of this run take %.2f s of line time (8N1, 10 bits a byte)%n",
@@ -168,43 +167,5 @@ final class TrainCommand implements Callable<Integer> {
         summary.toJson().get("bytes_per_step_sent"), summary.toJson().get("bytes_per_step_received"), chip, dir);
     if (this.json) stdout.println(mapper.writeValueAsString(json));
     return 0;
-  }
-
-  /** The progress bar; throttled so that drawing never costs the training loop. */
-  static final class Progress implements TrainListener, AutoCloseable {
-    private final boolean quiet;
-    private final java.io.PrintWriter err;
-    private ProgressBar bar;
-    private long lastDraw;
-
-    Progress(boolean quiet, java.io.PrintWriter err) {
-      this.quiet = quiet;
-      this.err = err;
-    }
-
-    @Override
-    public void onStep(long queries, long budget, long step, double loss, double accuracy) {
-      if (quiet) return;
-      long now = System.nanoTime();
-      if (now - lastDraw < 200_000_000L && queries + 2 <= budget) return;
-      lastDraw = now;
-      if (bar == null) {
-        bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(budget).setStyle(ProgressBarStyle.ASCII)
-            .setUnit(" q", 1).showSpeed().setUpdateIntervalMillis(500)
-            .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
-      }
-      bar.stepTo(queries);
-      bar.setExtraMessage(String.format(Locale.ROOT, " step %d loss %.3f acc %.3f", step, loss, accuracy));
-    }
-
-    @Override
-    public void onMessage(String message) {
-      err.println(message);
-    }
-
-    @Override
-    public void close() {
-      if (bar != null) bar.close();
-    }
   }
 }

@@ -3,7 +3,10 @@ package io.noprop.controller.data;
 import io.noprop.protocol.msg.FeatureEncoding;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +86,7 @@ public final class CsvReader {
     if (scale == 0f) scale = 1f;
     int rowBytes = features * 4 + 1;
     byte[] packed = new byte[Math.multiplyExact(feats.size(), rowBytes)];
-    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(packed).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bb = ByteBuffer.wrap(packed).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < feats.size(); i++) {
       for (float v : feats.get(i)) bb.putFloat(v / scale);
       bb.put((byte) (int) labels.get(i));
@@ -91,8 +94,8 @@ public final class CsvReader {
     return new Dataset(path.getFileName().toString(), feats.size(), features, classes, FeatureEncoding.F32, packed);
   }
 
-  private static java.io.InputStream input(Path p) throws IOException {
-    java.io.InputStream in = Files.newInputStream(p);
+  private static InputStream input(Path p) throws IOException {
+    InputStream in = Files.newInputStream(p);
     return p.toString().endsWith(".gz") ? new GZIPInputStream(in) : in;
   }
 

@@ -2,6 +2,7 @@ package io.noprop.controller.data;
 
 import io.noprop.protocol.msg.DatasetHeader;
 import io.noprop.protocol.msg.FeatureEncoding;
+import java.util.Arrays;
 
 /**
  * A labelled dataset held the way DATA_WRITE carries it: {@code rows} packed rows of
@@ -46,6 +47,6 @@ public record Dataset(String name, int rows, int features, int classes, FeatureE
   /** The first {@code n} rows (all of them if n >= rows). */
   public Dataset head(int n) {
     if (n >= rows) return this;
-    return new Dataset(name, n, features, classes, encoding, java.util.Arrays.copyOf(packed, n * rowBytes()));
+    return new Dataset(name, n, features, classes, encoding, Arrays.copyOf(packed, n * rowBytes()));
   }
 }

@@ -2,6 +2,8 @@ package io.noprop.controller.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * Names a user can pass to {@code --dataset}: {@code fashion-mnist}, {@code fashion-mnist:poolK}
@@ -46,7 +48,7 @@ public final class DatasetCatalog {
     int rb = d.rowBytes();
     int[] order = new int[d.rows()];
     for (int i = 0; i < order.length; i++) order[i] = i;
-    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    SplittableRandom r = new SplittableRandom(seed);
     for (int i = order.length - 1; i > 0; i--) {
       int j = r.nextInt(i + 1);
       int t = order[i];
@@ -62,8 +64,8 @@ public final class DatasetCatalog {
     int nTrain = (int) Math.round(d.rows() * trainFraction);
     if (nTrain < 1 || nTrain >= d.rows()) throw new DataException(d.name() + ": " + d.rows() + " rows are too few to split into train and test");
     int rb = d.rowBytes();
-    byte[] a = java.util.Arrays.copyOfRange(d.packed(), 0, nTrain * rb);
-    byte[] b = java.util.Arrays.copyOfRange(d.packed(), nTrain * rb, d.packed().length);
+    byte[] a = Arrays.copyOfRange(d.packed(), 0, nTrain * rb);
+    byte[] b = Arrays.copyOfRange(d.packed(), nTrain * rb, d.packed().length);
     return new DatasetSplit(
         new Dataset(d.name() + "/train", nTrain, d.features(), d.classes(), d.encoding(), a),
         new Dataset(d.name() + "/test", d.rows() - nTrain, d.features(), d.classes(), d.encoding(), b));

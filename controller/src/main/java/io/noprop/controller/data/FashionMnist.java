@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Finds Fashion-MNIST (Xiao et al. 2017; 60,000 train and 10,000 test images, 28x28, 10 classes):
@@ -115,7 +117,7 @@ public final class FashionMnist {
         return null;
       } finally {
         try (var s = Files.walk(work)) {
-          s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
       }
     } catch (IOException e) {
@@ -126,7 +128,7 @@ public final class FashionMnist {
   private static boolean runs(Path dir, String... cmd) {
     try {
       Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (!p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!p.waitFor(300, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return false;
       }

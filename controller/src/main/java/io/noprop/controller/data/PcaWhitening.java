@@ -3,6 +3,7 @@ package io.noprop.controller.data;
 import io.noprop.protocol.msg.FeatureEncoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.stream.IntStream;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
@@ -46,7 +47,7 @@ public final class PcaWhitening {
     for (int i = 0; i < n; i++) mean[i] /= train.rows();
     // Four fixed row ranges summed in parallel and then in order: the same bits on any machine.
     int rows = train.rows();
-    double[][][] parts = java.util.stream.IntStream.range(0, CHUNKS).parallel()
+    double[][][] parts = IntStream.range(0, CHUNKS).parallel()
         .mapToObj(c -> secondMoments(train, (int) ((long) rows * c / CHUNKS), (int) ((long) rows * (c + 1) / CHUNKS)))
         .toArray(double[][][]::new);
     double[][] cov = parts[0];
@@ -130,7 +131,7 @@ public final class PcaWhitening {
     int rowBytes = k * 4 + 1;
     byte[] out = new byte[Math.multiplyExact(d.rows(), rowBytes)];
     // Rows are independent: projected in parallel, each into its own slice of the output.
-    java.util.stream.IntStream.range(0, d.rows()).parallel().forEach(r -> {
+    IntStream.range(0, d.rows()).parallel().forEach(r -> {
       float[] f = new float[n];
       d.decode(r, f);
       double[] x = new double[n];

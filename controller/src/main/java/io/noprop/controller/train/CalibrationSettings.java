@@ -1,6 +1,7 @@
 package io.noprop.controller.train;
 
 import io.noprop.calibration.CalibrationProfile;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.protocol.msg.HelloInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,17 +33,17 @@ import java.util.Locale;
  *       {@code drift_compensation=1}).
  * </ul>
  *
- * @param spsa the configuration with the profile's values in
+ * @param optimizer the configuration with the profile's values in
  * @param gainA0 a0 for the run's first step, or null when the trainer calibrates a itself
  * @param layerScales recommended perturbation scale per layer (empty without a per-layer sweep)
  * @param mask parameter indices of stuck cells (empty without a stuck-cell section)
  * @param driftFactor predicted w(horizon) / w(0); 1 without a drift section
  * @param log one line per item taken or left
  */
-public record CalibrationSettings(SpsaConfig spsa, Double gainA0, double[] layerScales, int[] mask, double driftFactor, List<String> log) {
+public record CalibrationSettings(OptimizerConfig optimizer, Double gainA0, double[] layerScales, int[] mask, double driftFactor, List<String> log) {
   /** No profile: the configuration unchanged. */
-  public static CalibrationSettings none(SpsaConfig spsa) {
-    return new CalibrationSettings(spsa, null, new double[0], new int[0], 1, List.of());
+  public static CalibrationSettings none(OptimizerConfig optimizer) {
+    return new CalibrationSettings(optimizer, null, new double[0], new int[0], 1, List.of());
   }
 
   /**
@@ -55,9 +56,9 @@ public record CalibrationSettings(SpsaConfig spsa, Double gainA0, double[] layer
    * @param firstStepGiven true when the user set the first step: the profile's a0 is rescaled to it;
    *     else the profile's first step is used (it also sets the trainer's per-step move limit)
    */
-  public static CalibrationSettings from(CalibrationProfile p, SpsaConfig base, HelloInfo info, long plannedSteps, boolean cGiven, boolean firstStepGiven) {
+  public static CalibrationSettings from(CalibrationProfile p, OptimizerConfig base, HelloInfo info, long plannedSteps, boolean cGiven, boolean firstStepGiven) {
     List<String> log = new ArrayList<>();
-    SpsaConfig s = base;
+    OptimizerConfig s = base;
     String from = "calibration " + (p.device() != null && p.device().deviceId() != null ? p.device().deviceId() : "?") + " (format " + p.format() + ")";
     boolean sameChip = p.device() != null && p.device().layers() != null && Arrays.equals(p.device().layers(), info.layerSizes());
     if (p.device() != null && p.device().deviceId() != null && !p.device().deviceId().equals(info.deviceId())) {

@@ -2,6 +2,8 @@ package io.noprop.controller.train;
 
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Whether an EVALUATE answer can be trusted as a loss: a mean softmax cross-entropy is finite,
@@ -30,8 +32,8 @@ public final class LossCheck {
    * The answers with every implausible one replaced by the same result with a NaN loss, which the
    * optimizer already skips and counts ({@code nan_steps}); dropped groups (null) stay null.
    */
-  public java.util.List<EvalResult[]> screen(java.util.List<EvaluateRequest[]> groups, java.util.List<EvalResult[]> answers) {
-    java.util.List<EvalResult[]> out = new java.util.ArrayList<>(answers.size());
+  public List<EvalResult[]> screen(List<EvaluateRequest[]> groups, List<EvalResult[]> answers) {
+    List<EvalResult[]> out = new ArrayList<>(answers.size());
     for (int g = 0; g < answers.size(); g++) {
       EvalResult[] a = answers.get(g);
       if (a != null) {

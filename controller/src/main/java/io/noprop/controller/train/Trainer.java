@@ -1,10 +1,12 @@
 package io.noprop.controller.train;
 
 import io.noprop.controller.data.DatasetSplit;
+import io.noprop.controller.opt.Method;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.WireStats;
-import io.noprop.controller.opt.Method;
 import io.noprop.protocol.msg.BatchSelector;
+import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.HelloInfo;
@@ -14,17 +16,18 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Trains the network on a device with two-sided SPSA ({@link SpsaConfig}). Each step costs two
- * loss queries and three small frames: EVALUATE(+), EVALUATE(-), UPDATE(seed, coefficient).
- * With several pairs per step (n-SPSA, the default on a fleet: one pair per chip) the pairs are
- * evaluated through {@link Device#evaluateGroups} (in parallel on a fleet, each pair on one chip)
- * and one UPDATE carries a term per pair: the average of their estimates times the gain times the
- * number of pairs, so that a query moves the weights as much as in single-pair SPSA and K chips
- * make K times the progress per step (averaging with the plain gain would spend K times the
- * queries for a step of the same length and reach a lower accuracy at the same budget); a pair the device
- * dropped (its chip failed or missed the deadline) is left out of that average and of the budget.
+ * Trains the network on a device with the run's method ({@link RunConfig#method()}: an estimator,
+ * an update rule and schedules, driven by {@link AskTellOptimizer}). A step's loss queries go out
+ * in groups through {@link Device#evaluateGroups} (in parallel on a fleet, each group on one chip;
+ * an antithetic pair for the two-sided estimators); the step's move comes back as one UPDATE with a
+ * seeded term per direction (a few bytes each, however large the network), or as a whole-vector
+ * WRITE_WEIGHTS for a full-vector rule. A group the device dropped (its chip failed or missed the
+ * deadline) is left out of the estimate and of the budget. With several directions per step (n-SPSA,
+ * the default on a fleet: one pair per chip) each direction's term carries the full gain, so K chips
+ * make K times the progress per step.
  *
  * <p>The dataset is uploaded once (train to slot 0, test to slot 1); batches are named by seed.
  * The controller keeps {@link ShadowWeights} from the seeds; checkpoints hold them, and a resumed
@@ -38,9 +41,9 @@ public final class Trainer {
 
   private final Device device;
   private final DatasetSplit data;
-  private final TrainConfig cfg;
+  private final RunConfig cfg;
   private final TrainListener listener;
-  private CalibrationSettings calibration = CalibrationSettings.none(SpsaConfig.DEFAULT);
+  private CalibrationSettings calibration = CalibrationSettings.none(OptimizerConfig.DEFAULT);
 
   /** Uses what a calibration profile provides (today: the gain a0; c and the rest come in through the config). */
   public Trainer calibrated(CalibrationSettings settings) {
@@ -48,7 +51,7 @@ public final class Trainer {
     return this;
   }
 
-  public Trainer(Device device, DatasetSplit data, TrainConfig cfg, TrainListener listener) {
+  public Trainer(Device device, DatasetSplit data, RunConfig cfg, TrainListener listener) {
     this.device = device;
     this.data = data;
     this.cfg = cfg;
@@ -66,9 +69,9 @@ public final class Trainer {
   private RunSummary train(long t0) throws IOException {
     HelloInfo info = device.info();
     CheckpointStore store = new CheckpointStore(cfg.out());
-    SpsaConfig spsa = cfg.spsa();
+    OptimizerConfig settings = cfg.optimizer();
     Method method = cfg.method();
-    AskTellOptimizer opt = new AskTellOptimizer(info, method, spsa, cfg.seed(), cfg.budget(), device.parallelism());
+    AskTellOptimizer opt = new AskTellOptimizer(info, TRAIN_SLOT, method, settings, cfg.seed(), cfg.budget(), device.parallelism());
 
     listener.onMessage("uploading " + data.train().rows() + " training and " + data.test().rows() + " test rows to " + device.uri());
     device.uploadDataset(data.train().header(TRAIN_SLOT), data.train().packed());
@@ -78,7 +81,7 @@ public final class Trainer {
     if (cfg.resume() && store.exists()) {
       Checkpoint c = store.load();
       checkResumable(c, info);
-      opt.restore(c.state(), c.vectors());
+      opt.restore(c.optimizer());
       priorWall = c.wallSeconds();
       device.writeWeights(opt.weights());
       listener.onMessage("resumed from " + store.file() + " at step " + opt.step() + " (" + opt.queries() + " queries)");
@@ -92,10 +95,10 @@ public final class Trainer {
     }
     listener.onMessage("method " + method.id() + ": " + opt.directionsPerStep() + " direction(s) per step, batch " + opt.batch() + ", "
         + method.updateBytesPerStep(opt.directionsPerStep(), info.parameterCount()) + " update bytes per step"
-        + (method.rule().fullVector ? " (the whole weight vector: WRITE_WEIGHTS every step)" : " (seed-sized)"));
+        + (method.rule().fullVector() ? " (the whole weight vector: WRITE_WEIGHTS every step)" : " (seed-sized)"));
 
     // Chip cost counters first, so that the STATS exchange does not count as training bytes.
-    java.util.Optional<io.noprop.protocol.msg.ChipStats> chipBefore = device.chipStats();
+    Optional<ChipStats> chipBefore = device.chipStats();
     WireStats before = device.wireStats();
     long sessionStart = System.nanoTime();
     long firstStep = opt.step();
@@ -148,11 +151,11 @@ public final class Trainer {
     }
     WireStats after = device.wireStats();
     double trainSeconds = (System.nanoTime() - sessionStart) / 1e9;
-    io.noprop.protocol.msg.ChipStats chip = chipBefore.isPresent()
+    ChipStats chip = chipBefore.isPresent()
         ? device.chipStats().map(c -> c.minus(chipBefore.get())).orElse(null) : null;
     saveCheckpoint(store, info, opt, priorWall, t0);
 
-    double[] test = evaluateAll(device, TEST_SLOT, data.test().rows());
+    Evaluation test = evaluateAll(device, TEST_SLOT, data.test().rows());
     WireStats end = device.wireStats();
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("method", method.id());
@@ -164,22 +167,22 @@ public final class Trainer {
     params.put("seed", cfg.seed());
     params.put("a", opt.gain(0, 0));
     params.put("A", opt.stabilityOffset());
-    params.put("alpha", spsa.alpha());
-    params.put("c", spsa.c());
-    params.put("gamma", spsa.gamma());
-    params.put("first_step", spsa.firstStep());
-    params.put("init_scale", spsa.initScale());
+    params.put("alpha", settings.alpha());
+    params.put("c", settings.c());
+    params.put("gamma", settings.gamma());
+    params.put("first_step", settings.firstStep());
+    params.put("init_scale", settings.initScale());
     params.put("update_bytes_per_step", method.updateBytesPerStep(opt.directionsPerStep(), info.parameterCount()));
     params.put("rejected_steps", opt.rejectedSteps());
     if (method.guardSigmas() > 0) params.put("noise_sigma", opt.noiseSigma());
     WireStats steps = after.minus(before);
-    return new RunSummary(device.uri(), info.deviceId(), method.id(), test[1], test[0], opt.queries(), opt.step(), opt.nanSteps(), end.bytesSent(),
+    return new RunSummary(device.uri(), info.deviceId(), method.id(), test.accuracy(), test.loss(), opt.queries(), opt.step(), opt.nanSteps(), end.bytesSent(),
         end.bytesReceived(), steps.bytesSent(), steps.bytesReceived(), opt.step() - firstStep, end.retries(), wall(priorWall, t0), trainSeconds,
         chip == null ? null : chip.chipSeconds(), chip == null ? null : chip.joules(), params);
   }
 
   /** Unperturbed loss and accuracy over a whole slot, in range batches. Does not count against the budget. */
-  public static double[] evaluateAll(Device device, int slot, int rows) {
+  public static Evaluation evaluateAll(Device device, int slot, int rows) {
     int per = Math.min(device.info().maxBatch(), 1000);
     double loss = 0;
     long correct = 0;
@@ -189,12 +192,11 @@ public final class Trainer {
       loss += (double) r.loss() * n;
       correct += r.correct();
     }
-    return new double[] {loss / rows, (double) correct / rows};
+    return new Evaluation(loss / rows, (double) correct / rows);
   }
 
   private void saveCheckpoint(CheckpointStore store, HelloInfo info, AskTellOptimizer opt, double priorWall, long t0) throws IOException {
-    store.save(new Checkpoint(info.model(), info.layerSizes(), cfg.seed(), cfg.budget(), opt.step(), opt.queries(), opt.nanSteps(),
-        wall(priorWall, t0), opt.state(), opt.stateVectors(), info.deviceId()));
+    store.save(new Checkpoint(info.model(), info.layerSizes(), cfg.seed(), cfg.budget(), wall(priorWall, t0), opt.state(), info.deviceId()));
   }
 
   private static double wall(double prior, long t0) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.controller.data.Dataset;
 import io.noprop.controller.data.TestData;
+import io.noprop.controller.train.Evaluation;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import io.noprop.protocol.msg.BatchSelector;
@@ -33,9 +34,9 @@ class SoftwareTwinTest {
       d.uploadDataset(DATA.header(0), DATA.packed());
       d.writeWeights(w);
       EvalResult chip = d.evaluate(new EvaluateRequest(0, BatchSelector.range(0, 200), Perturbation.NONE));
-      double[] soft = twin.evaluate(w, DATA);
-      assertEquals(chip.loss(), soft[0], 1e-5 * Math.max(1, chip.loss()));
-      assertEquals(chip.accuracy(), soft[1], 1e-9);
+      Evaluation soft = twin.evaluate(w, DATA);
+      assertEquals(chip.loss(), soft.loss(), 1e-5 * Math.max(1, chip.loss()));
+      assertEquals(chip.accuracy(), soft.accuracy(), 1e-9);
     }
   }
 
@@ -69,8 +70,8 @@ class SoftwareTwinTest {
     SoftwareTwin twin = new SoftwareTwin(LAYERS);
     float[] w0 = randomWeights(twin.parameterCount(), 3);
     float[] w = new BackpropBaseline(20, 16, 0.01).train(LAYERS, w0, DATA, -1f, 1f, 1);
-    double before = twin.evaluate(w0, DATA)[1];
-    double after = twin.evaluate(w, DATA)[1];
+    double before = twin.evaluate(w0, DATA).accuracy();
+    double after = twin.evaluate(w, DATA).accuracy();
     assertTrue(after > 0.95 && after > before, before + " -> " + after);
   }
 }

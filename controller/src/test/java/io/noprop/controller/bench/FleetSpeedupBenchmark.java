@@ -3,8 +3,8 @@ package io.noprop.controller.bench;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
 import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.train.SpsaConfig;
-import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
@@ -37,7 +37,7 @@ public final class FleetSpeedupBenchmark {
     double latencyMs = args.length > 0 ? Double.parseDouble(args[0]) : 5;
     long budget = args.length > 1 ? Long.parseLong(args[1]) : 1600;
     DatasetSplit data = TestData.blobSplit(16, 4, 5);
-    SpsaConfig spsa = SpsaConfig.DEFAULT.withBatch(32);
+    OptimizerConfig spsa = OptimizerConfig.DEFAULT.withBatch(32);
     Path dir = Files.createTempDirectory("fleet-bench");
     System.out.printf(Locale.ROOT, "chip time %.1f ms per EVALUATE, budget %d queries, sim:ideal?layers=16-8-4, Mosquitto 2.0%n", latencyMs, budget);
     System.out.printf(Locale.ROOT, "%6s %12s %10s %10s %10s %8s%n", "chips", "train s", "steps/s", "speed-up", "eff.", "test acc");
@@ -53,7 +53,7 @@ public final class FleetSpeedupBenchmark {
           ids.append(i == 1 ? "" : ",").append("bench-").append(i);
         }
         try (Device d = Devices.open("mqtt://127.0.0.1:" + m.port() + "/" + ids)) {
-          RunSummary r = new Trainer(d, data, new TrainConfig(budget, 7, dir.resolve("run-" + n), spsa, 0, 10, false, true), TrainListener.NONE).run();
+          RunSummary r = new Trainer(d, data, RunConfig.of(budget, 7, dir.resolve("run-" + n), spsa).withCheckpointEvery(0).withLogEvery(10).withForce(true), TrainListener.NONE).run();
           double t = r.trainSeconds();
           if (n == 1) base = t;
           System.out.printf(Locale.ROOT, "%6d %12.2f %10.1f %10.2f %10.2f %8.3f%n", n, t, r.steps() / t, base / t, base / t / n, r.testAccuracy());

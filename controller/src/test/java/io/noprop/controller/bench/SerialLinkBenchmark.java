@@ -6,8 +6,8 @@ import com.fazecast.jSerialComm.SerialPort;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
 import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.train.SpsaConfig;
-import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
@@ -194,15 +194,15 @@ public final class SerialLinkBenchmark {
   /** Steps per second over serial and in process, same data and configuration. */
   static double[] trainingRate(Path dir) throws Exception {
     DatasetSplit data = TestData.blobSplit(16, 4, 5);
-    SpsaConfig spsa = SpsaConfig.DEFAULT.withBatch(32);
+    OptimizerConfig spsa = OptimizerConfig.DEFAULT.withBatch(32);
     double serial;
     try (SocatPair pair = SocatPair.start(dir, "train"); SerialChipServer server = new SerialChipServer(simulator("ideal", Map.of("layers", "16-8-4")), pair.b(), 921600)) {
       server.open();
       Thread t = new Thread(server::serve);
       t.start();
       try (Device d = Devices.open("serial:" + pair.a())) {
-        new Trainer(d, data, new TrainConfig(4000, 1, dir.resolve("warm"), spsa, 0, 100, false, false), TrainListener.NONE).run();
-        RunSummary s = new Trainer(d, data, new TrainConfig(20000, 1, dir.resolve("serial"), spsa, 0, 100, false, false), TrainListener.NONE).run();
+        new Trainer(d, data, RunConfig.of(4000, 1, dir.resolve("warm"), spsa).withCheckpointEvery(0).withLogEvery(100), TrainListener.NONE).run();
+        RunSummary s = new Trainer(d, data, RunConfig.of(20000, 1, dir.resolve("serial"), spsa).withCheckpointEvery(0).withLogEvery(100), TrainListener.NONE).run();
         serial = s.trainSteps() / s.trainSeconds();
       } finally {
         server.close();
@@ -211,7 +211,7 @@ public final class SerialLinkBenchmark {
     }
     double local;
     try (Device d = Devices.open("sim:ideal?layers=16-8-4")) {
-      RunSummary s = new Trainer(d, data, new TrainConfig(20000, 1, dir.resolve("local"), spsa, 0, 100, false, false), TrainListener.NONE).run();
+      RunSummary s = new Trainer(d, data, RunConfig.of(20000, 1, dir.resolve("local"), spsa).withCheckpointEvery(0).withLogEvery(100), TrainListener.NONE).run();
       local = s.trainSteps() / s.trainSeconds();
     }
     return new double[] {serial, local};

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.noprop.controller.opt.Recommended;
+import io.noprop.controller.train.RunConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -33,6 +35,21 @@ class NopropCommandTest {
 
   Path blobsCsv() throws Exception {
     return io.noprop.controller.data.TestData.blobsCsv(tmp);
+  }
+
+  @Test
+  void helpTextStatesTheRunConfigDefaultsAndCalibrateMeasuresAtTrainsBatch() {
+    String train = run("train", "--help").out().replaceAll("\\s+", " "); // help wraps lines
+    assertTrue(train.contains("Default: " + RunConfig.BATCH + " with --method auto"), train);
+    assertTrue(train.contains("Default: " + RunConfig.BUDGET + "."), train);
+    assertTrue(train.contains(Recommended.SHORT_RUN_METHOD + " below " + Recommended.LONG_RUN + " queries"), train);
+    assertTrue(!train.contains("two-sided SPSA"), "train runs whatever --method names: " + train);
+    String calibrate = run("calibrate", "--help").out().replaceAll("\\s+", " ");
+    assertTrue(calibrate.contains("Default: train's, " + RunConfig.BATCH), calibrate);
+    assertEquals(Recommended.forBudget(RunConfig.BUDGET).batch(), RunConfig.BATCH);
+    String serve = run("serve", "--help").out();
+    String devices = run("devices", "--help").out();
+    for (String flag : new String[] {"--ca", "--cert", "--key"}) assertTrue(serve.contains(flag) && devices.contains(flag), flag);
   }
 
   @Test

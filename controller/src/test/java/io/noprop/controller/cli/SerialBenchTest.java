@@ -12,8 +12,8 @@ import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
 import io.noprop.controller.train.CheckpointStore;
 import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.train.SpsaConfig;
-import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
@@ -135,7 +135,7 @@ class SerialBenchTest {
     cleanup.add(pair);
     serve(pair.b(), "ideal", "layers=16-8-4");
     DatasetSplit data = TestData.blobSplit(16, 4, 5);
-    SpsaConfig spsa = SpsaConfig.DEFAULT.withBatch(32);
+    OptimizerConfig spsa = OptimizerConfig.DEFAULT.withBatch(32);
     String uri = "serial:" + pair.a() + "?timeout_ms=300&reconnect_s=10";
     List<Thread> restarts = new ArrayList<>();
     TrainListener unplugAtStep40 = (queries, budget, step, loss, acc) -> {
@@ -155,7 +155,7 @@ class SerialBenchTest {
     RunSummary s;
     long reconnects;
     try (Device d = Devices.open(uri)) {
-      s = new Trainer(d, data, new TrainConfig(400, 7, tmp.resolve("serial"), spsa, 0, 10, false, false), unplugAtStep40).run();
+      s = new Trainer(d, data, RunConfig.of(400, 7, tmp.resolve("serial"), spsa).withCheckpointEvery(0).withLogEvery(10), unplugAtStep40).run();
       reconnects = ((io.noprop.driver.ResilientDevice) d).reconnects();
       assertArrayEquals(new CheckpointStore(tmp.resolve("serial")).load().weights(), d.readWeights(ReadWeightsRequest.Source.TARGET),
           "shadow weights differ from the device's targets");
@@ -164,7 +164,7 @@ class SerialBenchTest {
     assertEquals(1, restarts.size(), "the run never reached step 40");
     assertEquals(1, reconnects);
     try (Device d = Devices.open("sim:ideal?layers=16-8-4")) {
-      RunSummary local = new Trainer(d, data, new TrainConfig(400, 7, tmp.resolve("local"), spsa, 0, 10, false, false), TrainListener.NONE).run();
+      RunSummary local = new Trainer(d, data, RunConfig.of(400, 7, tmp.resolve("local"), spsa).withCheckpointEvery(0).withLogEvery(10), TrainListener.NONE).run();
       assertEquals(local.steps(), s.steps());
       assertArrayEquals(new CheckpointStore(tmp.resolve("local")).load().weights(), new CheckpointStore(tmp.resolve("serial")).load().weights(),
           "a step was lost or applied twice across the reconnect");

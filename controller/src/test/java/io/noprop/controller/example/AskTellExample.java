@@ -2,8 +2,8 @@ package io.noprop.controller.example;
 
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.opt.Method;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.train.AskTellOptimizer;
-import io.noprop.controller.train.SpsaConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import io.noprop.protocol.msg.BatchSelector;
@@ -22,7 +22,7 @@ public final class AskTellExample {
     try (Device chip = Devices.open(uri)) {
       chip.uploadDataset(data.train().header(0), data.train().packed()); // slot 0: what the optimiser queries
       chip.uploadDataset(data.test().header(1), data.test().packed());
-      AskTellOptimizer opt = new AskTellOptimizer(chip.info(), Method.parse("spsa+momentum"), SpsaConfig.DEFAULT, 42, budget, 1);
+      AskTellOptimizer opt = new AskTellOptimizer(chip.info(), 0, Method.parse("spsa+momentum"), OptimizerConfig.DEFAULT, 42, budget, 1);
       chip.writeWeights(opt.weights());
       for (AskTellOptimizer.Step step; (step = opt.ask()) != null; ) {
         List<EvalResult[]> losses = chip.evaluateGroups(step.groups()); // or evaluate each request yourself

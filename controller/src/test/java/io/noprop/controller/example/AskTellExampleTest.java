@@ -18,7 +18,8 @@ class AskTellExampleTest {
   @Test
   void theReadmeShowsThisExampleVerbatim() throws IOException {
     String src = Files.readString(Path.of("src/test/java/io/noprop/controller/example/AskTellExample.java"));
-    String body = src.substring(src.indexOf("// --- README example begins ---\n") + 34, src.indexOf("    // --- README example ends ---"));
+    String begins = "// --- README example begins ---\n";
+    String body = src.substring(src.indexOf(begins) + begins.length(), src.indexOf("    // --- README example ends ---"));
     String readme = Files.readString(Path.of("../README.md"));
     String dedented = body.lines().map(l -> l.length() >= 4 ? l.substring(4) : l).reduce("", (a, b) -> a + b + "\n");
     assertTrue(readme.contains(dedented), "README.md must contain the example of AskTellExample.java, indented by 0:\n" + dedented);

@@ -9,8 +9,8 @@ import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
 import io.noprop.controller.train.CheckpointStore;
 import io.noprop.controller.train.RunSummary;
-import io.noprop.controller.train.SpsaConfig;
-import io.noprop.controller.train.TrainConfig;
+import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.TrainListener;
 import io.noprop.controller.train.Trainer;
 import io.noprop.controller.train.TrainingException;
@@ -78,7 +78,7 @@ class FaultInjectionTest {
   static final long BUDGET = LONG ? 6000 : 600;
   static final DatasetSplit BLOBS = TestData.blobSplit(16, 4, 5);
   static final String LAYERS = "16-8-4";
-  static final SpsaConfig SPSA = SpsaConfig.DEFAULT.withBatch(32);
+  static final OptimizerConfig SPSA = OptimizerConfig.DEFAULT.withBatch(32);
   /** Steps at which event faults (a cable pull, a broker restart, a power cycle) start. */
   static final long[] EVENT_STEPS = LONG ? new long[] {40, 400, 900, 1500, 2200, 2800} : new long[] {30, 110, 200};
 
@@ -114,7 +114,7 @@ class FaultInjectionTest {
   }
 
   static RunSummary train(Device d, Path out, TrainListener l) throws IOException {
-    return new Trainer(d, BLOBS, new TrainConfig(BUDGET, 7, out, SPSA, 0, 10, false, false), l).run();
+    return new Trainer(d, BLOBS, RunConfig.of(BUDGET, 7, out, SPSA).withCheckpointEvery(0).withLogEvery(10), l).run();
   }
 
   static FaultyChip idealChip(FaultPlan plan) {

@@ -2,6 +2,7 @@ package io.noprop.controller.opt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.noprop.controller.opt.estimator.AntitheticEs;
 import org.junit.jupiter.api.Test;
 
 class RecommendedTest {
@@ -15,7 +16,7 @@ class RecommendedTest {
 
   @Test
   void itsMethodsAreSpecsTheParserReads() {
-    assertEquals(Estimator.ES, Method.parse(Recommended.forBudget(1).method()).estimator());
+    assertEquals(new AntitheticEs(), Method.parse(Recommended.forBudget(1).method()).estimator());
     assertEquals(4, Method.parse(Recommended.forBudget(100_000).method()).directions());
   }
 }

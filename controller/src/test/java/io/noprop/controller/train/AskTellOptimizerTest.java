@@ -8,18 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.controller.opt.Method;
+import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.opt.estimator.Direction;
+import io.noprop.controller.opt.estimator.Estimate;
+import io.noprop.controller.opt.rule.RuleState;
 import io.noprop.protocol.msg.Capability;
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.Perturbation;
 import io.noprop.protocol.msg.SeedTerm;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The estimators on a loss whose gradient is known, a quadratic {@code L(w) = g.w + 0.5 sum h_i w_i^2},
@@ -64,19 +71,19 @@ class AskTellOptimizerTest {
 
   /** Mean of the estimates over {@code steps} training steps at fixed weights, and its standard error per weight. */
   static double[][] meanEstimate(String spec, int steps) {
-    AskTellOptimizer opt = new AskTellOptimizer(INFO, Method.parse(spec), SpsaConfig.DEFAULT.withC(0.01), 3, Long.MAX_VALUE / 4, 1);
+    AskTellOptimizer opt = new AskTellOptimizer(INFO, 0, Method.parse(spec), OptimizerConfig.DEFAULT.withC(0.01), 3, Long.MAX_VALUE / 4, 1);
     float[] w = new float[P]; // the gradient there is g
     double[] sum = new double[P];
     double[] sq = new double[P];
     for (int n = 0; n < steps; n++) {
       AskTellOptimizer.Step s = planTraining(opt, n);
       double[] est = new double[P];
-      List<double[]> es = opt.estimates(s, answer(s, w));
-      for (double[] e : es) {
-        AskTellOptimizer.Direction d = s.directions().get((int) e[0]);
+      List<Estimate> es = opt.estimates(s, answer(s, w));
+      for (Estimate e : es) {
+        Direction d = s.directions().get(e.direction());
         float[] z = new float[P];
         d.mask().addTo(z, P, d.seed(), 1f);
-        for (int i = 0; i < P; i++) est[i] += e[1] * z[i] / es.size(); // the step's K directions average to one estimate
+        for (int i = 0; i < P; i++) est[i] += e.value() * z[i] / es.size(); // the step's K directions average to one estimate
       }
       for (int i = 0; i < P; i++) {
         sum[i] += est[i];
@@ -121,14 +128,9 @@ class AskTellOptimizerTest {
     assertTrue(cos > 0.99, "cosine between the mean ES estimate and the gradient: " + cos);
   }
 
-  @Test
-  void centredRanksSpanMinusHalfToHalfAndShareTies() {
-    assertArrayEquals(new double[] {0.5, -0.5, 0, 0}, AskTellOptimizer.centredRanks(new double[] {9, 1, 5, 5}), 1e-12);
-  }
-
   /** Runs an optimiser against the quadratic to the end of its budget; returns the final loss. */
   static double descend(String spec, long budget) {
-    AskTellOptimizer opt = new AskTellOptimizer(INFO, Method.parse(spec), SpsaConfig.DEFAULT.withFirstStep(0.05).withC(0.05), 5, budget, 1);
+    AskTellOptimizer opt = new AskTellOptimizer(INFO, 0, Method.parse(spec), OptimizerConfig.DEFAULT.withFirstStep(0.05).withC(0.05), 5, budget, 1);
     float[] chip = opt.weights();
     for (AskTellOptimizer.Step s; (s = opt.ask()) != null; ) {
       AskTellOptimizer.Told t = opt.tell(s, answer(s, chip));
@@ -145,7 +147,7 @@ class AskTellOptimizerTest {
   @ParameterizedTest
   @ValueSource(strings = {"spsa", "spsa+momentum", "spsa+sign", "spsa+adam", "nspsa4+constant", "es8", "layerwise", "sparse50", "mgd4+cosine", "spsa+guard1"})
   void everyMethodDescendsTheQuadratic(String spec) {
-    double start = loss(new AskTellOptimizer(INFO, Method.parse(spec), SpsaConfig.DEFAULT, 5, 100, 1).weights());
+    double start = loss(new AskTellOptimizer(INFO, 0, Method.parse(spec), OptimizerConfig.DEFAULT, 5, 100, 1).weights());
     double end = descend(spec, 20_000);
     assertTrue(end < start - 0.5 * Math.abs(start) - 1, spec + ": loss " + start + " -> " + end);
   }
@@ -153,7 +155,7 @@ class AskTellOptimizerTest {
   @Test
   void theGuardUndoesAStepThatRaisesTheLossAndTheChipFollows() {
     // a loss that rises whatever the step: every update is undone, the weights end where they started
-    AskTellOptimizer opt = new AskTellOptimizer(INFO, Method.parse("spsa+guard0.5"), SpsaConfig.DEFAULT, 5, 2000, 1);
+    AskTellOptimizer opt = new AskTellOptimizer(INFO, 0, Method.parse("spsa+guard0.5"), OptimizerConfig.DEFAULT, 5, 2000, 1);
     float[] start = opt.weights();
     float[] chip = start.clone();
     long[] evaluations = {0};
@@ -179,7 +181,7 @@ class AskTellOptimizerTest {
 
   @Test
   void askReturnsNullWhenTheNextStepNoLongerFitsTheBudget() {
-    AskTellOptimizer opt = new AskTellOptimizer(INFO, Method.parse("es8"), SpsaConfig.DEFAULT, 5, 40, 1);
+    AskTellOptimizer opt = new AskTellOptimizer(INFO, 0, Method.parse("es8"), OptimizerConfig.DEFAULT, 5, 40, 1);
     long spent = 0;
     for (AskTellOptimizer.Step s; (s = opt.ask()) != null; ) {
       spent += s.queries();
@@ -189,11 +191,40 @@ class AskTellOptimizerTest {
     assertNull(opt.ask());
   }
 
+  @TempDir Path tmp;
+
+  /** Checkpoints main wrote in format 2 (sim:rram 16-8-10, seed 1, budget 3000) continue in this optimiser with every field kept. */
+  @ParameterizedTest
+  @ValueSource(strings = {"v2-es8+momentum+guard2.bin", "v2-nspsa4+adam.bin", "v2-layerwise+sign.bin"})
+  void aFormatTwoCheckpointRestoresWithItsWholeState(String file) throws IOException {
+    Checkpoint c = CheckpointStoreTest.formatTwo(file, tmp);
+    HelloInfo rram = new HelloInfo(1, "sim", c.deviceId(), c.model(), c.layers(), -1f, 1f, 0, INFO.capabilities(), 4096, 1024, 2, 1 << 20, Map.of());
+    AskTellOptimizer opt = new AskTellOptimizer(rram, 0, Method.parse(c.optimizer().method()), OptimizerConfig.DEFAULT, c.seed(), c.budget(), 1);
+    opt.restore(c.optimizer());
+    OptimizerState s = opt.state();
+    OptimizerState o = c.optimizer();
+    assertEquals(List.of(o.method(), o.step(), o.queries(), o.nanSteps(), o.nanRun(), o.rejected()),
+        List.of(s.method(), s.step(), s.queries(), s.nanSteps(), s.nanRun(), s.rejected()));
+    assertArrayEquals(o.gains(), s.gains());
+    assertArrayEquals(o.weights(), s.weights());
+    assertEquals(o.guardReference(), s.guardReference());
+    assertEquals(o.guardSigma(), s.guardSigma());
+    if (o.rule() instanceof RuleState.AdamState a) {
+      RuleState.AdamState b = (RuleState.AdamState) s.rule();
+      assertEquals(a.t(), b.t());
+      assertArrayEquals(a.m(), b.m());
+      assertArrayEquals(a.v(), b.v());
+    } else {
+      assertEquals(o.rule(), s.rule());
+    }
+    assertTrue(opt.atStepBoundary());
+  }
+
   @Test
   void maskedMethodsNeedTheCapability() {
     HelloInfo old = new HelloInfo(1, "old", "x", "test:old", LAYERS, -1f, 1f, 0, Capability.DIRECTION_RADEMACHER.bit, 4096, 256, 2, 1 << 20, Map.of());
-    TrainingException e = assertThrows(TrainingException.class, () -> new AskTellOptimizer(old, Method.parse("layerwise"), SpsaConfig.DEFAULT, 1, 1000, 1));
+    TrainingException e = assertThrows(TrainingException.class, () -> new AskTellOptimizer(old, 0, Method.parse("layerwise"), OptimizerConfig.DEFAULT, 1, 1000, 1));
     assertTrue(e.getMessage().contains("DIRECTION_MASKED"), e.getMessage());
-    assertNotNull(new AskTellOptimizer(old, Method.parse("spsa"), SpsaConfig.DEFAULT, 1, 1000, 1));
+    assertNotNull(new AskTellOptimizer(old, 0, Method.parse("spsa"), OptimizerConfig.DEFAULT, 1, 1000, 1));
   }
 }

@@ -9,6 +9,7 @@ import io.noprop.calibration.CalibrationProfile;
 import io.noprop.calibration.PerturbationSweep;
 import io.noprop.calibration.StepSize;
 import io.noprop.calibration.StuckCells;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import java.util.List;
@@ -26,12 +27,12 @@ class CalibrationSettingsTest {
   @Test
   void theProfilesScaleFirstStepGainAndMaskAreTakenAndEachIsLogged() {
     try (Device d = Devices.open("sim:harsh?layers=4-8-2")) {
-      CalibrationSettings s = CalibrationSettings.from(profile(new int[] {4, 8, 2}), SpsaConfig.DEFAULT, d.info(), 999, false, false);
-      assertEquals(0.064 * Math.pow(1000, 0.101), s.spsa().c(), 1e-12);
-      assertEquals(0.015, s.spsa().firstStep());
-      assertNull(s.gainA0(), "a0 was measured at 0.064, the run starts at c " + s.spsa().c());
-      CalibrationSettings same = CalibrationSettings.from(profile(new int[] {4, 8, 2}), SpsaConfig.DEFAULT, d.info(), 0, false, false);
-      assertEquals(0.064, same.spsa().c(), 1e-12, "no planned steps: no decay to make up for");
+      CalibrationSettings s = CalibrationSettings.from(profile(new int[] {4, 8, 2}), OptimizerConfig.DEFAULT, d.info(), 999, false, false);
+      assertEquals(0.064 * Math.pow(1000, 0.101), s.optimizer().c(), 1e-12);
+      assertEquals(0.015, s.optimizer().firstStep());
+      assertNull(s.gainA0(), "a0 was measured at 0.064, the run starts at c " + s.optimizer().c());
+      CalibrationSettings same = CalibrationSettings.from(profile(new int[] {4, 8, 2}), OptimizerConfig.DEFAULT, d.info(), 0, false, false);
+      assertEquals(0.064, same.optimizer().c(), 1e-12, "no planned steps: no decay to make up for");
       assertEquals(0.15, same.gainA0(), "measured at the run's c: a0 used");
       assertArrayEquals(new int[] {3, 7}, s.mask());
       assertArrayEquals(new double[] {0.25}, s.layerScales());
@@ -42,14 +43,14 @@ class CalibrationSettingsTest {
   @Test
   void commandLineValuesWinAndAMaskForOtherLayersIsLeft() {
     try (Device d = Devices.open("sim:harsh?layers=4-8-2")) {
-      SpsaConfig given = SpsaConfig.DEFAULT.withC(0.066).withFirstStep(0.03);
+      OptimizerConfig given = OptimizerConfig.DEFAULT.withC(0.066).withFirstStep(0.03);
       CalibrationSettings s = CalibrationSettings.from(profile(new int[] {4, 16, 2}), given, d.info(), 999, true, true);
-      assertEquals(0.066, s.spsa().c());
-      assertEquals(0.03, s.spsa().firstStep());
+      assertEquals(0.066, s.optimizer().c());
+      assertEquals(0.03, s.optimizer().firstStep());
       assertEquals(0.15 * 0.03 / 0.015, s.gainA0(), 1e-12, "a0 rescaled to the first step given");
       assertEquals(0, s.mask().length);
       assertTrue(s.log().stream().anyMatch(l -> l.contains("mask not used")), String.join("\n", s.log()));
-      assertNull(CalibrationSettings.none(SpsaConfig.DEFAULT).gainA0());
+      assertNull(CalibrationSettings.none(OptimizerConfig.DEFAULT).gainA0());
     }
   }
 }

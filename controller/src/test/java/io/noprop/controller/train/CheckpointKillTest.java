@@ -2,6 +2,7 @@ package io.noprop.controller.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.noprop.controller.opt.rule.RuleState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,8 @@ class CheckpointKillTest {
       for (boolean announced = false; ; ) {
         step++;
         java.util.Arrays.fill(w, step);
-        store.save(new Checkpoint("sim:ideal", new int[] {1024, 1023, 1}, 1, 1000, step, 2 * step, 0, step,
-            java.util.Map.of("method", "spsa"), java.util.Map.of("weights", w), "chip-kill"));
+        OptimizerState o = new OptimizerState("spsa", step, 2 * step, 0, 0, 0, new double[] {1}, Double.NaN, Double.NaN, RuleState.NONE, w);
+        store.save(new Checkpoint("sim:ideal", new int[] {1024, 1023, 1}, 1, 1000, step, o, "chip-kill"));
         if (!announced) {
           System.out.println("ready");
           System.out.flush();

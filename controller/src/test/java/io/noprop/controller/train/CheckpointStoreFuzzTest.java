@@ -41,7 +41,7 @@ class CheckpointStoreFuzzTest {
     assertNotNull(c.model());
     assertNotNull(c.identity().describe());
     assertTrue(c.layers().length >= 2, "layers");
-    assertNotNull(c.state());
+    assertNotNull(c.optimizer());
     assertNotNull(c.weights());
     if (c.deviceId() != null) assertNotNull(c.identity());
   }
@@ -53,7 +53,7 @@ class CheckpointStoreFuzzTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(0x4E50434B);
-    out.writeInt(2 - in.consumeInt(0, 3)); // 2, 1, 0, -1
+    out.writeInt(3 - in.consumeInt(0, 4)); // 3, 2, 1, 0, -1
     int n = in.consumeInt(0, 64);
     byte[] json = (in.consumeInt(0, 7) != 7 ? json(in, n) : in.consumeString(400)).getBytes(StandardCharsets.UTF_8);
     out.writeInt(in.consumeInt(0, 7) != 7 ? json.length : in.consumeInt());
@@ -73,7 +73,7 @@ class CheckpointStoreFuzzTest {
   /** Metadata: mostly every key with a value of the right type, sometimes a key missing or of a wrong type. */
   private static String json(FuzzedDataProvider in, int n) {
     StringBuilder s = new StringBuilder("{");
-    String[] keys = {"model", "device_id", "layers", "parameters", "seed", "budget", "step", "queries", "nan_steps", "wall_seconds", "optimizer"};
+    String[] keys = {"model", "device_id", "layers", "parameters", "seed", "budget", "wall_seconds", "optimizer"};
     for (String k : keys) {
       int pick = in.consumeInt(0, 15);
       if (pick == 15) continue;
@@ -83,7 +83,9 @@ class CheckpointStoreFuzzTest {
           case "model", "device_id" -> s.append('"').append(in.consumeAsciiString(8).replace("\"", "").replace("\\", "")).append('"');
           case "layers" -> s.append('[').append(1 + in.consumeInt(0, 70000)).append(',').append(1 + in.consumeInt(0, 70000)).append(']');
           case "parameters" -> s.append(n);
-          case "optimizer" -> s.append("{\"method\":\"spsa\",\"gain\":[").append(in.consumeRegularDouble(-1, 1)).append("]}");
+          case "optimizer" -> s.append("{\"method\":\"spsa\",\"step\":").append(in.consumeInt(0, 100)).append(",\"queries\":1,\"nan_steps\":0,\"nan_run\":0,")
+              .append("\"rejected\":0,\"gains\":[").append(in.consumeRegularDouble(-1, 1)).append("],\"guard_reference\":\"NaN\",\"guard_sigma\":1,")
+              .append(in.consumeBoolean() ? "\"rule\":{\"kind\":\"none\"}}" : "\"rule\":{\"kind\":\"momentum\",\"history\":[[{\"seed\":1,\"bits\":0,\"whole\":true}]]}}");
           default -> s.append(in.consumeLong());
         }
       } else {

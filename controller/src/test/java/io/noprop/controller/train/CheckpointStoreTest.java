@@ -5,25 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.noprop.controller.opt.rule.RuleState;
+import io.noprop.protocol.msg.DirectionMask;
+import io.noprop.protocol.msg.SeedTerm;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointStoreTest {
   @TempDir Path tmp;
 
+  static final float[] WEIGHTS = {0.5f, -0.25f, Float.MIN_VALUE, 1f, -1f};
+
+  static Checkpoint sample(long step, RuleState rule) {
+    OptimizerState o = new OptimizerState("spsa+adam", step, 2 * step + 16, 1, 0, 3, new double[] {0.3, 0.7}, Double.NaN, 0.125, rule, WEIGHTS);
+    return new Checkpoint("sim:rram", new int[] {2, 1, 1}, 9, 1000, 12.5, o, "chip-7");
+  }
+
   static Checkpoint sample(long step) {
-    float[] w = {0.5f, -0.25f, Float.MIN_VALUE, 1f, -1f};
-    java.util.Map<String, Object> state = new java.util.LinkedHashMap<>();
-    state.put("method", "spsa+momentum");
-    state.put("gain", new double[] {0.3, 0.7});
-    state.put("guard_ref", Double.NaN);
-    java.util.Map<String, float[]> vectors = new java.util.LinkedHashMap<>();
-    vectors.put("weights", w);
-    vectors.put("adam_m", new float[] {1e-9f, -3f});
-    return new Checkpoint("sim:rram", new int[] {2, 1, 1}, 9, 1000, step, 2 * step + 16, 1, 12.5, state, vectors, "chip-7");
+    return sample(step, new RuleState.AdamState(4, new float[] {1e-9f, -3f, 0, 0, 1}, new float[] {1, 2, 3, 4, 5}));
   }
 
   @Test
@@ -35,12 +40,92 @@ class CheckpointStoreTest {
     assertArrayEquals(new int[] {2, 1, 1}, c.layers());
     assertEquals(42, c.step());
     assertEquals(100, c.queries());
-    assertEquals("spsa+momentum", c.state().get("method"));
-    assertEquals(java.util.List.of(0.3, 0.7), c.state().get("gain"));
-    assertEquals("NaN", c.state().get("guard_ref"), "JSON has no NaN: it comes back as the string the optimiser reads");
-    assertArrayEquals(sample(42).weights(), c.weights());
-    assertArrayEquals(new float[] {1e-9f, -3f}, c.vectors().get("adam_m"));
+    assertEquals(1, c.nanSteps());
+    assertEquals("spsa+adam", c.optimizer().method());
+    assertEquals(3, c.optimizer().rejected());
+    assertArrayEquals(new double[] {0.3, 0.7}, c.optimizer().gains());
+    assertTrue(Double.isNaN(c.optimizer().guardReference()), "JSON has no NaN: written as a string, read back as NaN");
+    assertEquals(0.125, c.optimizer().guardSigma());
+    assertArrayEquals(WEIGHTS, c.weights());
+    RuleState.AdamState adam = (RuleState.AdamState) c.optimizer().rule();
+    assertEquals(4, adam.t());
+    assertArrayEquals(new float[] {1e-9f, -3f, 0, 0, 1}, adam.m());
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5}, adam.v());
     assertEquals(12.5, c.wallSeconds());
+  }
+
+  @Test
+  void momentumTermsRoundTripBitForBitMasksIncluded() throws IOException {
+    List<List<SeedTerm>> history = List.of(
+        List.of(new SeedTerm(-5, 1e-7f, DirectionMask.WHOLE), new SeedTerm(Integer.MAX_VALUE, -Float.MIN_VALUE, DirectionMask.block(3, 2))),
+        List.of(new SeedTerm(7, 0.25f, new DirectionMask(0, 5, DirectionMask.densityFor(0.1)))));
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(sample(1, new RuleState.MomentumState(history)));
+    assertEquals(history, ((RuleState.MomentumState) s.load().optimizer().rule()).history());
+    s.save(sample(1, RuleState.NONE));
+    assertEquals(RuleState.NONE, s.load().optimizer().rule());
+  }
+
+  @Test
+  void theFileNamesItsFormatAndAnUnknownFormatIsRefusedWithWhatToDo() throws IOException {
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(sample(1));
+    byte[] all = Files.readAllBytes(s.file());
+    assertEquals(CheckpointCodec.FORMAT, ByteBuffer.wrap(all).getInt(4));
+    ByteBuffer.wrap(all).putInt(4, CheckpointCodec.FORMAT + 1);
+    Files.write(s.file(), all);
+    String newer = assertThrows(IOException.class, s::load).getMessage();
+    assertTrue(newer.contains("format " + (CheckpointCodec.FORMAT + 1)) && newer.contains("newer noprop"), newer);
+    ByteBuffer.wrap(all).putInt(4, 1);
+    Files.write(s.file(), all);
+    String older = assertThrows(IOException.class, s::load).getMessage();
+    assertTrue(older.contains("format 1") && older.contains("--force"), older);
+  }
+
+  /** A format-2 checkpoint as main wrote it before the typed codec (es8+momentum+guard2, 16-8-10, seed 1, budget 3000). */
+  static Checkpoint formatTwo(String name, Path dir) throws IOException {
+    try (InputStream in = CheckpointStoreTest.class.getResourceAsStream("/checkpoints/" + name)) {
+      Files.createDirectories(dir);
+      Files.write(dir.resolve(CheckpointStore.FILE), in.readAllBytes());
+    }
+    return new CheckpointStore(dir).load();
+  }
+
+  @Test
+  void aFormatTwoCheckpointStillLoadsAndIsWrittenBackAsTheCurrentFormat() throws IOException {
+    Checkpoint c = formatTwo("v2-es8+momentum+guard2.bin", tmp);
+    assertEquals("es8+momentum+guard2", c.optimizer().method());
+    assertEquals(175, c.step());
+    assertEquals(2999, c.queries());
+    assertEquals(15, c.optimizer().rejected());
+    assertArrayEquals(new double[] {0.0015000000000000005}, c.optimizer().gains());
+    assertEquals(2.107692003250122, c.optimizer().guardReference());
+    assertEquals(0.004013179243717232, c.optimizer().guardSigma());
+    assertEquals(226, c.weights().length);
+    assertEquals("sim-rram-1", c.deviceId());
+    List<List<SeedTerm>> history = ((RuleState.MomentumState) c.optimizer().rule()).history();
+    assertEquals(new SeedTerm(1103696138, Float.intBitsToFloat(992066213), DirectionMask.WHOLE), history.get(0).get(0));
+
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(c);
+    assertEquals(CheckpointCodec.FORMAT, ByteBuffer.wrap(Files.readAllBytes(s.file())).getInt(4));
+    Checkpoint again = s.load();
+    assertArrayEquals(c.weights(), again.weights());
+    assertEquals(history, ((RuleState.MomentumState) again.optimizer().rule()).history());
+    assertEquals(c.optimizer().guardReference(), again.optimizer().guardReference());
+    assertArrayEquals(c.optimizer().gains(), again.optimizer().gains());
+  }
+
+  @Test
+  void aFormatTwoAdamCheckpointKeepsItsMomentsAndStepCount() throws IOException {
+    Checkpoint c = formatTwo("v2-nspsa4+adam.bin", tmp);
+    assertEquals("nspsa4+adam", c.optimizer().method());
+    RuleState.AdamState adam = (RuleState.AdamState) c.optimizer().rule();
+    assertEquals(c.step() - c.nanSteps(), adam.t(), "one Adam step per training step with a finite estimate");
+    assertEquals(c.weights().length, adam.m().length);
+    assertEquals(c.weights().length, adam.v().length);
+    assertEquals(RuleState.NONE, formatTwo("v2-layerwise+sign.bin", tmp.resolve("sign")).optimizer().rule());
+    assertEquals(2, formatTwo("v2-layerwise+sign.bin", tmp.resolve("sign")).optimizer().gains().length, "one gain per layer");
   }
 
   @Test
@@ -115,7 +200,7 @@ class CheckpointStoreTest {
   void aCheckpointWithoutADeviceIdStillReadsWithAnUnknownOne() throws IOException {
     Checkpoint c = sample(3);
     CheckpointStore s = new CheckpointStore(tmp);
-    s.save(new Checkpoint(c.model(), c.layers(), c.seed(), c.budget(), c.step(), c.queries(), c.nanSteps(), c.wallSeconds(), c.state(), c.vectors(), null));
+    s.save(new Checkpoint(c.model(), c.layers(), c.seed(), c.budget(), c.wallSeconds(), c.optimizer(), null));
     String text = new String(Files.readAllBytes(s.file()), java.nio.charset.StandardCharsets.ISO_8859_1);
     assertTrue(text.contains("\"device_id\":null"), "written as null");
     assertEquals(null, s.load().deviceId());

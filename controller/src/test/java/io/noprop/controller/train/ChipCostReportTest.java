@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import io.noprop.driver.ProtocolDevice;
@@ -17,9 +18,9 @@ import io.noprop.driver.spi.ChipBackends;
 import io.noprop.protocol.chip.ChipBackend;
 import io.noprop.protocol.chip.ChipException;
 import io.noprop.protocol.chip.ForwardingChipBackend;
-import io.noprop.protocol.msg.ErrorCode;
-import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.Capability;
+import io.noprop.protocol.msg.ChipStats;
+import io.noprop.protocol.msg.ErrorCode;
 import io.noprop.protocol.msg.HelloInfo;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,10 +33,10 @@ class ChipCostReportTest {
   @TempDir Path tmp;
 
   static final DatasetSplit BLOBS = TestData.blobSplit(16, 4, 5);
-  static final SpsaConfig SPSA = SpsaConfig.DEFAULT.withBatch(32);
+  static final OptimizerConfig SPSA = OptimizerConfig.DEFAULT.withBatch(32);
 
   private static RunSummary train(Device d, Path out) throws IOException {
-    return new Trainer(d, BLOBS, new TrainConfig(400, 7, out, SPSA, 0, 10, false, false), TrainListener.NONE).run();
+    return new Trainer(d, BLOBS, RunConfig.of(400, 7, out, SPSA).withCheckpointEvery(0).withLogEvery(10), TrainListener.NONE).run();
   }
 
   @Test

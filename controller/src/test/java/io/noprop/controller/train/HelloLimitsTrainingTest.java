@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.ProtocolDevice;
 import io.noprop.driver.RetryPolicy;
@@ -71,7 +72,7 @@ class HelloLimitsTrainingTest {
   void batchesAndPayloadsStayWithinTheChipsHelloLimits() throws IOException {
     Limited chip = new Limited(ChipBackends.create("sim", "ideal", Map.of("layers", "16-8-4")), 8, 2);
     try (Device d = open(chip)) {
-      new Trainer(d, BLOBS, new TrainConfig(200, 7, tmp.resolve("run"), SpsaConfig.DEFAULT.withBatch(32), 0, 10, false, false), TrainListener.NONE).run();
+      new Trainer(d, BLOBS, RunConfig.of(200, 7, tmp.resolve("run"), OptimizerConfig.DEFAULT.withBatch(32)).withCheckpointEvery(0).withLogEvery(10), TrainListener.NONE).run();
     }
     assertEquals(8, chip.largestBatch, "asked for batches of 32 from a chip that takes 8");
     assertTrue(chip.mostTerms >= 1);
@@ -82,7 +83,7 @@ class HelloLimitsTrainingTest {
     Limited chip = new Limited(ChipBackends.create("sim", "ideal", Map.of("layers", "16-8-4")), 64, 1);
     try (Device d = open(chip)) {
       TrainingException e = assertThrows(TrainingException.class,
-          () -> new Trainer(d, BLOBS, new TrainConfig(200, 7, tmp.resolve("run"), SpsaConfig.DEFAULT, 0, 10, false, false), TrainListener.NONE).run());
+          () -> new Trainer(d, BLOBS, RunConfig.of(200, 7, tmp.resolve("run"), OptimizerConfig.DEFAULT).withCheckpointEvery(0).withLogEvery(10), TrainListener.NONE).run());
       assertTrue(e.getMessage().contains("1 dataset slot(s); training needs 2"), e.getMessage());
     }
   }

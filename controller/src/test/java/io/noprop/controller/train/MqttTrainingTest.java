@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import io.noprop.driver.fleet.FleetDevice;
@@ -47,17 +48,17 @@ class MqttTrainingTest {
 
   static final DatasetSplit BLOBS = TestData.blobSplit(16, 4, 5);
   static final String LAYERS = "16-8-4";
-  static final SpsaConfig SPSA = SpsaConfig.DEFAULT.withBatch(32);
+  static final OptimizerConfig SPSA = OptimizerConfig.DEFAULT.withBatch(32);
 
   static ChipBackend idealChip() {
     return ChipBackends.create("sim", "ideal", Map.of("layers", LAYERS));
   }
 
-  private RunSummary train(Device d, Path out, long budget, SpsaConfig spsa, TrainListener l) throws IOException {
-    return new Trainer(d, BLOBS, new TrainConfig(budget, 7, out, spsa, 0, 10, false, false), l).run();
+  private RunSummary train(Device d, Path out, long budget, OptimizerConfig spsa, TrainListener l) throws IOException {
+    return new Trainer(d, BLOBS, RunConfig.of(budget, 7, out, spsa).withCheckpointEvery(0).withLogEvery(10), l).run();
   }
 
-  private float[] inProcess(String name, long budget, SpsaConfig spsa) throws IOException {
+  private float[] inProcess(String name, long budget, OptimizerConfig spsa) throws IOException {
     Path out = tmp.resolve(name);
     try (Device d = Devices.open("sim:ideal?layers=" + LAYERS)) {
       train(d, out, budget, spsa, TrainListener.NONE);
@@ -183,7 +184,7 @@ class MqttTrainingTest {
 
   @Test
   void aFleetOfThreeChipsTrainsOneModelLikeThreePairsInProcess() throws IOException {
-    SpsaConfig three = SPSA.withPairs(3);
+    OptimizerConfig three = SPSA.withPairs(3);
     try (EmbeddedBroker b = new EmbeddedBroker()) {
       MqttSettings s = MqttSettings.of(b.url(), Map.of(), Map.of());
       List<MqttChipServer> chips = new ArrayList<>();

@@ -7,31 +7,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
+import io.noprop.controller.opt.Method;
+import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import io.noprop.protocol.msg.ReadWeightsRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.noprop.controller.opt.Method;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
   @TempDir Path tmp;
 
   static final DatasetSplit BLOBS = TestData.blobSplit(16, 4, 5);
-  static final SpsaConfig SPSA = SpsaConfig.DEFAULT.withBatch(32);
+  static final OptimizerConfig SPSA = OptimizerConfig.DEFAULT.withBatch(32);
 
   private RunSummary train(String uri, Path out, long budget, long checkpointEvery, boolean resume, TrainListener l) throws IOException {
-    return train(uri, out, budget, checkpointEvery, resume, l, new TrainConfig(budget, 7, out, SPSA, checkpointEvery, 10, resume, false).method());
+    return train(uri, out, budget, checkpointEvery, resume, l, RunConfig.of(budget, 7, out, SPSA).withCheckpointEvery(checkpointEvery).withLogEvery(10).withResume(resume).method());
   }
 
   private RunSummary train(String uri, Path out, long budget, long checkpointEvery, boolean resume, TrainListener l, Method m) throws IOException {
     try (Device d = Devices.open(uri)) {
-      return new Trainer(d, BLOBS, new TrainConfig(budget, 7, out, SPSA, m, checkpointEvery, 10, resume, false), l).run();
+      return new Trainer(d, BLOBS, RunConfig.of(budget, 7, out, SPSA).withMethod(m).withCheckpointEvery(checkpointEvery).withLogEvery(10).withResume(resume), l).run();
     }
   }
 
@@ -61,7 +62,7 @@ class TrainerTest {
   void shadowWeightsEqualTheDeviceTargetsBitForBit() throws IOException {
     Path out = tmp.resolve("run");
     try (Device d = Devices.open("sim:rram?layers=16-8-4")) {
-      new Trainer(d, BLOBS, new TrainConfig(2000, 7, out, SPSA, 0, 10, false, false), TrainListener.NONE).run();
+      new Trainer(d, BLOBS, RunConfig.of(2000, 7, out, SPSA).withCheckpointEvery(0).withLogEvery(10), TrainListener.NONE).run();
       float[] device = d.readWeights(ReadWeightsRequest.Source.TARGET);
       float[] shadow = new CheckpointStore(out).load().weights();
       assertArrayEquals(shadow, device);
@@ -128,7 +129,7 @@ class TrainerTest {
     TrainingException e = assertThrows(TrainingException.class, () -> train("sim:ideal?layers=16-8-4", out, 100, 0, false, TrainListener.NONE));
     assertTrue(e.getMessage().contains("already holds a run") && e.getMessage().contains("--force"), e.getMessage());
     try (Device d = Devices.open("sim:ideal?layers=16-8-4")) {
-      new Trainer(d, BLOBS, new TrainConfig(100, 7, out, SPSA, 0, 10, false, true), TrainListener.NONE).run();
+      new Trainer(d, BLOBS, RunConfig.of(100, 7, out, SPSA).withCheckpointEvery(0).withLogEvery(10).withForce(true), TrainListener.NONE).run();
     }
   }
 
@@ -182,7 +183,7 @@ class TrainerTest {
     assertTrue(e.getMessage().contains("16-8-4") && e.getMessage().contains("16-9-4") && e.getMessage().contains("shapes differ"), e.getMessage());
     // Not even --force-identity resumes weights that do not fit.
     try (Device d = Devices.open("sim:ideal?layers=16-9-4")) {
-      TrainConfig forced = new TrainConfig(200, 7, out, SPSA, 50, 10, true, false).withForceIdentity(true);
+      RunConfig forced = RunConfig.of(200, 7, out, SPSA).withCheckpointEvery(50).withLogEvery(10).withResume(true).withForceIdentity(true);
       assertThrows(TrainingException.class, () -> new Trainer(d, BLOBS, forced, TrainListener.NONE).run());
     }
   }
@@ -204,7 +205,7 @@ class TrainerTest {
       }
     };
     try (Device d = Devices.open("sim:ideal?layers=16-8-4&seed=2")) {
-      RunSummary s = new Trainer(d, BLOBS, new TrainConfig(400, 7, out, SPSA, 50, 10, true, false).withForceIdentity(true), l).run();
+      RunSummary s = new Trainer(d, BLOBS, RunConfig.of(400, 7, out, SPSA).withCheckpointEvery(50).withLogEvery(10).withResume(true).withForceIdentity(true), l).run();
       assertEquals(400, s.queries());
     }
     assertTrue(messages.stream().anyMatch(m -> m.startsWith("warning: --force-identity") && m.contains("sim-ideal-2")), messages.toString());

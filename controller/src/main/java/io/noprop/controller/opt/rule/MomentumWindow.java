@@ -1,4 +1,4 @@
-package io.noprop.controller.opt;
+package io.noprop.controller.opt.rule;
 
 import io.noprop.protocol.msg.SeedTerm;
 import io.noprop.protocol.msg.UpdateRequest;
