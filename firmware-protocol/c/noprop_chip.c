@@ -318,6 +318,14 @@ static size_t run(np_chip_t *c, const np_frame_t *f) {
 void np_chip_on_frame(np_chip_t *c, const np_frame_t *f) {
   uint32_t crc = np_crc32(f->payload, f->len);
   c->requests++;
+  if (f->version == NP_VERSION && f->seq == NP_UNSOLICITED_SEQ) {
+    /* Seq 0xFFFF is reserved for unsolicited errors (PROTOCOL.md section 4): executing such a
+       request would make its reply look unsolicited. Refused, not cached, nothing executed. */
+    np_msg_clear(c);
+    np_msg_str(c, "seq 65535 is reserved for unsolicited errors; request not executed");
+    send_uncached_error(c, NP_UNSOLICITED_SEQ, NP_E_RESERVED_SEQ);
+    return;
+  }
   if (f->version == NP_VERSION && f->type == NP_HELLO) {
     c->has_last = 0; /* a new session: forget the cached reply */
   } else if (c->has_last && f->seq == c->last_seq) {

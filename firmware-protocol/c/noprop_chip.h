@@ -55,7 +55,7 @@ struct np_chip {
   uint8_t has_last, last_type;
   uint16_t last_seq;
   uint32_t last_crc;
-  /* uncached replies: CORRUPT_FRAME and SEQUENCE_REUSED */
+  /* uncached replies: CORRUPT_FRAME, SEQUENCE_REUSED and RESERVED_SEQ */
   uint8_t err[NP_OVERHEAD + 3u + NP_MAX_ERROR_MSG];
   char msg[NP_MAX_ERROR_MSG];
   size_t msg_len;
