@@ -82,6 +82,20 @@ void np_chip_feed(np_chip_t *c, const uint8_t *p, size_t n) {
   }
 }
 
+void np_chip_message(np_chip_t *c, const uint8_t *msg, size_t n) {
+  np_frame_t f;
+  int st = np_message_frame(msg, n, NP_COBS_MAX((size_t)c->hello->max_payload + NP_OVERHEAD), c->parser.buf, &f);
+  c->parser.n = 0;
+  if (st == NP_FRAME_OK) {
+    np_chip_on_frame(c, &f);
+    return;
+  }
+  np_msg_clear(c);
+  np_msg_str(c, "message rejected: ");
+  np_msg_str(c, np_frame_status_text(st));
+  send_uncached_error(c, NP_UNSOLICITED_SEQ, NP_E_CORRUPT_FRAME);
+}
+
 /* ---- execution --------------------------------------------------------------------------- */
 static int has_cap(const np_chip_t *c, uint32_t cap) { return (c->hello->capabilities & cap) != 0; }
 
