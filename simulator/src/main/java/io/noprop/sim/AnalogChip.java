@@ -258,7 +258,7 @@ public final class AnalogChip implements ChipBackend {
     float[] x = forward.input();
     int features = slot.header.features();
     for (int i = 0; i < n; i++) labels[i] = DatasetStore.decodeRow(slot, batchRows[i], x, i * features, forward.simd());
-    double loss = forward.run(w, cellVar, layerScale, labels, n, readNoise, productNoise, correct);
+    double loss = forward.run(w, cellVar, layerScale, labels, n, slot.header.classes(), readNoise, productNoise, correct);
     int right = correct[0];
     ledger.evaluation(tileMvmsPerSample * n);
     return new EvalResult((float) (loss / n), right, n, forward.takeClipped());
