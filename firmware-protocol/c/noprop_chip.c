@@ -82,6 +82,20 @@ void np_chip_feed(np_chip_t *c, const uint8_t *p, size_t n) {
   }
 }
 
+void np_chip_message(np_chip_t *c, const uint8_t *msg, size_t n) {
+  np_frame_t f;
+  int st = np_message_frame(msg, n, NP_COBS_MAX((size_t)c->hello->max_payload + NP_OVERHEAD), c->parser.buf, &f);
+  c->parser.n = 0;
+  if (st == NP_FRAME_OK) {
+    np_chip_on_frame(c, &f);
+    return;
+  }
+  np_msg_clear(c);
+  np_msg_str(c, "message rejected: ");
+  np_msg_str(c, np_frame_status_text(st));
+  send_uncached_error(c, NP_UNSOLICITED_SEQ, NP_E_CORRUPT_FRAME);
+}
+
 /* ---- execution --------------------------------------------------------------------------- */
 static int has_cap(const np_chip_t *c, uint32_t cap) { return (c->hello->capabilities & cap) != 0; }
 
@@ -318,6 +332,14 @@ static size_t run(np_chip_t *c, const np_frame_t *f) {
 void np_chip_on_frame(np_chip_t *c, const np_frame_t *f) {
   uint32_t crc = np_crc32(f->payload, f->len);
   c->requests++;
+  if (f->version == NP_VERSION && f->seq == NP_UNSOLICITED_SEQ) {
+    /* Seq 0xFFFF is reserved for unsolicited errors (PROTOCOL.md section 4): executing such a
+       request would make its reply look unsolicited. Refused, not cached, nothing executed. */
+    np_msg_clear(c);
+    np_msg_str(c, "seq 65535 is reserved for unsolicited errors; request not executed");
+    send_uncached_error(c, NP_UNSOLICITED_SEQ, NP_E_RESERVED_SEQ);
+    return;
+  }
   if (f->version == NP_VERSION && f->type == NP_HELLO) {
     c->has_last = 0; /* a new session: forget the cached reply */
   } else if (c->has_last && f->seq == c->last_seq) {

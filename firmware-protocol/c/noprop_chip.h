@@ -55,7 +55,7 @@ struct np_chip {
   uint8_t has_last, last_type;
   uint16_t last_seq;
   uint32_t last_crc;
-  /* uncached replies: CORRUPT_FRAME and SEQUENCE_REUSED */
+  /* uncached replies: CORRUPT_FRAME, SEQUENCE_REUSED and RESERVED_SEQ */
   uint8_t err[NP_OVERHEAD + 3u + NP_MAX_ERROR_MSG];
   char msg[NP_MAX_ERROR_MSG];
   size_t msg_len;
@@ -66,6 +66,12 @@ struct np_chip {
 void np_chip_init(np_chip_t *chip, const np_hello_t *hello, const np_backend_t *backend, void *ctx, np_sink_fn write, void *io);
 /* Feeds received bytes; replies go out through the write hook before it returns. */
 void np_chip_feed(np_chip_t *chip, const uint8_t *p, size_t n);
+/* Handles one message of a message transport (MQTT, PROTOCOL.md section 14): the message holds
+   exactly one frame, else it is answered with one CORRUPT_FRAME and nothing in it is executed.
+   Exactly one reply frame goes out through the write hook (in several calls: publish the bytes
+   up to and including the 00 as one message). Decodes in the stream parser's buffer, so a chip
+   served by messages does not also take np_chip_feed. */
+void np_chip_message(np_chip_t *chip, const uint8_t *msg, size_t n);
 /* Handles one intact frame (what np_chip_feed does for each good frame). */
 void np_chip_on_frame(np_chip_t *chip, const np_frame_t *f);
 

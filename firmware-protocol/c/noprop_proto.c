@@ -159,6 +159,16 @@ int np_frame_check(const uint8_t *raw, size_t len, np_frame_t *out) {
   return NP_FRAME_OK;
 }
 
+/* ---- message transports ------------------------------------------------------------------ */
+int np_message_frame(const uint8_t *msg, size_t len, size_t max_encoded, uint8_t *buf, np_frame_t *out) {
+  long raw;
+  if (len > 0 && msg[len - 1] == 0) len--; /* the delimiter is optional on a message transport */
+  if (len > max_encoded) return NP_FRAME_OVERSIZE;
+  raw = np_cobs_decode(msg, len, buf); /* refuses a 00 inside: a message never holds two frames */
+  if (raw < 0) return NP_FRAME_COBS;
+  return np_frame_check(buf, (size_t)raw, out);
+}
+
 /* ---- parser ------------------------------------------------------------------------------ */
 void np_parser_init(np_parser_t *p) { memset(p, 0, sizeof *p); }
 

@@ -51,7 +51,7 @@ enum {
   NP_E_CORRUPT_FRAME = 1, NP_E_UNSUPPORTED_VERSION = 2, NP_E_UNKNOWN_TYPE = 3,
   NP_E_MALFORMED_PAYLOAD = 4, NP_E_OUT_OF_RANGE = 5, NP_E_NO_DATASET = 6,
   NP_E_BATCH_TOO_LARGE = 7, NP_E_PAYLOAD_TOO_LARGE = 8, NP_E_NOT_SUPPORTED = 9,
-  NP_E_BUSY = 10, NP_E_INTERNAL = 11, NP_E_SEQUENCE_REUSED = 12
+  NP_E_BUSY = 10, NP_E_INTERNAL = 11, NP_E_SEQUENCE_REUSED = 12, NP_E_RESERVED_SEQ = 13
 };
 
 /* Capability bits (HELLO). */
@@ -136,6 +136,14 @@ void np_parser_init(np_parser_t *p);
 /* Feeds one byte. NP_PARSE_FRAME: *out holds a good frame (its payload lives in p->buf until the
    next call). NP_PARSE_ERROR: p->last_error says why (answer it with CORRUPT_FRAME). */
 int np_parser_feed(np_parser_t *p, uint8_t b, np_frame_t *out);
+
+/* ---- message transports (section 14) ---------------------------------------------------- */
+/* The one frame of a message (MQTT): its stream form, the trailing 00 optional. A message that is
+   empty, holds a 00 anywhere but at its end (two frames, or garbage) or more than max_encoded
+   bytes before the end is not one frame: NP_FRAME_COBS, NP_FRAME_TOO_SHORT or NP_FRAME_OVERSIZE
+   (refused before decoding). Otherwise decodes into buf (room for max_encoded bytes) and checks
+   as np_frame_check does; *out points into buf. */
+int np_message_frame(const uint8_t *msg, size_t len, size_t max_encoded, uint8_t *buf, np_frame_t *out);
 
 /* ---- payload reader / writer (sticky errors: check once at the end) -------------------- */
 typedef struct {

@@ -10,6 +10,7 @@ shared by the Java code and its own tests still shows up here. Run from anywhere
 Exit status 0 and "all N vectors agree" when everything matches.
 """
 import json
+import math
 import os
 import struct
 import sys
@@ -167,6 +168,140 @@ TYPES = {"HELLO": 0x01, "PING": 0x02, "RESET": 0x03, "EVALUATE": 0x10, "UPDATE":
          "READ_WEIGHTS": 0x13, "STATS": 0x14, "DATA_DEFINE": 0x20, "DATA_WRITE": 0x21, "ERROR": 0xFF}
 
 
+def r32(x):
+    """x rounded to binary32 (Python floats are binary64; one rounding of an exact binary64
+    result of +, -, *, / or sqrt of binary32 operands equals the binary32 operation)."""
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
+def forward(layers, w, x, classes, label):
+    """PROTOCOL.md section 7.1: every intermediate, as the forward vectors list them."""
+    base, acts, per_layer = 0, x, []
+    for l in range(len(layers) - 1):
+        n, m = layers[l], layers[l + 1]
+        g = r32(math.sqrt(6.0 / n))
+        acc = [0.0] * m
+        for i in range(n):
+            if acts[i] == 0.0:
+                continue
+            for o in range(m):
+                acc[o] = r32(acc[o] + r32(acts[i] * w[base + i * m + o]))
+        pre = [r32(r32(g * acc[o]) + w[base + n * m + o]) for o in range(m)]
+        hidden = l + 2 < len(layers)
+        out = [0.0 if hidden and v < 0 else v for v in pre]
+        per_layer.append((g, acc, pre, out))
+        base += n * m + m
+        acts = out
+    y = acts[:classes]
+    arg = max(range(classes), key=lambda o: (y[o], -o))  # the first of equal maxima
+    mx = y[arg]
+    s = sum(math.exp(r32(v - mx)) for v in y)
+    loss = math.log(s) + mx - y[label]
+    return per_layer, [math.exp(r32(v - mx)) / s for v in y], loss, arg
+
+
+def one_frame(msg, max_payload):
+    """PROTOCOL.md section 14: the raw frame a message holds, or None when it is not one frame."""
+    if msg and msg[-1] == 0:
+        msg = msg[:-1]
+    m = max_payload + 10
+    if len(msg) > m + m // 254 + 1:
+        return None
+    try:
+        raw = cobs_decode(msg)
+    except ValueError:
+        return None
+    if len(raw) < 10 or struct.unpack("<H", raw[4:6])[0] != len(raw) - 10:
+        return None
+    if struct.unpack("<I", raw[-4:])[0] != zlib.crc32(raw[:-4]):
+        return None
+    return raw
+
+
+class MiniChip:
+    """Just enough of a chip of sections 4-8 for the chip_sessions vectors: an ideal network held
+    in binary32 with weights in [-1, 1], U8 datasets, unperturbed RANGE batches, STATS at 0."""
+
+    def __init__(self, layers, slots):
+        self.layers, self.slots = layers, slots
+        self.params = sum(layers[l] * layers[l + 1] + layers[l + 1] for l in range(len(layers) - 1))
+        self.reset()
+
+    def reset(self):
+        self.w = [0.0] * self.params
+        self.data = [None] * self.slots
+
+    def handle(self, raw):
+        """(reply type, seq, error code or None, payload)"""
+        t, seq, p = raw[1], struct.unpack("<H", raw[2:4])[0], raw[6:-4]
+        if seq == 0xFFFF:
+            return 0xFF, 0xFFFF, 13, b""  # RESERVED_SEQ, not executed
+        code, out = self.execute(t, p)
+        return (0xFF, seq, code, b"") if code else (t | 0x80, seq, None, out)
+
+    def execute(self, t, p):
+        if t == 0x01:
+            return None, b""
+        if t == 0x03:
+            self.reset()
+            return None, b""
+        if t == 0x14:
+            return None, bytes(56)
+        if t == 0x12:  # WRITE_WEIGHTS
+            if len(p) < 6:
+                return 4, b""
+            off, n = struct.unpack("<IH", p[:6])
+            if len(p) != 6 + 4 * n or off > 0x7FFFFFFF:
+                return 4, b""
+            vals = list(struct.unpack("<%df" % n, p[6:]))
+            if off + n > self.params or any(not (-1.0 <= x <= 1.0) for x in vals):
+                return 5, b""
+            self.w[off:off + n] = vals
+            return None, b""
+        if t == 0x13:  # READ_WEIGHTS
+            off, n, src = struct.unpack("<IHB", p)
+            if off > 0x7FFFFFFF or src > 1:
+                return 4, b""
+            if off + n > self.params:
+                return 5, b""
+            return None, p[:6] + struct.pack("<%df" % n, *self.w[off:off + n])
+        if t == 0x20:  # DATA_DEFINE
+            slot, rows, features, classes, enc = struct.unpack("<BIHHB", p)
+            if enc > 1 or not 1 <= rows <= 0x7FFFFFFF or features < 1 or not 2 <= classes <= 256:
+                return 4, b""
+            if slot >= self.slots or features != self.layers[0] or classes > self.layers[-1]:
+                return 5, b""
+            self.data[slot] = {"rows": rows, "classes": classes, "row": [None] * rows}
+            return None, b""
+        if t == 0x21:  # DATA_WRITE, U8
+            slot, first, count = struct.unpack("<BIH", p[:7])
+            if slot >= self.slots:
+                return 5, b""
+            d, size = self.data[slot], self.layers[0] + 1
+            if d is None:
+                return 6, b""
+            for k in range(count):
+                d["row"][first + k] = p[7 + k * size:7 + (k + 1) * size]
+            return None, b""
+        if t == 0x10:  # EVALUATE, RANGE, unperturbed
+            slot, mode, start, count = struct.unpack("<BBIH", p[:8])
+            if slot >= self.slots:
+                return 5, b""
+            d = self.data[slot]
+            if d is None or None in d["row"]:
+                return 6, b""
+            if start + count > d["rows"]:
+                return 5, b""
+            total, right = 0.0, 0
+            for r in d["row"][start:start + count]:
+                x = [r32(b / 255.0) for b in r[:-1]]
+                _, _, loss, arg = forward(self.layers, self.w, x, d["classes"], r[-1])
+                total += loss
+                right += arg == r[-1]
+            return None, struct.pack("<fHHI", r32(total / count), right, count, 0)
+        return 3, b""
+
+
 def main():
     with open(VECTORS, encoding="utf-8") as fh:
         v = json.load(fh)
@@ -285,6 +420,41 @@ def main():
         w = [min(max(x, lo), hi) for x in w]
         expect("masked update " + c["name"], [bits(x) for x in w], c["expected_bits"])
         expect("masked update clipped " + c["name"], clipped, c["clipped"])
+
+
+    for c in v["forward"]:
+        w = [f32(b) for b in c["weights_bits"]]
+        x = [r32(b / 255.0) for b in bytes.fromhex(c["input_u8"])]
+        expect("forward input " + c["name"], [bits(a) for a in x], c["input_bits"])
+        per_layer, p, loss, arg = forward(c["layers"], w, x, c["classes"], c["label"])
+        expect("forward gains " + c["name"], [bits(g) for g, _, _, _ in per_layer], c["gains_bits"])
+        for l, (g, acc, pre, out) in enumerate(per_layer):
+            want = c["per_layer"][l]
+            expect("forward acc %s layer %d" % (c["name"], l), [bits(a) for a in acc], want["acc_bits"])
+            expect("forward pre %s layer %d" % (c["name"], l), [bits(a) for a in pre], want["pre_bits"])
+            expect("forward out %s layer %d" % (c["name"], l), [bits(a) for a in out], want["out_bits"])
+        expect("forward softmax " + c["name"], all(abs(a - b) < 1e-12 for a, b in zip(p, c["softmax"])) and len(p) == c["classes"], True)
+        expect("forward loss " + c["name"], abs(loss - c["loss"]) < 1e-12, True)
+        expect("forward loss bits " + c["name"], bits(r32(loss)), c["loss_bits"])
+        expect("forward argmax " + c["name"], arg, c["argmax"])
+        expect("forward correct " + c["name"], arg == c["label"], c["correct"])
+
+    for c in v["mqtt_messages"]:
+        raw = one_frame(bytes.fromhex(c["message"]), c["max_payload"])
+        expect("mqtt message " + c["name"], None if raw is None else raw.hex(), None if c.get("corrupt") else c["frame_raw"])
+
+    for s in v["chip_sessions"]:
+        chip = MiniChip(s["layers"], s["dataset_slots"])
+        for x in s["exchanges"]:
+            raw = one_frame(bytes.fromhex(x["request_wire"]), 65535)
+            t, seq, code, out = chip.handle(raw)
+            what = "session %s / %s" % (s["name"], x["name"])
+            expect(what + " type", t, x["reply_type"])
+            expect(what + " seq", seq, x["reply_seq"])
+            if "error_code" in x:
+                expect(what + " code", code, x["error_code"])
+            elif "reply_payload" in x:
+                expect(what + " payload", out.hex(), x["reply_payload"])
 
     total = sum(len(f["wire"]) // 2 for f in v["frames"] if f["name"] in v["spsa_step"]["frames"])
     expect("spsa total", total, v["spsa_step"]["total_wire_bytes"])

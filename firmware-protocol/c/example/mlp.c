@@ -282,13 +282,14 @@ static int ex_evaluate(np_chip_t *c, void *ctx, const np_evaluate_t *e, np_eval_
     uint8_t label = p[sl->row_bytes - 1u];
     for (i = 0; i < EX_IN; i++) x[i] = sl->h.encoding == NP_ENC_U8 ? (float)p[i] / 255.0f : np_bits_f32(np_get_u32(p + 4 * i));
     forward(w, x, out);
+    /* Softmax and arg-max over the dataset's classes only (PROTOCOL.md section 7.1). */
     max = out[0];
-    for (i = 1; i < EX_OUT; i++)
+    for (i = 1; i < sl->h.classes; i++)
       if (out[i] > max) {
         max = out[i];
         arg = i;
       }
-    for (i = 0; i < EX_OUT; i++) sum += exp((double)(out[i] - max));
+    for (i = 0; i < sl->h.classes; i++) sum += exp((double)(out[i] - max));
     if (arg == label) right++;
     loss += log(sum) + max - out[label];
   }

@@ -1,7 +1,8 @@
 /*
  * Example chip backend: a tiny fixed MLP in float with the math of the simulator's `ideal`
  * preset (simulator ForwardPass/AnalogChip): per layer h = gain * (W^T x) + b with
- * gain = sqrt(6 / fanIn), ReLU on hidden layers, mean softmax cross-entropy at the end.
+ * gain = sqrt(6 / fanIn), ReLU on hidden layers, mean softmax cross-entropy over the dataset's
+ * classes (the first `classes` outputs) at the end: the forward function of PROTOCOL.md 7.1.
  * Weights in [-1, 1], continuous (weight levels 0); programmed values equal the targets.
  *
  * Knobs (-D...): EX_IN, EX_HIDDEN, EX_OUT (default 16-8-4), EX_MAX_BATCH (256),

@@ -8,7 +8,10 @@
  * from payload, raw frame, wire bytes, byte-at-a-time parser), frames_invalid, prng (masked_z
  * included), perturbed_reads, updates, masked_perturbed_reads, masked_updates, spsa_step; then the chip dispatcher: every request of the frames
  * section through np_chip answered byte for byte as the vectors show, and the replay cache,
- * SEQUENCE_REUSED, HELLO, CORRUPT_FRAME, oversize and refusal rules of PROTOCOL.md.
+ * SEQUENCE_REUSED, HELLO, CORRUPT_FRAME, oversize and refusal rules of PROTOCOL.md; mqtt_messages
+ * through np_message_frame and np_chip_message; chip_sessions through np_chip with the example
+ * backend (example/mlp.c, built 3-2-3 for this test: EX_IN=3 EX_HIDDEN=2 EX_OUT=3), which checks
+ * the forward function of section 7.1 through EVALUATE.
  * Prints one line per failure and a summary; exits 1 on any failure.
  */
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include <string.h>
 
 #include "../noprop_chip.h"
+#include "../example/mlp.h"
 #include "../noprop_prng.h"
 #include "json_min.h"
 
@@ -1027,6 +1031,96 @@ static void test_chip(int root) {
   }
 }
 
+
+/* ---- one message, one frame (section 14) --------------------------------------------------- */
+static void collect(void *ctx, const uint8_t *p, size_t n) {
+  (void)ctx;
+  memcpy(sink_buf + sink_len, p, n);
+  sink_len += n;
+}
+
+static void test_messages(int root) {
+  int c;
+  for (c = j_first(j_get(root, "mqtt_messages")); c >= 0; c = j_next(c)) {
+    char name[128];
+    size_t n = hex_bytes(j_get(c, "message"), buf_a), max = num(c, "max_payload");
+    np_frame_t f;
+    int st = np_message_frame(buf_a, n, NP_COBS_MAX(max + NP_OVERHEAD), buf_b, &f);
+    j_str(j_get(c, "name"), name, sizeof name);
+    if (j_get(c, "corrupt") >= 0) {
+      CHECK(st != NP_FRAME_OK, "mqtt_messages %s: accepted a message that is not one frame", name);
+    } else {
+      size_t want = hex_bytes(j_get(c, "frame_raw"), buf_c);
+      CHECK(st == NP_FRAME_OK && same(buf_b, (size_t)f.len + NP_OVERHEAD, buf_c, want), "mqtt_messages %s: status %d", name, st);
+    }
+  }
+  /* Through the chip: whatever a message holds, exactly one reply frame. */
+  for (c = j_first(j_get(root, "mqtt_messages")); c >= 0; c = j_next(c)) {
+    static np_chip_t mc;
+    np_parser_t p;
+    np_frame_t f;
+    size_t n = hex_bytes(j_get(c, "message"), buf_a), i;
+    int frames = 0, corrupt = 0;
+    np_chip_init(&mc, ex_hello(1u), &ex_backend, NULL, collect, NULL);
+    sink_len = 0;
+    np_chip_message(&mc, buf_a, n);
+    np_parser_init(&p);
+    for (i = 0; i < sink_len; i++)
+      if (np_parser_feed(&p, sink_buf[i], &f) == NP_PARSE_FRAME) {
+        frames++;
+        if (f.type == NP_ERROR && f.seq == NP_UNSOLICITED_SEQ && np_get_u16(f.payload) == NP_E_CORRUPT_FRAME) corrupt++;
+      }
+    CHECK(frames == 1 && p.n == 0, "np_chip_message: %d reply frames", frames);
+    /* a message of another max_payload than this chip's is only checked for its one reply */
+    if (num(c, "max_payload") >= NP_MAX_PAYLOAD || j_get(c, "corrupt") >= 0)
+      CHECK(corrupt == (j_get(c, "corrupt") >= 0), "np_chip_message: CORRUPT_FRAME %d", corrupt);
+  }
+}
+
+/* ---- sessions against the example backend --------------------------------------------------- */
+static void test_sessions(int root) {
+  int s;
+  for (s = j_first(j_get(root, "chip_sessions")); s >= 0; s = j_next(s)) {
+    static np_chip_t sc;
+    const np_hello_t *h = ex_hello(1u);
+    int x, l = 0, k;
+    for (k = j_first(j_get(s, "layers")); k >= 0; k = j_next(k), l++) CHECK(h->layer_sizes[l] == j_int(k), "chip_sessions: build the example 3-2-3");
+    CHECK(h->dataset_slots == num(s, "dataset_slots"), "chip_sessions: slots");
+    np_chip_init(&sc, h, &ex_backend, NULL, collect, NULL);
+    ex_backend.reset(&sc, NULL);
+    for (x = j_first(j_get(s, "exchanges")); x >= 0; x = j_next(x)) {
+      char name[160];
+      np_parser_t p;
+      np_frame_t f;
+      size_t n = hex_bytes(j_get(x, "request_wire"), buf_a), i;
+      int frames = 0, cap = j_get(x, "capability");
+      j_str(j_get(x, "name"), name, sizeof name);
+      sink_len = 0;
+      np_chip_feed(&sc, buf_a, n);
+      np_parser_init(&p);
+      for (i = 0; i < sink_len; i++)
+        if (np_parser_feed(&p, sink_buf[i], &f) == NP_PARSE_FRAME) frames++;
+      CHECK(frames == 1, "chip_sessions %s: %d replies", name, frames);
+      if (frames != 1) continue;
+      /* every exchange's frame is still in p.buf: a single reply */
+      if (cap >= 0 && j_str_eq(cap, "STATS") && !(h->capabilities & NP_CAP_STATS)) {
+        CHECK(f.type == NP_ERROR && np_get_u16(f.payload) == NP_E_NOT_SUPPORTED, "chip_sessions %s: NOT_SUPPORTED without the capability", name);
+        continue;
+      }
+      CHECK(f.type == num(x, "reply_type"), "chip_sessions %s: type 0x%02x", name, f.type);
+      CHECK(f.seq == num(x, "reply_seq"), "chip_sessions %s: seq %u", name, f.seq);
+      if (j_get(x, "error_code") >= 0) {
+        CHECK(f.type == NP_ERROR && np_get_u16(f.payload) == num(x, "error_code"), "chip_sessions %s: error code %u", name,
+              f.type == NP_ERROR ? np_get_u16(f.payload) : 0u);
+      } else if (j_get(x, "reply_payload") >= 0) {
+        size_t want = hex_bytes(j_get(x, "reply_payload"), buf_c);
+        CHECK(same(f.payload, f.len, buf_c, want), "chip_sessions %s: payload", name);
+        if (!same(f.payload, f.len, buf_c, want)) dump("  got", f.payload, f.len);
+      }
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   FILE *fp;
   static char text[1 << 20];
@@ -1062,6 +1156,8 @@ int main(int argc, char **argv) {
   test_masked(root);
   test_spsa(root);
   test_chip(root);
+  test_messages(root);
+  test_sessions(root);
   printf("%s: %d checks, %d failures\n", failures ? "FAILED" : "OK", checks, failures);
   return failures ? 1 : 0;
 }

@@ -148,6 +148,7 @@ public final class AnalogChip implements ChipBackend {
     this.batchRows = new int[cfg.maxBatch()];
     this.labels = new int[cfg.maxBatch()];
     programAll();
+    ledger.zeroCounters(); // STATS measures the run, not the chip's own programming at boot
   }
 
   private static int ceilDiv(int a, int b) {
@@ -158,7 +159,7 @@ public final class AnalogChip implements ChipBackend {
     return cfg;
   }
 
-  /** The simulated clock and cost ledger so far. */
+  /** The cost ledger since boot or RESET (not counting their own programming of the zero weights), as STATS reports it. */
   public ChipCost cost() {
     return ledger.snapshot();
   }
@@ -199,7 +200,7 @@ public final class AnalogChip implements ChipBackend {
     return drift.nu(i);
   }
 
-  /** STATS: the {@link CostLedger} counters since construction or RESET. */
+  /** STATS: the {@link CostLedger} counters since construction or RESET, both after their own programming. */
   @Override
   public io.noprop.protocol.msg.ChipStats stats() {
     ChipCost c = ledger.snapshot();
@@ -222,6 +223,7 @@ public final class AnalogChip implements ChipBackend {
     pulseNoise.reseed(s + 7);
     ledger.reset();
     programAll();
+    ledger.zeroCounters(); // as at boot: the counters start at 0 after RESET's own programming
   }
 
   @Override
@@ -256,7 +258,7 @@ public final class AnalogChip implements ChipBackend {
     float[] x = forward.input();
     int features = slot.header.features();
     for (int i = 0; i < n; i++) labels[i] = DatasetStore.decodeRow(slot, batchRows[i], x, i * features, forward.simd());
-    double loss = forward.run(w, cellVar, layerScale, labels, n, readNoise, productNoise, correct);
+    double loss = forward.run(w, cellVar, layerScale, labels, n, slot.header.classes(), readNoise, productNoise, correct);
     int right = correct[0];
     ledger.evaluation(tileMvmsPerSample * n);
     return new EvalResult((float) (loss / n), right, n, forward.takeClipped());

@@ -22,6 +22,8 @@ final class CostLedger {
   private final Path log;
   private final long logEvery;
   private double seconds;
+  /** Clock time at which the counters last restarted: the clock itself never goes back (drift ages). */
+  private double origin;
   private double joules;
   private long mvms, pulses, cellReads, evaluations, updates, ops;
 
@@ -86,12 +88,23 @@ final class CostLedger {
   }
 
   synchronized ChipCost snapshot() {
-    return new ChipCost(seconds, joules, mvms, pulses, cellReads, evaluations, updates);
+    return new ChipCost(seconds - origin, joules, mvms, pulses, cellReads, evaluations, updates);
   }
 
   synchronized void reset() {
-    seconds = joules = 0;
+    seconds = joules = origin = 0;
     mvms = pulses = cellReads = evaluations = updates = ops = 0;
+  }
+
+  /**
+   * Restarts every counter at 0 without moving the clock: called after the chip's own programming
+   * at boot and RESET, so STATS measures what the controller asked for (PROTOCOL.md, STATS) while
+   * cell ages keep counting from when the cells were really programmed.
+   */
+  synchronized void zeroCounters() {
+    origin = seconds;
+    joules = 0;
+    mvms = pulses = cellReads = evaluations = updates = 0;
   }
 
   private void tick() {

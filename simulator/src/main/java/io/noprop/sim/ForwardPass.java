@@ -15,7 +15,9 @@ package io.noprop.sim;
  *   acc_o += alpha * y_o                                          (digital accumulation)
  * </pre>
  * then {@code h_o = gain * scale_l * acc_o + b_o} ({@code scale_l} is 1 unless drift compensation
- * is on), ReLU on hidden layers, softmax cross-entropy at the end.
+ * is on), ReLU on hidden layers, softmax cross-entropy over the dataset's classes (the first
+ * {@code classes} outputs) at the end. With every non-ideality off this is exactly the forward
+ * function of PROTOCOL.md section 7.1.
  *
  * <p>Weight read noise "redrawn at every product" is drawn exactly, not approximated: for a fixed
  * input x' and independent zero-mean Gaussian noise on every cell (std {@code w_noise}, or per-cell
@@ -136,9 +138,10 @@ final class ForwardPass {
   /**
    * Runs the network on the first {@code n} samples of {@link #input()}; returns the summed
    * cross-entropy over the batch and writes the number of correct arg-max predictions into
-   * {@code correct[0]}.
+   * {@code correct[0]}. Softmax and arg-max run over the first {@code classes} outputs only
+   * (PROTOCOL.md section 7.1): the outputs past a dataset's classes are ignored.
    */
-  double run(float[] w, float[] var, float[] scale, int[] labels, int n, GaussianNoise noise, GaussianNoise productNoise, int[] correct) {
+  double run(float[] w, float[] var, float[] scale, int[] labels, int n, int classes, GaussianNoise noise, GaussianNoise productNoise, int[] correct) {
     int nl = layers.length - 1;
     for (int l = 0; l < nl; l++) {
       float[] h = analogLayer(l, w, var, n, noise, productNoise);
@@ -166,14 +169,14 @@ final class ForwardPass {
       int base = s * m;
       float max = out[base];
       int arg = 0;
-      for (int o = 1; o < m; o++) {
+      for (int o = 1; o < classes; o++) {
         if (out[base + o] > max) {
           max = out[base + o];
           arg = o;
         }
       }
       double sum = 0;
-      for (int o = 0; o < m; o++) sum += Math.exp(out[base + o] - max);
+      for (int o = 0; o < classes; o++) sum += Math.exp(out[base + o] - max);
       int label = labels[s];
       if (arg == label) right++;
       loss += Math.log(sum) + max - out[base + label];

@@ -50,4 +50,27 @@ class SimStatsTest {
     assertEquals(0, s.evaluations());
     assertEquals(0, s.mvms());
   }
+
+  @Test
+  void everyCounterIsZeroRightAfterBootAndAfterResetOnAnRramChip() {
+    AnalogChip c = chip("rram", "layers", "16-8-4");
+    ChipDispatcher d = new ChipDispatcher(c);
+    ChipStats zero = new ChipStats(0, 0, 0, 0, 0, 0, 0);
+    assertEquals(zero, statsOverTheWire(d, 1), "the boot's own programming of the zero weights is not counted");
+    TestChips.uploadRandom(c, 20, 4, 1);
+    TestChips.eval(c, 0, 5);
+    assertEquals(1, statsOverTheWire(d, 2).evaluations());
+    d.dispatch(Frame.of(MessageType.RESET.code, 4, new byte[0]));
+    assertEquals(zero, statsOverTheWire(d, 5), "nor is RESET's");
+  }
+
+  @Test
+  void writingWeightsAfterBootCountsItsPulsesFromZero() {
+    AnalogChip c = chip("rram", "layers", "16-8-4");
+    TestChips.uploadRandom(c, 20, 4, 1);
+    c.writeWeights(new io.noprop.protocol.msg.WeightsChunk(0, new float[] {0.5f, -0.25f}));
+    ChipStats s = c.stats();
+    assertTrue(s.pulses() >= 2 && s.pulses() < 100, "two cells programmed: " + s.pulses() + " pulses");
+    assertTrue(s.chipSeconds() > 0 && s.joules() > 0);
+  }
 }

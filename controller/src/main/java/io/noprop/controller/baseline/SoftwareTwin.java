@@ -8,7 +8,8 @@ import java.util.Arrays;
  * The network of an {@code ideal} chip computed in software, with gradients: the same parameter
  * layout (PROTOCOL.md section 7: per layer, input-major weights then biases), the same digital
  * gain {@code sqrt(6 / fanIn)} after each layer's sum, ReLU on hidden layers, softmax
- * cross-entropy. Software only: it is the ceiling the chip methods are measured against, never a
+ * cross-entropy over the dataset's classes (the first {@code classes} outputs; PROTOCOL.md
+ * section 7.1). Software only: it is the ceiling the chip methods are measured against, never a
  * way to train a chip.
  */
 public final class SoftwareTwin {
@@ -19,6 +20,8 @@ public final class SoftwareTwin {
   private final int params;
   private final float[][] act;
   private final float[][] delta;
+  /** Classes of the dataset of the last {@link #load}: softmax and arg-max run over that many outputs. */
+  private int classes;
 
   public SoftwareTwin(int[] layers) {
     this.layers = layers.clone();
@@ -50,6 +53,7 @@ public final class SoftwareTwin {
   /** Decodes row {@code r} of {@code d} into the input activations; returns its label. */
   int load(Dataset d, int r) {
     d.decode(r, act[0]);
+    classes = d.classes();
     return d.label(r);
   }
 
@@ -77,18 +81,19 @@ public final class SoftwareTwin {
     }
     float[] out = act[nl];
     float max = Float.NEGATIVE_INFINITY;
-    for (float v : out) max = Math.max(max, v);
+    for (int o = 0; o < classes; o++) max = Math.max(max, out[o]);
     double sum = 0;
-    for (float v : out) sum += Math.exp(v - max);
+    for (int o = 0; o < classes; o++) sum += Math.exp(out[o] - max);
     float[] p = delta[nl];
-    for (int o = 0; o < out.length; o++) p[o] = (float) (Math.exp(out[o] - max) / sum);
+    java.util.Arrays.fill(p, 0f); // outputs past the classes are ignored: no gradient reaches them
+    for (int o = 0; o < classes; o++) p[o] = (float) (Math.exp(out[o] - max) / sum);
     return (float) (Math.log(sum) + max - out[label]);
   }
 
   int argmax() {
     float[] out = act[layers.length - 1];
     int arg = 0;
-    for (int o = 1; o < out.length; o++) if (out[o] > out[arg]) arg = o;
+    for (int o = 1; o < classes; o++) if (out[o] > out[arg]) arg = o;
     return arg;
   }
 

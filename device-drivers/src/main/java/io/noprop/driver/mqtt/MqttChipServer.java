@@ -111,13 +111,9 @@ public final class MqttChipServer implements AutoCloseable {
   }
 
   private void serve(String requester, byte[] payload) {
-    byte[] wire = payload;
-    if (payload.length == 0 || payload[payload.length - 1] != 0) { // the delimiter is optional on MQTT
-      wire = java.util.Arrays.copyOf(payload, payload.length + 1);
-    }
-    byte[] reply = endpoint.onBytes(wire, 0, wire.length);
+    // One message, one frame (PROTOCOL.md section 14): exactly one reply message, one frame long.
+    byte[] reply = endpoint.onMessage(payload);
     served.incrementAndGet();
-    if (reply.length == 0) return;
     try {
       client.publish(MqttTopics.reply(chip, requester), reply, 1, false);
     } catch (MqttException e) {

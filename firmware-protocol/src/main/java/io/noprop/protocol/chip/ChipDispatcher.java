@@ -20,7 +20,8 @@ import io.noprop.protocol.msg.WeightsChunk;
  * <p>At-most-once: the last reply is kept with the sequence number and CRC of its request. The
  * same request again (a retry after a lost reply) gets that reply without a second call to the
  * backend; the same sequence number with different content is refused with SEQUENCE_REUSED.
- * HELLO opens a new session and forgets the cache.
+ * HELLO opens a new session and forgets the cache. A request with the reserved seq 0xFFFF is
+ * refused with RESERVED_SEQ (seq 0xFFFF), not executed and not cached.
  */
 public final class ChipDispatcher {
   /** Sequence number of unsolicited ERROR frames (for frames too corrupt to have a trusted seq). */
@@ -52,6 +53,10 @@ public final class ChipDispatcher {
 
   public Frame dispatch(Frame req) {
     requests++;
+    if (req.version() == FrameCodec.VERSION && req.seq() == UNSOLICITED_SEQ) {
+      // Executing it would send a reply indistinguishable from an unsolicited one; not cached.
+      return error(UNSOLICITED_SEQ, ErrorCode.RESERVED_SEQ, "seq 65535 is reserved for unsolicited errors; request not executed");
+    }
     int crc = FrameCodec.crc32(req.payload(), 0, req.payload().length);
     if (req.version() == FrameCodec.VERSION && req.type() == MessageType.HELLO.code) {
       hasLast = false;

@@ -1,6 +1,9 @@
 package io.noprop.protocol.chip;
 
+import io.noprop.protocol.frame.Frame;
 import io.noprop.protocol.frame.FrameCodec;
+import io.noprop.protocol.frame.FrameException;
+import io.noprop.protocol.frame.MessageFrame;
 import io.noprop.protocol.frame.FrameDecoder;
 import io.noprop.protocol.frame.ParserStats;
 import io.noprop.protocol.msg.ErrorCode;
@@ -32,6 +35,22 @@ public final class ChipEndpoint {
         bad -> out.writeBytes(FrameCodec.toWire(
             dispatcher.error(ChipDispatcher.UNSOLICITED_SEQ, ErrorCode.CORRUPT_FRAME, "frame rejected: " + bad.getMessage()))));
     return out.toByteArray();
+  }
+
+  /**
+   * Serves one message of a message transport (MQTT): the message holds one frame
+   * ({@link MessageFrame}); returns the wire bytes of exactly one reply frame, or of one
+   * CORRUPT_FRAME error when the message is not exactly one intact frame (then nothing in it is
+   * executed). Independent of {@link #onBytes}: a message never continues a stream.
+   */
+  public synchronized byte[] onMessage(byte[] message) {
+    Frame reply;
+    try {
+      reply = dispatcher.dispatch(MessageFrame.decode(message, dispatcher.maxPayload()));
+    } catch (FrameException bad) {
+      reply = dispatcher.error(ChipDispatcher.UNSOLICITED_SEQ, ErrorCode.CORRUPT_FRAME, "message rejected: " + bad.getMessage());
+    }
+    return FrameCodec.toWire(reply);
   }
 
   public ParserStats parserStats() {

@@ -15,7 +15,12 @@ public enum ErrorCode {
   BUSY(10),
   INTERNAL(11),
   /** A sequence number was reused for a different request within one session. */
-  SEQUENCE_REUSED(12);
+  SEQUENCE_REUSED(12),
+  /**
+   * A request carried seq 0xFFFF, which is reserved for the chip's unsolicited errors; answered
+   * with seq 0xFFFF and not executed, so no reply of an executed request ever looks unsolicited.
+   */
+  RESERVED_SEQ(13);
 
   public final int code;
 

@@ -86,8 +86,9 @@ class CReferenceTest {
   static synchronized Path vectorsTest() throws IOException, InterruptedException {
     if (vectorsExe != null) return vectorsExe;
     List<String> src = new ArrayList<>(CODEC);
-    src.addAll(List.of("test/vectors_test.c", "test/json_min.c"));
-    vectorsExe = compile("vectors_test", src);
+    src.addAll(List.of("test/vectors_test.c", "test/json_min.c", "example/mlp.c"));
+    // The example backend built 3-2-3: the network of the forward and chip_sessions vectors (Makefile VECTORS_NET).
+    vectorsExe = compile("vectors_test", src, "-DEX_IN=3", "-DEX_HIDDEN=2", "-DEX_OUT=3", "-lm");
     return vectorsExe;
   }
 

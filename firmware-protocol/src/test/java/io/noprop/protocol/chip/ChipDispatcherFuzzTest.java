@@ -37,7 +37,7 @@ class ChipDispatcherFuzzTest {
   private static final int[] TYPES = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14, 0x20, 0x21, 0xFF, 0x81, 0x00};
   private static final Set<ErrorCode> DOCUMENTED = EnumSet.of(ErrorCode.UNSUPPORTED_VERSION, ErrorCode.UNKNOWN_TYPE,
       ErrorCode.MALFORMED_PAYLOAD, ErrorCode.OUT_OF_RANGE, ErrorCode.NO_DATASET, ErrorCode.BATCH_TOO_LARGE,
-      ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.NOT_SUPPORTED, ErrorCode.SEQUENCE_REUSED);
+      ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.NOT_SUPPORTED, ErrorCode.SEQUENCE_REUSED, ErrorCode.RESERVED_SEQ);
   private static long executions;
   private static long frames;
   private static long weightChanges;
@@ -73,6 +73,9 @@ class ChipDispatcherFuzzTest {
         ErrorReply e = ErrorReply.decode(reply.payload());
         assertTrue(e.knownCode() != null && DOCUMENTED.contains(e.knownCode()), "undocumented answer " + e + " to " + req);
       }
+      // Seq 0xFFFF is reserved (PROTOCOL.md section 4): a version-1 request carrying it is refused, and only such a request.
+      boolean reserved = req.version() == 1 && req.seq() == 0xFFFF;
+      assertEquals(reserved, !ok && ErrorReply.decode(reply.payload()).knownCode() == ErrorCode.RESERVED_SEQ, "reserved seq answer to " + req);
       if (!Arrays.equals(before, backend.weights)) {
         weightChanges++;
         assertTrue(ok, "weights changed although the answer was an error: " + req);

@@ -292,4 +292,20 @@ class ChipDispatcherTest {
     assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, error(reply).knownCode());
     assertEquals(3, reply.seq());
   }
+
+  @Test
+  void aRequestWithTheReservedSeqIsRefusedWithSeqFfffAndNotExecuted() {
+    Frame reply = dispatcher.dispatch(update(0xFFFF, 7, 0.5f));
+    assertEquals(0xFFFF, reply.seq());
+    assertEquals(ErrorCode.RESERVED_SEQ, error(reply).knownCode());
+    assertTrue(backend.calls.isEmpty(), "nothing reaches the backend: " + backend.calls);
+  }
+
+  @Test
+  void aReservedSeqHelloDoesNotOpenASessionNorClearTheReplayCache() {
+    Frame first = dispatcher.dispatch(update(4, 7, 0.5f));
+    assertEquals(ErrorCode.RESERVED_SEQ, error(dispatcher.dispatch(Frame.of(MessageType.HELLO.code, 0xFFFF, new byte[] {1}))).knownCode());
+    assertArrayEquals(FrameCodec.encode(first), FrameCodec.encode(dispatcher.dispatch(update(4, 7, 0.5f))), "the resend is still a replay");
+    assertEquals(1, backend.calls.size());
+  }
 }

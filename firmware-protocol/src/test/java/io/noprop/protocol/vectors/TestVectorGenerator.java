@@ -98,6 +98,9 @@ public final class TestVectorGenerator {
     root.set("masked_perturbed_reads", maskedPerturbedReads());
     root.set("masked_updates", maskedUpdates());
     root.set("spsa_step", spsaStep());
+    root.set("forward", ForwardVectors.generate());
+    root.set("mqtt_messages", MessageVectors.generate());
+    root.set("chip_sessions", SessionVectors.generate());
     DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
         .withObjectIndenter(new DefaultIndenter("  ", "\n"))
         .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
