@@ -17,6 +17,11 @@ void uart0_write(void *io, const uint8_t *p, size_t n);
 /* Sleeps until an interrupt when nothing was received (so an idle board costs the host no CPU). */
 void uart0_wait(void);
 
+/* 1 kHz SysTick (tick.c says why an emulated board needs it). */
+void tick_init(void);
+void SysTick_Handler(void);
+uint32_t tick_ms(void);
+
 /* Requests a system reset (SYSRESETREQ); never returns. */
 void board_reset(void) __attribute__((noreturn));
 

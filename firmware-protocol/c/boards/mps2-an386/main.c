@@ -116,6 +116,7 @@ int main(void) {
   make_hello(boots);
   np_chip_init(&chip, &hello, &np_net_backend, &net, uart0_write, 0);
   uart0_init();
+  tick_init();
 
   for (;;) {
     size_t n = uart0_read(buf, sizeof buf);

@@ -71,7 +71,7 @@ __attribute__((section(".vectors"), used)) static const vector_t vectors[16 + 2]
     Default_Handler, /* DebugMon */
     0,
     Default_Handler, /* PendSV */
-    Default_Handler, /* SysTick */
+    SysTick_Handler,
     uart0_rx_isr,    /* IRQ 0: UART0 RX */
     Default_Handler, /* IRQ 1: UART0 TX (not enabled) */
 };
