@@ -27,13 +27,15 @@ public final class QemuBoard implements AutoCloseable {
   private final Path link;
   private final Path log;
   private final String pty;
+  private final Path socket;
 
-  private QemuBoard(Process process, QemuMonitor monitor, Path link, Path log, String pty) {
+  private QemuBoard(Process process, QemuMonitor monitor, Path link, Path log, String pty, Path socket) {
     this.process = process;
     this.monitor = monitor;
     this.link = link;
     this.log = log;
     this.pty = pty;
+    this.socket = socket;
   }
 
   /**
@@ -66,7 +68,7 @@ public final class QemuBoard implements AutoCloseable {
       }
       Files.deleteIfExists(link);
       Files.createSymbolicLink(link, Path.of(pty));
-      return new QemuBoard(p, QemuMonitor.connect(socket), link, log, pty);
+      return new QemuBoard(p, QemuMonitor.connect(socket), link, log, pty, socket);
     } catch (IOException | InterruptedException | RuntimeException e) {
       p.destroyForcibly();
       throw e;
@@ -85,6 +87,11 @@ public final class QemuBoard implements AutoCloseable {
   /** The pseudo-terminal QEMU opened for UART0. */
   public String pty() {
     return pty;
+  }
+
+  /** QEMU's monitor socket: {@code socat - UNIX-CONNECT:PATH} gives a human its prompt. */
+  public Path monitorSocket() {
+    return socket;
   }
 
   public Path log() {
