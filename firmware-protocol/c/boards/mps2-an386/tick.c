@@ -13,11 +13,14 @@
 #define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
 #define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
 #define CPU_HZ 25000000u
+#ifndef TICK_HZ
+#define TICK_HZ 1000u
+#endif
 
 static volatile uint32_t ticks;
 
 void tick_init(void) {
-  SYST_RVR = CPU_HZ / 1000u - 1u;
+  SYST_RVR = CPU_HZ / TICK_HZ - 1u;
   SYST_CVR = 0;
   SYST_CSR = 7u; /* processor clock, interrupt, enable */
 }

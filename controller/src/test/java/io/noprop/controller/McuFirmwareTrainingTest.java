@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.noprop.controller.data.DatasetSplit;
-import io.noprop.controller.data.FashionMnist;
-import io.noprop.controller.data.ImagePooling;
+import io.noprop.controller.data.FashionPool7;
 import io.noprop.controller.mcu.BoardDiag;
 import io.noprop.controller.mcu.McuFirmware;
 import io.noprop.controller.mcu.QemuBoard;
@@ -22,9 +21,7 @@ import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import io.noprop.driver.ResilientDevice;
 import io.noprop.protocol.msg.ReadWeightsRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -65,7 +62,7 @@ class McuFirmwareTrainingTest {
   @BeforeAll
   static void buildAndLoad() throws Exception {
     elf = buildFirmware();
-    data = fashionPool7(6_000, 1_000);
+    data = FashionPool7.load(6_000, 1_000);
   }
 
   /** Builds the board firmware with its Makefile; skips (locally) or fails (CI=true) without the tools. */
@@ -77,19 +74,6 @@ class McuFirmwareTrainingTest {
     }
     Path checkout = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
     return McuFirmware.build(McuFirmware.boardDir(checkout, BOARD), OUT);
-  }
-
-  /** Fashion-MNIST average-pooled 7x7 (16 features): the first {@code train} and {@code test} rows. */
-  static DatasetSplit fashionPool7(int train, int test) throws Exception {
-    boolean present = Files.isRegularFile(FashionMnist.SYSTEM_DIR.resolve("train-images-idx3-ubyte.gz"));
-    if (!present) {
-      String why = "Fashion-MNIST not installed at " + FashionMnist.SYSTEM_DIR + " (apt-get install dataset-fashion-mnist)";
-      if ("true".equals(System.getenv("CI"))) fail(why);
-      Assumptions.abort(why);
-    }
-    Path cache = Files.createTempDirectory("noprop-fm-cache");
-    DatasetSplit s = new FashionMnist(null, cache, FashionMnist.SYSTEM_DIR, List.of(), false).load();
-    return new DatasetSplit(ImagePooling.pool(s.train().head(train), 7), ImagePooling.pool(s.test().head(test), 7));
   }
 
   static TrainConfig config(Path out) {
