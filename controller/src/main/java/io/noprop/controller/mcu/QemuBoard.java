@@ -23,15 +23,13 @@ public final class QemuBoard implements AutoCloseable {
   /** linker.ld: np_launch_nonce, the last word of RAM. */
   private static final long NONCE_ADDRESS = 0x203F_FFFCL;
   private final Process process;
-  private final QemuMonitor monitor;
   private final Path link;
   private final Path log;
   private final String pty;
   private final Path socket;
 
-  private QemuBoard(Process process, QemuMonitor monitor, Path link, Path log, String pty, Path socket) {
+  private QemuBoard(Process process, Path link, Path log, String pty, Path socket) {
     this.process = process;
-    this.monitor = monitor;
     this.link = link;
     this.log = log;
     this.pty = pty;
@@ -68,7 +66,9 @@ public final class QemuBoard implements AutoCloseable {
       }
       Files.deleteIfExists(link);
       Files.createSymbolicLink(link, Path.of(pty));
-      return new QemuBoard(p, QemuMonitor.connect(socket), link, log, pty, socket);
+      QemuBoard b = new QemuBoard(p, link, log, pty, socket);
+      b.monitor("info status"); // answers once QEMU listens
+      return b;
     } catch (IOException | InterruptedException | RuntimeException e) {
       p.destroyForcibly();
       throw e;
@@ -100,17 +100,23 @@ public final class QemuBoard implements AutoCloseable {
 
   /** Presses the reset button: QEMU's system_reset (the CPU restarts from the vector table, RAM stays). */
   public void reset() throws IOException {
-    monitor.systemReset();
+    monitor("system_reset");
   }
 
   /** The firmware's diagnostics block; null before the firmware wrote it. */
-  public BoardDiag diag() throws IOException {
-    return BoardDiag.of(monitor.readWords(BoardDiag.ADDRESS, 8));
+  public synchronized BoardDiag diag() throws IOException {
+    try (QemuMonitor m = QemuMonitor.connect(socket)) {
+      return BoardDiag.of(m.readWords(BoardDiag.ADDRESS, 8));
+    }
   }
 
   /** Any monitor command (e.g. {@code info registers}, {@code xp /4wx 0x40004000}); returns what QEMU printed. */
-  public String monitor(String command) throws IOException {
-    return monitor.command(command);
+  public synchronized String monitor(String command) throws IOException {
+    // QEMU serves one monitor client at a time: connect per command, so that a human can use the
+    // same socket (the reset recipe bench-mcu prints) while this board object lives.
+    try (QemuMonitor m = QemuMonitor.connect(socket)) {
+      return m.command(command);
+    }
   }
 
   public boolean isAlive() {
@@ -125,11 +131,10 @@ public final class QemuBoard implements AutoCloseable {
   @Override
   public void close() throws IOException, InterruptedException {
     try {
-      if (process.isAlive()) monitor.command("quit");
+      if (process.isAlive()) monitor("quit");
     } catch (IOException e) {
       // QEMU quits as the monitor closes, or is already gone: fall through to the kill below
     } finally {
-      monitor.close();
       if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
       Files.deleteIfExists(link);
     }

@@ -43,11 +43,6 @@ final class QemuMonitor implements AutoCloseable {
     return readToPrompt();
   }
 
-  /** Resets the board as its reset button would (RAM keeps its contents; the ELF image is reloaded). */
-  void systemReset() throws IOException {
-    command("system_reset");
-  }
-
   /** Reads {@code count} 32-bit words of physical memory. */
   long[] readWords(long address, int count) throws IOException {
     String out = command(String.format("xp /%dwx 0x%x", count, address));
