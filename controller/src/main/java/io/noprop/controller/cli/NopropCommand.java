@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "noprop 0.1.0 (protocol v1)",
     description = "Train neural networks on analog chips used as black-box loss oracles.",
-    subcommands = {TrainCommand.class, BenchCommand.class, InfoCommand.class, CalibrateCommand.class, ServeCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, BenchCommand.class, InfoCommand.class, CalibrateCommand.class, ServeCommand.class, BenchMcuCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class NopropCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
