@@ -194,7 +194,11 @@ class FaultInjectionTest {
       case MQTT -> new MqttBench(tmp, plan, fault);
     }) {
       Events events = new Events(bench::event);
-      s = train(bench.device(), out, bench.hasEvents() ? events : TrainListener.NONE);
+      try {
+        s = train(bench.device(), out, bench.hasEvents() ? events : TrainListener.NONE);
+      } catch (IOException | RuntimeException e) {
+        throw new AssertionError(fault + " over " + link + ": " + e.getMessage() + bench.diagnosis(), e);
+      }
       events.join();
       plan.arm(false);
       chipWeights = bench.device().readWeights(ReadWeightsRequest.Source.TARGET);
@@ -323,6 +327,11 @@ class FaultInjectionTest {
 
     default boolean hasEvents() {
       return false;
+    }
+
+    /** What the peers say about themselves, appended to a failure's message (a flake must explain itself). */
+    default String diagnosis() {
+      return "";
     }
 
     @Override
@@ -473,6 +482,12 @@ class FaultInjectionTest {
     @Override
     public boolean hasEvents() {
       return fault == Fault.BROKER_RESTART || fault == Fault.CHIP_RESET;
+    }
+
+    @Override
+    public String diagnosis() {
+      return "\nchip server " + server.chip() + " (boot " + server.boot() + "): " + server.served() + " requests served, connected=" + server.connected()
+          + (mosquitto != null ? "\nmosquitto log:\n" + mosquitto.logTail(60) : "");
     }
 
     @Override

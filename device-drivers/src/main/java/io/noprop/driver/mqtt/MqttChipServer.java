@@ -144,6 +144,11 @@ public final class MqttChipServer implements AutoCloseable {
     new Callback().messageArrived(topic, new MqttMessage(payload));
   }
 
+  /** Whether the client is connected to the broker now. */
+  public boolean connected() {
+    return client.isConnected();
+  }
+
   public ChipEndpoint endpoint() {
     return endpoint;
   }

@@ -69,6 +69,8 @@ public final class Mosquitto implements AutoCloseable {
       conf.append("user ").append(System.getProperty("user.name")).append('\n');
       conf.append("set_tcp_nodelay true\n");
       conf.append("log_dest file ").append(dir.resolve("mosquitto.log")).append('\n');
+      // the defaults plus subscriptions, so a failing test's log shows who subscribed to what and when
+      conf.append("log_type error\nlog_type warning\nlog_type notice\nlog_type information\nlog_type subscribe\nlog_timestamp_format %H:%M:%S\n");
       if (users.isEmpty()) {
         conf.append("allow_anonymous true\n");
       } else {
@@ -142,6 +144,12 @@ public final class Mosquitto implements AutoCloseable {
   public void restart() {
     stop();
     start();
+  }
+
+  /** The last {@code lines} lines of the broker's log (for a failing test's message). */
+  public String logTail(int lines) {
+    String[] all = log().split("\n");
+    return String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
   }
 
   private String log() {
