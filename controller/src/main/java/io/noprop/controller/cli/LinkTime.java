@@ -1,7 +1,5 @@
 package io.noprop.controller.cli;
 
-import io.noprop.driver.DeviceUri;
-import io.noprop.driver.spi.SerialDeviceProvider;
 import java.util.Optional;
 
 /**
@@ -15,11 +13,9 @@ import java.util.Optional;
 record LinkTime(int baud, double seconds) {
   static final int BITS_PER_BYTE_8N1 = 10;
 
-  /** For a {@code serial:} device; empty for any other kind of link. */
-  static Optional<LinkTime> at(DeviceUri uri, long bytes) {
-    if (!uri.scheme().equals("serial")) return Optional.empty();
-    String b = uri.options().get("baud");
-    int baud = b == null ? SerialDeviceProvider.DEFAULT_BAUD : Integer.parseInt(b.strip());
+  /** For a device on a serial link ({@link io.noprop.driver.Device#baud()} above 0); empty for any other kind of link. */
+  static Optional<LinkTime> at(int baud, long bytes) {
+    if (baud <= 0) return Optional.empty();
     return Optional.of(new LinkTime(baud, (double) bytes * BITS_PER_BYTE_8N1 / baud));
   }
 }

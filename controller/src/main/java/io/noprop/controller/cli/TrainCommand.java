@@ -11,9 +11,7 @@ import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
-import io.noprop.driver.DeviceUri;
 import io.noprop.driver.Devices;
-import io.noprop.driver.fleet.FleetDevice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -128,6 +126,7 @@ final class TrainCommand implements Callable<Integer> {
 
     RunSummary summary;
     CalibrationSettings settings;
+    int baud;
     // The device first: a wrong URI or an unplugged chip fails before seconds of data loading;
     // except a simulated chip sized to the data, which needs the data to be built.
     DatasetSplit split = SimSizing.applies(device.uri) ? data.load(seed) : null;
@@ -140,18 +139,16 @@ final class TrainCommand implements Callable<Integer> {
       RunConfig cfg = new RunConfig(budget, seed, dir, settings.optimizer(), m, checkpointEvery, logEvery, resume, force, forceIdentity);
       if (split == null) split = data.load(seed);
       summary = new Trainer(d, split, cfg, progress).calibrated(settings).run();
-      if (d instanceof FleetDevice f) {
-        var st = f.stats();
-        err.printf(Locale.ROOT, "%d chip(s), %d online at the end; %d pairs dropped, %d chip failures, %d rejoins, %d re-programmings%n",
-            f.parallelism(), f.online(), st.droppedGroups(), st.failures(), st.rejoins(), st.reprograms());
-      }
+      baud = d.baud();
+      d.fleetStats().ifPresent(st -> err.printf(Locale.ROOT, "%d chip(s), %d online at the end; %d pairs dropped, %d chip failures, %d rejoins, %d re-programmings%n",
+          st.chips(), st.online(), st.droppedGroups(), st.failures(), st.rejoins(), st.reprograms()));
     }
     Map<String, Object> json = summary.toJson();
     if (profile != null) {
       json.put("calibration", profile.toString());
       json.put("calibration_applied", settings.log());
     }
-    LinkTime.at(DeviceUri.parse(device.uri), summary.wireBytesSent() + summary.wireBytesReceived()).ifPresent(t -> {
+    LinkTime.at(baud, summary.wireBytesSent() + summary.wireBytesReceived()).ifPresent(t -> {
       json.put("link_baud", t.baud());
       json.put("link_seconds_at_baud", t.seconds());
       err.printf(Locale.ROOT, "on a real link at %d baud the %d bytes of this run take %.2f s of line time (8N1, 10 bits a byte)%n",

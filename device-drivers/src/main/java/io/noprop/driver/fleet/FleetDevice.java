@@ -534,7 +534,7 @@ public final class FleetDevice implements Device {
   }
 
   public FleetStats stats() {
-    return new FleetStats(dropped.get(), failures.get(), rejoins.get(), reprograms.get());
+    return new FleetStats(members.size(), online(), dropped.get(), failures.get(), rejoins.get(), reprograms.get());
   }
 
   @Override
