@@ -48,6 +48,32 @@ public record DeviceUri(String text, String scheme, String target, Map<String, S
     return new DeviceUri(text, scheme, rest, opts);
   }
 
+  /** This address with option {@code key} set to {@code value} (added last, or replaced in place). */
+  public DeviceUri withOption(String key, String value) {
+    Map<String, String> opts = new LinkedHashMap<>(options);
+    opts.put(key, value);
+    StringBuilder t = new StringBuilder(scheme).append(':').append(target);
+    char sep = '?';
+    for (Map.Entry<String, String> e : opts.entrySet()) {
+      t.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
+      sep = '&';
+    }
+    return new DeviceUri(t.toString(), scheme, target, opts);
+  }
+
+  /** Escapes only what would change the parse (so paths and host names stay readable). */
+  private static String encode(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      if (c == '%' || c == '&' || c == '=' || c == '?' || c == '#' || c == '+' || c <= ' ') {
+        for (byte x : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) b.append('%').append(String.format("%02X", x & 0xff));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
   private static String decode(String s) {
     return URLDecoder.decode(s, StandardCharsets.UTF_8);
   }

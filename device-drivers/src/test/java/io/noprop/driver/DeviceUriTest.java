@@ -82,4 +82,15 @@ class DeviceUriTest {
     assertEquals(DeviceException.Kind.BAD_URI, e.kind());
     assertTrue(e.getMessage().contains("seed=%zz"), e.getMessage());
   }
+
+  @Test
+  void anOptionAddedParsesBackToTheSameAddress() {
+    DeviceUri u = DeviceUri.parse("sim:harsh?seed=3").withOption("layers", "50-128-10");
+    assertEquals("sim:harsh?seed=3&layers=50-128-10", u.toString());
+    assertEquals(u, DeviceUri.parse(u.text()));
+    DeviceUri odd = DeviceUri.parse("mqtt://host/chip-1?tls_ca=/etc/ssl/ca.pem").withOption("password", "a&b=c %d+e");
+    assertEquals("a&b=c %d+e", DeviceUri.parse(odd.text()).options().get("password"));
+    assertEquals("/etc/ssl/ca.pem", DeviceUri.parse(odd.text()).options().get("tls_ca"));
+    assertEquals("sim:rram?layers=4-2", DeviceUri.parse("sim:rram?layers=9-9").withOption("layers", "4-2").text());
+  }
 }

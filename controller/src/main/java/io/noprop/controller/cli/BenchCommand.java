@@ -101,10 +101,10 @@ final class BenchCommand implements Runnable {
       Files.createDirectories(dir);
 
       List<BenchResults.Row> rows = new ArrayList<>();
-      String shown = device.uri; // as sized to the data, for the tables
+      String shown = device.uri.text(); // as sized to the data, for the tables
       for (long seed : ss) {
         DatasetSplit split = data.load(seed);
-        String uri = SimSizing.fit(device.uri, split.train());
+        String uri = SimSizing.fit(device.uri, split.train()).text();
         shown = uri;
         for (String m : ms) {
           if (m.equals("backprop")) {

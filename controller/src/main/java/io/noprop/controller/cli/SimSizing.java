@@ -19,15 +19,13 @@ final class SimSizing {
   private SimSizing() {}
 
   /** True when {@code uri} names a simulated chip whose shape the data may choose. */
-  static boolean applies(String uri) {
-    DeviceUri u = DeviceUri.parse(uri);
-    return u.scheme().equals("sim") && !u.options().containsKey("layers");
+  static boolean applies(DeviceUri uri) {
+    return uri.scheme().equals("sim") && !uri.options().containsKey("layers");
   }
 
   /** {@code uri} with the layers that fit {@code train}, or {@code uri} itself when it does not apply. */
-  static String fit(String uri, Dataset train) {
+  static DeviceUri fit(DeviceUri uri, Dataset train) {
     if (!applies(uri)) return uri;
-    String layers = train.features() + "-" + HIDDEN + "-" + train.classes();
-    return uri + (uri.indexOf('?') >= 0 ? "&" : "?") + "layers=" + layers;
+    return uri.withOption("layers", train.features() + "-" + HIDDEN + "-" + train.classes());
   }
 }

@@ -11,6 +11,7 @@ import io.noprop.controller.train.RunConfig;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
+import io.noprop.driver.DeviceUri;
 import io.noprop.driver.Devices;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
     // The device first: a wrong URI or an unplugged chip fails before seconds of data loading;
     // except a simulated chip sized to the data, which needs the data to be built.
     DatasetSplit split = SimSizing.applies(device.uri) ? data.load(seed) : null;
-    String uri = split == null ? device.uri : SimSizing.fit(device.uri, split.train());
+    DeviceUri uri = split == null ? device.uri : SimSizing.fit(device.uri, split.train());
     try (Device d = Devices.open(uri); TrainProgress progress = new TrainProgress(quiet, err)) {
       if (auto && batch == null) opt = opt.withBatch(Math.min(recommended.batch(), d.info().maxBatch()));
       settings = calibration == null ? CalibrationSettings.none(opt) : CalibrationSettings.from(calibration, opt, d.info(),
