@@ -95,7 +95,7 @@ class MqttSecurityTest {
         }
         // lab A cannot open lab B's chip: a clear error at once, not a timeout
         DeviceException e = assertThrows(DeviceException.class,
-            () -> Devices.open(base + "lab-b-chip-1?user=lab-a&password=pw-a&timeout_ms=300&attempts=2&give_up_ms=5000").close());
+            () -> Devices.open(base + "lab-b-chip-1?user=lab-a&password=pw-a&timeout_ms=300&attempts=2").close());
         // Mosquitto never refuses a SUBSCRIBE (its ACL only filters deliveries), so this is a short timeout that says why
         assertTrue(e.getMessage().contains("ACL probably does not let this user drive it"), e.getMessage());
         // and its requests never reach lab B's chip, even sent by hand
@@ -124,7 +124,7 @@ class MqttSecurityTest {
         }
         // a bench account cannot pose as a controller of the other lab either
         assertThrows(DeviceException.class,
-            () -> Devices.open(base + "lab-a-chip-1?user=lab-b-bench&password=pw-b-bench&timeout_ms=300&attempts=2&give_up_ms=5000").close());
+            () -> Devices.open(base + "lab-a-chip-1?user=lab-b-bench&password=pw-b-bench&timeout_ms=300&attempts=2").close());
       }
     }
   }
@@ -143,10 +143,10 @@ class MqttSecurityTest {
         assertTrue(d.ping(new byte[8]) > 0);
         // the right password without a client certificate: the TLS handshake is refused, clearly and quickly
         DeviceException noCert = assertThrows(DeviceException.class, () -> Devices.open(
-            broker + "/lab-a-chip-1?user=lab-a&password=pw-a&connect_timeout_ms=500&give_up_ms=5000&ca=" + m.caFile()).close());
+            broker + "/lab-a-chip-1?user=lab-a&password=pw-a&connect_timeout_ms=500&ca=" + m.caFile()).close());
         assertTrue(noCert.getMessage().contains("cannot connect to broker ssl://127.0.0.1:" + m.port()), noCert.getMessage());
         // a client certificate and the wrong password: the login is refused
-        DeviceException badPassword = assertThrows(DeviceException.class, () -> Devices.open(broker + "/lab-a-chip-1?user=lab-a&password=nope&give_up_ms=5000&ca="
+        DeviceException badPassword = assertThrows(DeviceException.class, () -> Devices.open(broker + "/lab-a-chip-1?user=lab-a&password=nope&ca="
             + m.caFile() + "&cert=" + ctlCert + "&key=" + tmp.resolve("lab-a.key")).close());
         assertTrue(badPassword.getMessage().contains("refused the login of user 'lab-a'"), badPassword.getMessage());
       }
