@@ -487,6 +487,7 @@ class FaultInjectionTest {
     @Override
     public String diagnosis() {
       return "\nchip server " + server.chip() + " (boot " + server.boot() + "): " + server.served() + " requests served, connected=" + server.connected()
+          + ", subscribed=" + server.subscribed() + ", guard reconnects=" + server.manualReconnects()
           + (mosquitto != null ? "\nmosquitto log:\n" + mosquitto.logTail(60) : "");
     }
 

@@ -3,15 +3,19 @@ package io.noprop.driver.mqtt;
 import io.noprop.protocol.chip.ChipBackend;
 import io.noprop.protocol.chip.ChipEndpoint;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 
@@ -26,7 +30,8 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
  * controller tells a restarted chip (weights and datasets gone) from a reconnected one.
  *
  * <p>Paho's callback thread only hands messages to a single worker thread, which executes them
- * in arrival order and publishes the replies.
+ * in arrival order and publishes the replies. A {@link ReconnectGuard} keeps the chip reachable
+ * should Paho's own reconnect give up silently, and renews a subscription no reconnect renewed.
  */
 public final class MqttChipServer implements AutoCloseable {
   private final String chip;
@@ -37,10 +42,21 @@ public final class MqttChipServer implements AutoCloseable {
   private final MqttAsyncClient client;
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong ignored = new AtomicLong();
+  private final ReconnectGuard guard;
+  private final AtomicBoolean announcing = new AtomicBoolean();
+  /** True once the request subscription is acknowledged on the current connection; a lost connection clears it. */
+  private volatile boolean subscribed;
+  /** Set once the constructor has announced: every later connect is a reconnect, whoever made it (Paho or the guard). */
+  private volatile boolean started;
   private volatile boolean closed;
 
   /** Connects (retrying the first connect as {@link MqttSettings#connect} does) and starts serving. */
   public MqttChipServer(MqttSettings settings, String chip, ChipBackend backend) {
+    this(settings, chip, backend, o -> { });
+  }
+
+  /** As above; {@code options} adjusts the connection (tests turn Paho's automatic reconnect off to show the guard at work). */
+  MqttChipServer(MqttSettings settings, String chip, ChipBackend backend, Consumer<MqttConnectOptions> options) {
     this.chip = MqttTopics.level("chip id", chip);
     this.endpoint = new ChipEndpoint(backend);
     this.hello = backend.hello().encode();
@@ -49,20 +65,36 @@ public final class MqttChipServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.client = settings.connect(MqttSettings.clientId("noprop-chip-" + chip), new Callback(),
-        o -> o.setWill(MqttTopics.status(chip), ("offline " + boot).getBytes(StandardCharsets.UTF_8), 1, true));
+    this.client = settings.connect(MqttSettings.clientId("noprop-chip-" + chip), new Callback(), o -> {
+      o.setWill(MqttTopics.status(chip), ("offline " + boot).getBytes(StandardCharsets.UTF_8), 1, true);
+      options.accept(o);
+    });
     announce(); // connectComplete may have run before the client field was set
+    started = true;
+    this.guard = new ReconnectGuard(client, GUARD_PATIENCE, this::renewIfUnsubscribed);
+  }
+
+  /** Longer than Paho's reconnect delay (1 s) and connect timeout (5 s), so a live reconnect cycle normally wins. */
+  static final Duration GUARD_PATIENCE = Duration.ofSeconds(6);
+
+  /** Guard thread, while connected: a connection whose subscription was never acknowledged gets another announce. */
+  private void renewIfUnsubscribed() {
+    if (!subscribed && !closed && announcing.compareAndSet(false, true)) worker.execute(this::announce);
   }
 
   private final class Callback implements MqttCallbackExtended {
     @Override
     public void connectComplete(boolean reconnect, String serverURI) {
-      if (reconnect) worker.execute(MqttChipServer.this::announce);
+      // after the first connect (the constructor announces that one), whoever reconnected: Paho or the guard
+      if (reconnect || started) {
+        announcing.set(true);
+        worker.execute(MqttChipServer.this::announce);
+      }
     }
 
     @Override
     public void connectionLost(Throwable cause) {
-      // automatic reconnect; connectComplete announces again
+      subscribed = false; // a clean session: the broker forgot the subscription; the next connect announces again
     }
 
     @Override
@@ -84,6 +116,7 @@ public final class MqttChipServer implements AutoCloseable {
 
   /** Subscribes and publishes the retained HELLO and status: after the first connect and after every reconnect. */
   private void announce() {
+    announcing.set(false);
     if (closed) return;
     try {
       IMqttToken sub = client.subscribe(MqttTopics.requests(chip), 1);
@@ -91,6 +124,8 @@ public final class MqttChipServer implements AutoCloseable {
       if (MqttSettings.refused(sub)) {
         System.err.println("noprop: broker refused the subscription to " + MqttTopics.requests(chip) + " (not allowed by its ACL for this user): "
             + "no request will reach chip " + chip);
+      } else {
+        subscribed = client.isConnected(); // acknowledged on a connection that is still up
       }
       client.publish(MqttTopics.hello(chip), hello, 1, true);
       client.publish(MqttTopics.status(chip), ("online " + boot).getBytes(StandardCharsets.UTF_8), 1, true);
@@ -149,6 +184,16 @@ public final class MqttChipServer implements AutoCloseable {
     return client.isConnected();
   }
 
+  /** Whether the request subscription is acknowledged on the current connection (requests can reach the chip). */
+  public boolean subscribed() {
+    return subscribed && client.isConnected();
+  }
+
+  /** Times the guard reconnected this server because Paho's own reconnect did not. */
+  public long manualReconnects() {
+    return guard.manualReconnects();
+  }
+
   public ChipEndpoint endpoint() {
     return endpoint;
   }
@@ -158,6 +203,7 @@ public final class MqttChipServer implements AutoCloseable {
   public void close() {
     if (closed) return;
     closed = true;
+    guard.close();
     worker.shutdown();
     try {
       worker.awaitTermination(2, TimeUnit.SECONDS);

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -51,7 +52,13 @@ public final class MqttLink implements Link {
   private volatile long lostSends;
   private long sent;
   private long received;
-  private boolean closed;
+  private volatile boolean closed;
+  private final ReconnectGuard guard;
+  private final AtomicBoolean resubscribing = new AtomicBoolean();
+  /** True once the reply subscription is acknowledged on the current connection; a lost connection clears it. */
+  private volatile boolean subscribed;
+  /** Set once the open has subscribed: every later connect is a reconnect, whoever made it (Paho or the guard). */
+  private volatile boolean opened;
 
   public MqttLink(MqttSettings settings, String chip) {
     this.chip = MqttTopics.level("chip id", chip);
@@ -67,6 +74,11 @@ public final class MqttLink implements Link {
     });
     this.client = settings.connect(clientId, new Callback(), o -> { });
     subscribeOnOpen(settings);
+    subscribed = true;
+    opened = true;
+    this.guard = new ReconnectGuard(client, MqttChipServer.GUARD_PATIENCE, () -> {
+      if (!subscribed && !closed && resubscribing.compareAndSet(false, true)) housekeeping.execute(this::resubscribe);
+    });
   }
 
   /**
@@ -110,12 +122,16 @@ public final class MqttLink implements Link {
   private final class Callback implements MqttCallbackExtended {
     @Override
     public void connectComplete(boolean reconnect, String serverURI) {
-      if (reconnect) housekeeping.execute(MqttLink.this::resubscribe);
+      if (reconnect || opened) {
+        resubscribing.set(true);
+        housekeeping.execute(MqttLink.this::resubscribe);
+      }
     }
 
     @Override
     public void connectionLost(Throwable cause) {
-      // automatic reconnect takes over; lost requests are resent by the protocol client
+      // automatic reconnect (or the guard) takes over; lost requests are resent by the protocol client
+      subscribed = false;
     }
 
     @Override
@@ -140,9 +156,11 @@ public final class MqttLink implements Link {
    * because the connection dropped again is left to the next reconnect.
    */
   private void resubscribe() {
+    resubscribing.set(false);
     while (!closed) {
       try {
         client.subscribe(new String[] {replyTopic, statusTopic}, new int[] {1, 1}).waitForCompletion(5000);
+        subscribed = client.isConnected(); // acknowledged on a connection that is still up
         return;
       } catch (MqttException e) {
         if (!client.isConnected()) return;
@@ -255,6 +273,7 @@ public final class MqttLink implements Link {
   public void close() {
     if (closed) return;
     closed = true;
+    if (guard != null) guard.close();
     housekeeping.shutdownNow();
     if (client != null) MqttSettings.closeQuietly(client);
   }
