@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "noprop",
     mixinStandardHelpOptions = true,
-    version = "noprop 0.1.0 (protocol v1)",
+    versionProvider = BuildInfo.class,
     description = "Train neural networks on analog chips used as black-box loss oracles.",
     subcommands = {TrainCommand.class, BenchCommand.class, InfoCommand.class, CalibrateCommand.class, ServeCommand.class, BenchMcuCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class NopropCommand implements Runnable {

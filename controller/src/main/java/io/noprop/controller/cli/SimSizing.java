@@ -1,7 +1,9 @@
 package io.noprop.controller.cli;
 
 import io.noprop.controller.data.Dataset;
+import io.noprop.driver.Device;
 import io.noprop.driver.DeviceUri;
+import io.noprop.driver.Devices;
 
 /**
  * A simulated chip named without {@code layers=} is built to fit the data: as many inputs as the
@@ -22,6 +24,25 @@ final class SimSizing {
   static boolean applies(String uri) {
     DeviceUri u = DeviceUri.parse(uri);
     return u.scheme().equals("sim") && !u.options().containsKey("layers");
+  }
+
+  /**
+   * Checks {@code uri} before the data it waits for is loaded: for a simulated chip sized to the
+   * data, a chip of the same preset and options with a stand-in shape is opened and closed (a few
+   * milliseconds), so a misspelled preset or option fails before seconds of loading. Any other
+   * URI has its scheme and options checked (it is opened before the data anyway).
+   *
+   * @throws io.noprop.driver.DeviceException as {@link Devices#open} would
+   */
+  static void check(String uri) {
+    if (!applies(uri)) {
+      DeviceUri u = DeviceUri.parse(uri);
+      Devices.provider(u).options().check(u);
+      return;
+    }
+    try (Device d = Devices.open(uri + (uri.indexOf('?') >= 0 ? "&" : "?") + "layers=2-2-2")) {
+      d.info();
+    }
   }
 
   /** {@code uri} with the layers that fit {@code train}, or {@code uri} itself when it does not apply. */
