@@ -37,12 +37,13 @@ import picocli.CommandLine;
 /** {@code noprop bench}: compare training methods at equal query budgets. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: compare methods at equal device-query budgets.",
     subcommands = {BenchCommand.Train.class, BenchCommand.Report.class})
-final class BenchCommand implements Runnable {
+final class BenchCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public void run() {
+  public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
+    return NopropCommand.USAGE;
   }
 
   /** Baselines {@code --methods} accepts besides any training method spec ({@link Method#parse}). */
@@ -80,8 +81,13 @@ final class BenchCommand implements Runnable {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/bench-<time>.")
     Path out;
 
+    @Option(names = "--force", description = "Write into an --out that is not empty: the results and runs of an earlier bench there are removed first.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
+      if (batch < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1: " + batch);
+      if (data.trainRows != null && data.trainRows < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--train-rows must be at least 1: " + data.trainRows);
       for (String m : methods) {
         if (BASELINES.contains(m)) continue;
         try {
@@ -98,7 +104,7 @@ final class BenchCommand implements Runnable {
       List<Long> ss = new ArrayList<>(new LinkedHashSet<>(seeds));
       var err = spec.commandLine().getErr();
       Path dir = out != null ? out : Path.of("runs", "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      Files.createDirectories(dir);
+      OutputDirectory.claim(dir, force, "bench train", List.of("results.csv", "results.md", "accuracy.png", "bench.properties", "runs"));
 
       List<BenchResults.Row> rows = new ArrayList<>();
       String shown = device.uri; // as sized to the data, for the tables

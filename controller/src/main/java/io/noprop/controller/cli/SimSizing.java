@@ -47,8 +47,13 @@ final class SimSizing {
 
   /** {@code uri} with the layers that fit {@code train}, or {@code uri} itself when it does not apply. */
   static String fit(String uri, Dataset train) {
+    return fit(uri, train.features(), train.classes());
+  }
+
+  /** {@code uri} sized to data of {@code features} inputs and {@code classes} classes. */
+  static String fit(String uri, int features, int classes) {
     if (!applies(uri)) return uri;
-    String layers = train.features() + "-" + HIDDEN + "-" + train.classes();
+    String layers = features + "-" + HIDDEN + "-" + classes;
     return uri + (uri.indexOf('?') >= 0 ? "&" : "?") + "layers=" + layers;
   }
 }

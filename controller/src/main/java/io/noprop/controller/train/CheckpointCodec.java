@@ -108,7 +108,14 @@ final class CheckpointCodec {
    */
   static Checkpoint decode(byte[] file, String name) throws IOException {
     int length = file.length;
-    if (length >= 12 && ByteBuffer.wrap(file).getInt(0) == MAGIC && ByteBuffer.wrap(file).getInt(4) >= CHECKSUMMED) {
+    int format = length >= 8 ? ByteBuffer.wrap(file).getInt(4) : 0;
+    // an intact file of a format this noprop does not read is told apart from damage: a checksum
+    // of a newer format may not be this one (a format number beyond any plausible one is damage)
+    if (length >= 12 && ByteBuffer.wrap(file).getInt(0) == MAGIC && format > FORMAT && format < 256) {
+      throw new IOException(name + " has checkpoint format " + format + "; this noprop reads formats 2 to " + FORMAT
+          + " (the file was written by a newer noprop: resume with that one, or start anew with --force)");
+    }
+    if (length >= 12 && ByteBuffer.wrap(file).getInt(0) == MAGIC && format >= CHECKSUMMED) {
       CRC32C crc = new CRC32C();
       crc.update(file, 0, length - 4);
       int stored = ByteBuffer.wrap(file).getInt(length - 4);
