@@ -31,18 +31,19 @@ final class TrainProgress implements TrainListener, AutoCloseable {
   private long lastDraw;
   private boolean midLine;
 
-  TrainProgress(Mode mode, PrintWriter err, int width, double lineSeconds) {
+  /** @param seconds between redraws (a bar) or lines */
+  TrainProgress(Mode mode, PrintWriter err, int width, double seconds) {
     this.mode = mode;
     this.err = err;
     this.width = Math.max(40, width);
-    this.intervalNanos = mode == Mode.BAR ? REDRAW_NANOS : (long) (lineSeconds * 1e9);
+    this.intervalNanos = (long) (seconds * 1e9);
   }
 
   /** The mode for this process: none with --quiet, a bar on a terminal, lines elsewhere ({@code NOPROP_PROGRESS=bar|lines|none} overrides). */
   static TrainProgress forStderr(boolean quiet, PrintWriter err) {
     String forced = System.getenv("NOPROP_PROGRESS");
     Mode mode = quiet ? Mode.NONE : forced != null ? Mode.valueOf(forced.toUpperCase(Locale.ROOT)) : stderrIsTerminal() ? Mode.BAR : Mode.LINES;
-    return new TrainProgress(mode, err, mode == Mode.BAR ? terminalColumns() : 80, LINE_SECONDS);
+    return new TrainProgress(mode, err, mode == Mode.BAR ? terminalColumns() : 80, mode == Mode.BAR ? REDRAW_NANOS / 1e9 : LINE_SECONDS);
   }
 
   /** Linux names the terminal behind file descriptor 2; elsewhere the JVM's console is the best guess. */
@@ -106,10 +107,16 @@ final class TrainProgress implements TrainListener, AutoCloseable {
     String tail = String.format(Locale.ROOT, " %d/%d q, %.1f q/s, eta %s | step %d loss %.3f acc %.3f", queries, budget, rate, eta, step, loss, accuracy);
     String head = String.format(Locale.ROOT, "train %3d%% ", (int) Math.floor(100 * frac));
     if (mode != Mode.BAR) return head + tail.substring(1);
-    int barWidth = width - 1 - head.length() - tail.length() - 2;
-    if (barWidth < 10) { // a narrow terminal: drop the numbers after the bar, never wrap
-      tail = String.format(Locale.ROOT, " %.0f q/s eta %s", rate, eta);
+    // the bar gets a quarter of the line at least: the numbers give way, shortest last
+    String[] tails = {tail,
+        String.format(Locale.ROOT, " %d/%d q, %.0f q/s, eta %s | loss %.3f acc %.3f", queries, budget, rate, eta, loss, accuracy),
+        String.format(Locale.ROOT, " %.0f q/s, eta %s, loss %.3f", rate, eta, loss),
+        String.format(Locale.ROOT, " eta %s", eta)};
+    int barWidth = 0;
+    for (String t : tails) {
+      tail = t;
       barWidth = Math.max(0, width - 1 - head.length() - tail.length() - 2);
+      if (barWidth >= Math.max(10, width / 4)) break;
     }
     int filled = (int) Math.round(frac * barWidth);
     String s = head + "[" + "=".repeat(filled) + " ".repeat(barWidth - filled) + "]" + tail;
