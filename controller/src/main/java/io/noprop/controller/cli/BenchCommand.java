@@ -108,8 +108,10 @@ final class BenchCommand implements Callable<Integer> {
 
       List<BenchResults.Row> rows = new ArrayList<>();
       String shown = device.uri; // as sized to the data, for the tables
+      int trainRows = 0;
       for (long seed : ss) {
         DatasetSplit split = data.load(seed);
+        trainRows = split.train().rows();
         String uri = SimSizing.fit(device.uri, split.train());
         shown = uri;
         for (String m : ms) {
@@ -143,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       BenchResults.writeCsv(dir.resolve("results.csv"), rows);
-      Files.writeString(dir.resolve("bench.properties"), "device=" + shown + "\ndataset=" + data.dataset + "\nbatch=" + batch + "\n");
+      Files.writeString(dir.resolve("bench.properties"), "device=" + shown + "\ndataset=" + data.dataset + "\nbatch=" + batch + "\ntrain_rows=" + trainRows + "\n");
       Files.writeString(dir.resolve("results.md"), BenchResults.markdown(rows, ms, bs, ss, shown, data.dataset));
       BenchChart.write(dir.resolve("accuracy.png"), rows, ms, bs, ss, shown, data.dataset);
       err.printf(Locale.ROOT, "wrote %s, %s and %s%n", dir.resolve("results.csv"), dir.resolve("results.md"), dir.resolve("accuracy.png"));
@@ -187,6 +189,7 @@ final class BenchCommand implements Callable<Integer> {
       String device = null;
       String dataset = null;
       String batch = null;
+      String trainRows = null;
       for (Path d : from) {
         Path csv = d.resolve("results.csv");
         if (!Files.isRegularFile(csv)) throw new CommandLine.ParameterException(spec.commandLine(), "--from: no results.csv in " + d);
@@ -200,6 +203,8 @@ final class BenchCommand implements Callable<Integer> {
           device = same("devices", device, p.getProperty("device"));
           dataset = same("datasets", dataset, p.getProperty("dataset"));
           batch = same("batch sizes", batch, p.getProperty("batch", "256")); // benches before --batch ran at 256
+          String rows = p.getProperty("train_rows"); // benches before it was recorded: unknown, not compared
+          if (rows != null) trainRows = same("training rows (--train-rows)", trainRows, rows);
         }
       }
       List<String> ms = rows.stream().map(BenchResults.Row::method).distinct().toList();
@@ -209,7 +214,8 @@ final class BenchCommand implements Callable<Integer> {
       String dev = device == null ? "?" : device;
       String ds = dataset == null ? "?" : dataset;
       BenchResults.writeCsv(out.resolve("results.csv"), rows);
-      Files.writeString(out.resolve("bench.properties"), "device=" + dev + "\ndataset=" + ds + (batch == null ? "" : "\nbatch=" + batch) + "\n");
+      Files.writeString(out.resolve("bench.properties"), "device=" + dev + "\ndataset=" + ds + (batch == null ? "" : "\nbatch=" + batch)
+          + (trainRows == null ? "" : "\ntrain_rows=" + trainRows) + "\n");
       Files.writeString(out.resolve("results.md"), BenchResults.markdown(rows, ms, bs, ss, dev, ds));
       BenchChart.write(out.resolve("accuracy.png"), rows, ms, bs, ss, dev, ds);
       spec.commandLine().getErr().printf(Locale.ROOT, "merged %d rows from %d directories into %s%n", rows.size(), from.size(), out);

@@ -39,7 +39,7 @@ import picocli.CommandLine;
     description = {"Train the network on a device with a zeroth-order method (--method): the chip answers loss queries at seeded perturbations",
         "and the controller sends seeded UPDATEs (or whole-vector writes for +adam).",
         "A fleet (--device mqtt://host/chip-1,chip-2,...) evaluates one pair per chip at once.",
-        "Writes metrics.csv, checkpoint.bin and summary.json into --out."})
+        "Writes run.json (the run's record), metrics.csv, checkpoint.bin and summary.json into --out; --resume --out DIR continues it."})
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
