@@ -203,8 +203,8 @@ final class BenchCommand implements Callable<Integer> {
           device = same("devices", device, p.getProperty("device"));
           dataset = same("datasets", dataset, p.getProperty("dataset"));
           batch = same("batch sizes", batch, p.getProperty("batch", "256")); // benches before --batch ran at 256
-          String rows = p.getProperty("train_rows"); // benches before it was recorded: unknown, not compared
-          if (rows != null) trainRows = same("training rows (--train-rows)", trainRows, rows);
+          String recorded = p.getProperty("train_rows"); // benches before it was recorded: unknown, not compared
+          if (recorded != null) trainRows = same("training rows (--train-rows)", trainRows, recorded);
         }
       }
       List<String> ms = rows.stream().map(BenchResults.Row::method).distinct().toList();
