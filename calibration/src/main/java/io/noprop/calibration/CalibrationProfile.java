@@ -1,6 +1,7 @@
 package io.noprop.calibration;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,12 +9,16 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 
 /**
  * What calibration hands the controller, as {@code profile.json}: which chip it describes and what
@@ -102,22 +107,57 @@ public record CalibrationProfile(
     }
   }
 
-  /** Writes atomically (temporary file then rename). */
+  /**
+   * The first line of a written profile: a CRC32C of the rest of the file (with this line taken
+   * out), so that a profile damaged after calibrate wrote it is refused rather than trained with.
+   */
+  static final Pattern CHECKSUM_LINE = Pattern.compile("\\A\\{\\n  \"checksum\" : \"crc32c:([0-9a-f]{8})\",\\n");
+
+  /** Writes atomically (temporary file then rename), with a checksum line ({@link #CHECKSUM_LINE}). */
   public void write(Path file) throws IOException {
     Path abs = file.toAbsolutePath();
     if (abs.getParent() != null) Files.createDirectories(abs.getParent());
     Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-    Files.writeString(tmp, toJson());
-    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    String body = toJson();
+    String text = "{\n  \"checksum\" : \"crc32c:" + crc(body) + "\",\n" + body.substring(body.indexOf('\n') + 1);
+    try {
+      Files.writeString(tmp, text);
+      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw new IOException("cannot write calibration profile " + abs + " (" + e.getMessage() + ")", e);
+    }
   }
 
-  /** Reads format 2, or format 1 converted. */
+  private static String crc(String text) {
+    CRC32C c = new CRC32C();
+    c.update(text.getBytes(StandardCharsets.UTF_8));
+    return String.format("%08x", c.getValue());
+  }
+
+  /**
+   * Reads format 2, or format 1 converted. Failures are one line naming the file, what is wrong and
+   * what to do, never the JSON parser's internals or the file's raw bytes.
+   */
   public static CalibrationProfile read(Path file) throws IOException {
     JsonNode root;
     try {
-      root = JSON.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new IOException("cannot read calibration profile " + file + ": " + e.getMessage(), e);
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      Matcher m = CHECKSUM_LINE.matcher(text);
+      if (m.find()) {
+        String body = "{\n" + text.substring(m.end());
+        if (!crc(body).equals(m.group(1))) {
+          throw new IOException("calibration profile " + file + " is damaged: its checksum does not match (it changed after calibrate wrote it); "
+              + "run calibrate again (or, if you edited it on purpose, delete its \"checksum\" line)");
+        }
+      }
+      root = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IOException("calibration profile " + file + " is not valid JSON (" + brief(e) + "); run calibrate again to write a new one", e);
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new IOException("calibration profile " + file + " is not text (bytes that are not UTF-8); run calibrate again to write a new one", e);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IOException("calibration profile " + file + " does not exist; 'noprop calibrate --out DIR' writes DIR/profile.json", e);
     }
     if (root == null || !root.isObject()) throw new IOException(file + " is not a calibration profile (not a JSON object)");
     CalibrationProfile p = null;
@@ -125,7 +165,7 @@ public record CalibrationProfile(
       if (root.path("format").asInt(-1) == FORMAT) p = JSON.treeToValue(root, CalibrationProfile.class);
       else if (root.path("format_version").asInt(-1) == 1) p = fromFormat1((ObjectNode) root);
     } catch (IOException | RuntimeException e) {
-      throw new IOException("calibration profile " + file + " is malformed: " + e.getMessage(), e);
+      throw new IOException("calibration profile " + file + " is malformed (" + brief(e) + "); run calibrate again to write a new one", e);
     }
     if (p != null) {
       // the trainer perturbs by this scale: refuse one it cannot use (format 1 called it suggested_scale)
@@ -135,6 +175,18 @@ public record CalibrationProfile(
     }
     throw new IOException(file + " is not a calibration profile of format " + FORMAT + " or 1 (format: " + root.get("format")
         + ", format_version: " + root.get("format_version") + ")");
+  }
+
+  /** A parser's complaint in a few printable words: its first line, control characters shown as '?', where in the file. */
+  static String brief(Exception e) {
+    String msg = e instanceof JsonProcessingException j && j.getOriginalMessage() != null ? j.getOriginalMessage() : String.valueOf(e.getMessage());
+    msg = msg.lines().findFirst().orElse("").replaceAll("\\p{Cntrl}", "?");
+    msg = msg.replaceAll("\\s*\\(for [^)]*\\)", "").replaceAll("\\(code \\d+\\)", "");
+    if (msg.length() > 120) msg = msg.substring(0, 117) + "...";
+    if (e instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+      msg += " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
+    }
+    return msg;
   }
 
   private static CalibrationProfile fromFormat1(ObjectNode m) throws IOException {

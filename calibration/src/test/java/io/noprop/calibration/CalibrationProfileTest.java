@@ -72,6 +72,42 @@ class CalibrationProfileTest {
     assertNull(p.stuckCells());
   }
 
+  static CalibrationProfile small() {
+    return CalibrationProfile.empty(new CalibrationProfile.DeviceDescription("sim:ideal", "chip-1", "sim:ideal", "1", new int[] {2, 2, 2}, -1, 1, 0),
+        "2026-12-05T00:00:00Z");
+  }
+
+  @Test
+  void aProfileChangedAfterItWasWrittenIsRefusedByItsChecksumSayingWhatToDo() throws IOException {
+    Path f = tmp.resolve("profile.json");
+    small().write(f);
+    assertEquals(small().toJson(), CalibrationProfile.read(f).toJson(), "an intact profile reads back");
+    String text = Files.readString(f);
+    assertTrue(text.startsWith("{\n  \"checksum\" : \"crc32c:"), text);
+    Files.writeString(f, text.replace("chip-1", "chip-2"));
+    String msg = assertThrows(IOException.class, () -> CalibrationProfile.read(f)).getMessage();
+    assertTrue(msg.contains(f.toString()) && msg.contains("checksum does not match") && msg.contains("run calibrate again"), msg);
+    // an edit made on purpose: without the checksum line the profile is read as written
+    Files.writeString(f, text.replace("chip-1", "chip-2").replaceFirst("  \"checksum\" : \"crc32c:[0-9a-f]{8}\",\n", ""));
+    assertEquals("chip-2", CalibrationProfile.read(f).device().deviceId());
+  }
+
+  @Test
+  void aBrokenProfileIsOneLineWithoutParserInternalsOrRawBytes() throws IOException {
+    Path f = tmp.resolve("profile.json");
+    small().write(f);
+    byte[] b = Files.readAllBytes(f);
+    for (int i = 40; i < 60; i++) b[i] = 0; // NUL bytes, as a crash on some file systems leaves
+    Files.write(f, b);
+    String msg = assertThrows(IOException.class, () -> CalibrationProfile.read(f)).getMessage();
+    assertTrue(msg.contains(f.toString()) && msg.contains("run calibrate again"), msg);
+    assertTrue(msg.lines().count() == 1 && msg.chars().noneMatch(c -> c < 0x20), "one printable line: " + msg);
+    assertTrue(!msg.contains("com.fasterxml") && !msg.contains("Source:") && !msg.contains("REDACTED"), msg);
+    Files.writeString(f, "{\"format\": 2, \"device\": [1, 2]}");
+    String malformed = assertThrows(IOException.class, () -> CalibrationProfile.read(f)).getMessage();
+    assertTrue(malformed.lines().count() == 1 && !malformed.contains("com.fasterxml") && !malformed.contains("Source:"), malformed);
+  }
+
   @Test
   void aFileThatIsNotAProfileIsRefusedWithItsName() throws IOException {
     Path f = tmp.resolve("x.json");

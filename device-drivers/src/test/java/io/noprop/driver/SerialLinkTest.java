@@ -94,6 +94,16 @@ class SerialLinkTest {
   }
 
   @Test
+  void aRegularFileOrDevNullIsNotASerialPortNotABusyOne() throws Exception {
+    Path file = java.nio.file.Files.writeString(tmp.resolve("notes.txt"), "not a port");
+    DeviceException e = assertThrows(DeviceException.class, () -> Devices.open("serial:" + file));
+    assertEquals(DeviceException.Kind.PORT_UNAVAILABLE, e.kind());
+    assertTrue(e.getMessage().startsWith("not a serial port: " + file + " is a regular file"), e.getMessage());
+    DeviceException devNull = assertThrows(DeviceException.class, () -> Devices.open("serial:/dev/null"));
+    assertTrue(devNull.getMessage().startsWith("not a serial port: /dev/null is not a terminal"), devNull.getMessage());
+  }
+
+  @Test
   void aPortAlreadyOpenIsReportedBusy() {
     SocatPair pair = keep(SocatPair.start(tmp, "p"));
     SerialPort held = SerialPorts.open(pair.a(), 921600);

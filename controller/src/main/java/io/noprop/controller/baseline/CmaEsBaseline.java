@@ -112,6 +112,6 @@ public final class CmaEsBaseline {
     params.put("batch", batch);
     params.put("update_bytes_per_step", 4L * d);
     return new RunSummary(device.uri(), info.deviceId(), "cmaes", test.accuracy(), test.loss(), queries[0], queries[0] / lambda, 0,
-        wire.bytesSent(), wire.bytesReceived(), wire.bytesSent(), wire.bytesReceived(), queries[0] / lambda, wire.retries(), wall, wall, null, null, params);
+        wire.bytesSent(), wire.bytesReceived(), wire.bytesSent(), wire.bytesReceived(), queries[0] / lambda, queries[0], wire.retries(), wall, wall, null, null, params);
   }
 }

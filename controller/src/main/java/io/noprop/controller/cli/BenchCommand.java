@@ -37,12 +37,13 @@ import picocli.CommandLine;
 /** {@code noprop bench}: compare training methods at equal query budgets. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: compare methods at equal device-query budgets.",
     subcommands = {BenchCommand.Train.class, BenchCommand.Report.class})
-final class BenchCommand implements Runnable {
+final class BenchCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public void run() {
+  public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
+    return NopropCommand.USAGE;
   }
 
   /** Baselines {@code --methods} accepts besides any training method spec ({@link Method#parse}). */
@@ -80,8 +81,13 @@ final class BenchCommand implements Runnable {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/bench-<time>.")
     Path out;
 
+    @Option(names = "--force", description = "Write into an --out that is not empty: the results and runs of an earlier bench there are removed first.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
+      if (batch < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1: " + batch);
+      if (data.trainRows != null && data.trainRows < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--train-rows must be at least 1: " + data.trainRows);
       for (String m : methods) {
         if (BASELINES.contains(m)) continue;
         try {
@@ -98,12 +104,14 @@ final class BenchCommand implements Runnable {
       List<Long> ss = new ArrayList<>(new LinkedHashSet<>(seeds));
       var err = spec.commandLine().getErr();
       Path dir = out != null ? out : Path.of("runs", "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      Files.createDirectories(dir);
+      OutputDirectory.claim(dir, force, "bench train", List.of("results.csv", "results.md", "accuracy.png", "bench.properties", "runs"));
 
       List<BenchResults.Row> rows = new ArrayList<>();
       String shown = device.uri.text(); // as sized to the data, for the tables
+      int trainRows = 0;
       for (long seed : ss) {
         DatasetSplit split = data.load(seed);
+        trainRows = split.train().rows();
         String uri = SimSizing.fit(device.uri, split.train()).text();
         shown = uri;
         for (String m : ms) {
@@ -137,7 +145,7 @@ final class BenchCommand implements Runnable {
         }
       }
       BenchResults.writeCsv(dir.resolve("results.csv"), rows);
-      Files.writeString(dir.resolve("bench.properties"), "device=" + shown + "\ndataset=" + data.dataset + "\nbatch=" + batch + "\n");
+      Files.writeString(dir.resolve("bench.properties"), "device=" + shown + "\ndataset=" + data.dataset + "\nbatch=" + batch + "\ntrain_rows=" + trainRows + "\n");
       Files.writeString(dir.resolve("results.md"), BenchResults.markdown(rows, ms, bs, ss, shown, data.dataset));
       BenchChart.write(dir.resolve("accuracy.png"), rows, ms, bs, ss, shown, data.dataset);
       err.printf(Locale.ROOT, "wrote %s, %s and %s%n", dir.resolve("results.csv"), dir.resolve("results.md"), dir.resolve("accuracy.png"));
@@ -181,6 +189,7 @@ final class BenchCommand implements Runnable {
       String device = null;
       String dataset = null;
       String batch = null;
+      String trainRows = null;
       for (Path d : from) {
         Path csv = d.resolve("results.csv");
         if (!Files.isRegularFile(csv)) throw new CommandLine.ParameterException(spec.commandLine(), "--from: no results.csv in " + d);
@@ -194,6 +203,8 @@ final class BenchCommand implements Runnable {
           device = same("devices", device, p.getProperty("device"));
           dataset = same("datasets", dataset, p.getProperty("dataset"));
           batch = same("batch sizes", batch, p.getProperty("batch", "256")); // benches before --batch ran at 256
+          String recorded = p.getProperty("train_rows"); // benches before it was recorded: unknown, not compared
+          if (recorded != null) trainRows = same("training rows (--train-rows)", trainRows, recorded);
         }
       }
       List<String> ms = rows.stream().map(BenchResults.Row::method).distinct().toList();
@@ -203,7 +214,8 @@ final class BenchCommand implements Runnable {
       String dev = device == null ? "?" : device;
       String ds = dataset == null ? "?" : dataset;
       BenchResults.writeCsv(out.resolve("results.csv"), rows);
-      Files.writeString(out.resolve("bench.properties"), "device=" + dev + "\ndataset=" + ds + (batch == null ? "" : "\nbatch=" + batch) + "\n");
+      Files.writeString(out.resolve("bench.properties"), "device=" + dev + "\ndataset=" + ds + (batch == null ? "" : "\nbatch=" + batch)
+          + (trainRows == null ? "" : "\ntrain_rows=" + trainRows) + "\n");
       Files.writeString(out.resolve("results.md"), BenchResults.markdown(rows, ms, bs, ss, dev, ds));
       BenchChart.write(out.resolve("accuracy.png"), rows, ms, bs, ss, dev, ds);
       spec.commandLine().getErr().printf(Locale.ROOT, "merged %d rows from %d directories into %s%n", rows.size(), from.size(), out);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,11 +69,17 @@ final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the profile as JSON on stdout.")
   boolean json;
 
+  @Option(names = "--force", description = "Write into an --out that is not empty: an earlier profile.json and plots there are removed first.")
+  boolean force;
+
   @Override
   public Integer call() throws Exception {
     var outw = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     var names = Calibrator.parse(routines);
+    if (data.trainRows != null && data.trainRows < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--train-rows must be at least 1: " + data.trainRows);
+    if (batch != null && batch < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1: " + batch);
+    OutputDirectory.claim(out, force, "calibrate", java.util.List.of("profile.json", "*.png"));
     int rows = data.trainRows != null ? data.trainRows : 10_000;
     Calibrator.Options o = Calibrator.DEFAULTS;
     o = new Calibrator.Options(repeats, o.sweepRepeats(), directions, layerDirections, margin, firstStep, o.stepPairs(), o.writeTargets(),

@@ -1,8 +1,11 @@
 package io.noprop.controller.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.noprop.controller.data.DatasetCatalog;
 import io.noprop.controller.opt.Method;
+import io.noprop.controller.train.RunConfig;
 import io.noprop.driver.Device;
+import io.noprop.driver.DeviceUri;
 import io.noprop.driver.Devices;
 import io.noprop.protocol.msg.HelloInfo;
 import java.util.ArrayList;
@@ -17,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Print what a device says in HELLO.")
+@Command(name = "info", mixinStandardHelpOptions = true, description = {"Print what a device says in HELLO.",
+    "A simulated chip named without layers= is the one train would build for --dataset."})
 final class InfoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -26,9 +30,23 @@ final class InfoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
+  @Option(names = "--dataset", defaultValue = RunConfig.DATASET, paramLabel = "NAME",
+      description = {"A simulated chip named without layers= is sized to this dataset, as train sizes it (a csv: dataset is read for its shape).",
+          "Default: ${DEFAULT-VALUE}."})
+  String dataset;
+
   @Override
   public Integer call() throws Exception {
-    try (Device d = Devices.open(device.uri)) {
+    DeviceUri uri = device.uri;
+    if (SimSizing.applies(uri)) {
+      int[] shape = DatasetCatalog.shape(dataset);
+      if (shape == null) {
+        var train = DatasetCatalog.load(dataset, null, RunConfig.SEED).train();
+        shape = new int[] {train.features(), train.classes()};
+      }
+      uri = SimSizing.fit(uri, shape[0], shape[1]);
+    }
+    try (Device d = Devices.open(uri)) {
       HelloInfo h = d.info();
       Map<String, Object> m = toJson(d.uri(), h);
       var out = spec.commandLine().getOut();

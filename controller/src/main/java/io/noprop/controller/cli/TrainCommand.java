@@ -2,21 +2,29 @@ package io.noprop.controller.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.calibration.CalibrationProfile;
+import io.noprop.controller.data.DataException;
+import io.noprop.controller.data.DatasetCatalog;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.opt.Method;
 import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.opt.Recommended;
 import io.noprop.controller.train.CalibrationSettings;
 import io.noprop.controller.train.RunConfig;
+import io.noprop.controller.train.RunDirectory;
+import io.noprop.controller.train.RunStopped;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.Trainer;
 import io.noprop.driver.Device;
+import io.noprop.driver.DeviceException;
 import io.noprop.driver.DeviceUri;
 import io.noprop.driver.Devices;
 import java.nio.file.Files;
+import io.noprop.protocol.msg.HelloInfo;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,7 +39,7 @@ import picocli.CommandLine;
     description = {"Train the network on a device with a zeroth-order method (--method): the chip answers loss queries at seeded perturbations",
         "and the controller sends seeded UPDATEs (or whole-vector writes for +adam).",
         "A fleet (--device mqtt://host/chip-1,chip-2,...) evaluates one pair per chip at once.",
-        "Writes metrics.csv, checkpoint.bin and summary.json into --out."})
+        "Writes run.json (the run's record), metrics.csv, checkpoint.bin and summary.json into --out; --resume --out DIR continues it."})
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -48,19 +56,20 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Run directory. Default: runs/train-<time>.")
   Path out;
 
-  @Option(names = "--resume", description = "Continue the run checkpointed in --out.")
+  @Option(names = "--resume", description = {"Continue the run in --out from its checkpoint: the options it was started with are restored from its run.json,",
+      "so --resume --out DIR is enough; an option given again must agree with the record."})
   boolean resume;
 
-  @Option(names = "--force", description = "Start over in an --out directory that already holds a run.")
+  @Option(names = "--force", description = "Start over in an --out directory that already holds a run (or other files).")
   boolean force;
 
   @Option(names = "--force-identity", description = "With --resume: continue a checkpoint made on another chip or model (same layers).")
   boolean forceIdentity;
 
-  @Option(names = "--json", description = "Print a JSON summary as the last line of output.")
+  @Option(names = "--json", description = "Print a JSON summary as the last line of standard output.")
   boolean json;
 
-  @Option(names = "--quiet", description = "No progress bar.")
+  @Option(names = "--quiet", description = "No progress output (a bar on a terminal, else a line every " + (int) TrainProgress.LINE_SECONDS + " s).")
   boolean quiet;
 
   @Option(names = {"--calibration", "--profile"}, paramLabel = "PROFILE",
@@ -101,45 +110,117 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--log-every", defaultValue = "" + RunConfig.LOG_EVERY, paramLabel = "STEPS", description = "Steps between metrics.csv rows. Default: ${DEFAULT-VALUE}.")
   long logEvery;
 
+  /** The command line as the user typed it, for the run record (set when this command replays a record). */
+  private List<String> typed;
+
   @Override
   public Integer call() throws Exception {
-    var err = spec.commandLine().getErr();
-    var stdout = spec.commandLine().getOut();
-    if (resume && out == null) throw new IllegalArgumentException("--resume needs --out DIR naming the run to continue");
-    Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    OptimizerConfig opt = OptimizerConfig.DEFAULT;
-    CalibrationProfile calibration = profile == null ? null : CalibrationProfile.read(profile);
+    if (typed == null) typed = spec.root().commandLine().getParseResult().originalArgs();
+    if (resume) {
+      if (out == null) throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --out DIR naming the run to continue");
+      RunDirectory.check(out, true, false);
+      Map<String, Object> rec = RunRecord.read(out);
+      if (rec != null) {
+        TrainCommand restored = RunRecord.restore(this, rec, out);
+        restored.typed = typed;
+        return restored.run(rec);
+      }
+    }
+    return run(null);
+  }
+
+  /** Checks every option that needs no data and no device, so that a mistake costs no loading time. */
+  private Method validate() {
+    CommandLine cl = spec.commandLine();
+    if (budget < 4) throw new CommandLine.ParameterException(cl, "--budget must be at least 4 queries: " + budget);
+    if (data.trainRows != null && data.trainRows < 1) throw new CommandLine.ParameterException(cl, "--train-rows must be at least 1: " + data.trainRows);
+    if (pairs != null && (pairs < 1 || pairs > 255)) throw new CommandLine.ParameterException(cl, "--pairs must be in [1, 255]: " + pairs);
+    if (batch != null && batch < 1) throw new CommandLine.ParameterException(cl, "--batch must be at least 1: " + batch);
+    if (checkpointEvery < 0) throw new CommandLine.ParameterException(cl, "--checkpoint-every must be 0 (at the end only) or more: " + checkpointEvery);
+    if (logEvery < 1) throw new CommandLine.ParameterException(cl, "--log-every must be at least 1: " + logEvery);
+    try {
+      optimizer(OptimizerConfig.DEFAULT);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cl, e.getMessage());
+    }
+    Method m;
+    try {
+      m = Method.parse(method.equals(RunConfig.METHOD) ? Recommended.forBudget(budget).method() : method);
+    } catch (IllegalArgumentException ex) {
+      throw new CommandLine.ParameterException(cl, "--method: " + ex.getMessage());
+    }
+    try {
+      DatasetCatalog.check(data.dataset);
+    } catch (DataException e) {
+      throw new CommandLine.ParameterException(cl, "--dataset: " + e.getMessage());
+    }
+    try {
+      SimSizing.check(device.uri);
+    } catch (DeviceException e) {
+      if (e.kind() == DeviceException.Kind.BAD_URI) throw new CommandLine.ParameterException(cl, "--device: " + e.getMessage());
+      throw e;
+    }
+    return pairs != null ? m.withDirections(pairs) : m;
+  }
+
+  /** {@code base} with the numeric options given on the command line. */
+  private OptimizerConfig optimizer(OptimizerConfig base) {
+    OptimizerConfig opt = base;
     if (batch != null) opt = opt.withBatch(batch);
     if (c != null) opt = opt.withC(c);
     if (firstStep != null) opt = opt.withFirstStep(firstStep);
     if (alpha != null) opt = opt.withAlpha(alpha);
     if (gamma != null) opt = opt.withGamma(gamma);
     if (pairs != null) opt = opt.withPairs(pairs);
+    return opt;
+  }
+
+  /** Trains; {@code record} is the run directory's run.json when this continues a recorded run. */
+  private Integer run(Map<String, Object> record) throws Exception {
+    var err = spec.commandLine().getErr();
+    var stdout = spec.commandLine().getOut();
+    Method m = validate();
+    Path dir = out != null ? out : Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    RunDirectory.check(dir, resume, force);
+    CalibrationProfile calibration = profile == null ? null : CalibrationProfile.read(profile);
+    OptimizerConfig opt = optimizer(OptimizerConfig.DEFAULT);
     boolean auto = method.equals(RunConfig.METHOD);
     Recommended recommended = Recommended.forBudget(budget);
-    Method m;
-    try {
-      m = Method.parse(auto ? recommended.method() : method);
-    } catch (IllegalArgumentException ex) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--method: " + ex.getMessage());
-    }
-    if (pairs != null) m = m.withDirections(pairs);
+    String started = Instant.now().toString();
 
     RunSummary summary;
     CalibrationSettings settings;
+    Map<String, Object> runRecord;
     int baud;
     // The device first: a wrong URI or an unplugged chip fails before seconds of data loading;
     // except a simulated chip sized to the data, which needs the data to be built.
     DatasetSplit split = SimSizing.applies(device.uri) ? data.load(seed) : null;
     DeviceUri uri = split == null ? device.uri : SimSizing.fit(device.uri, split.train());
-    try (Device d = Devices.open(uri); TrainProgress progress = new TrainProgress(quiet, err)) {
-      if (auto && batch == null) opt = opt.withBatch(Math.min(recommended.batch(), d.info().maxBatch()));
-      settings = calibration == null ? CalibrationSettings.none(opt) : CalibrationSettings.from(calibration, opt, d.info(),
+    try (Device d = Devices.open(uri); TrainProgress progress = TrainProgress.forStderr(quiet, err); SignalStop signals = new SignalStop(err, progress::endLine)) {
+      HelloInfo hello = d.info();
+      if (batch != null && batch > hello.maxBatch()) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--batch " + batch + " is more than " + d.uri() + " takes in one query (maxBatch "
+            + hello.maxBatch() + " in its HELLO); use --batch " + hello.maxBatch() + " or less");
+      }
+      if (auto && batch == null) opt = opt.withBatch(Math.min(recommended.batch(), hello.maxBatch()));
+      settings = calibration == null ? CalibrationSettings.none(opt) : CalibrationSettings.from(calibration, opt, hello,
           Math.max(1, budget / m.queriesPerStep(d.parallelism())), c != null, firstStep != null);
       settings.log().forEach(err::println);
       RunConfig cfg = new RunConfig(budget, seed, dir, settings.optimizer(), m, checkpointEvery, logEvery, resume, force, forceIdentity);
       if (split == null) split = data.load(seed);
-      summary = new Trainer(d, split, cfg, progress).calibrated(settings).run();
+      if (data.trainRows != null && data.trainRows > split.train().rows()) {
+        err.println("note: --train-rows " + data.trainRows + " is more than the " + split.train().rows() + " training rows " + data.dataset + " has; using all of them");
+      }
+      runRecord = record != null ? RunRecord.resumed(record, typed, split, out) : RunRecord.started(spec, typed, started, split, d.uri(), hello, cfg);
+      Trainer trainer = new Trainer(d, split, cfg, progress).calibrated(settings).stoppable(signals.request()).recording(runRecord);
+      try {
+        summary = trainer.run();
+      } catch (RunStopped stopped) {
+        progress.endLine();
+        err.println(stopped.getMessage());
+        err.println("continue with: " + RunRecord.resumeCommand(dir));
+        return SignalStop.exitCode(stopped.reason());
+      }
       baud = d.baud();
       d.fleetStats().ifPresent(st -> err.printf(Locale.ROOT, "%d chip(s), %d online at the end; %d pairs dropped, %d chip failures, %d rejoins, %d re-programmings%n",
           st.chips(), st.online(), st.droppedGroups(), st.failures(), st.rejoins(), st.reprograms()));
@@ -155,15 +236,18 @@ final class TrainCommand implements Callable<Integer> {
       err.printf(Locale.ROOT, "on a real link at %d baud the %d bytes of this run take %.2f s of line time (8N1, 10 bits a byte)%n",
           t.baud(), summary.wireBytesSent() + summary.wireBytesReceived(), t.seconds());
     });
+    json.putAll(RunRecord.forSummary(runRecord));
     ObjectMapper mapper = new ObjectMapper();
-    Files.writeString(dir.resolve("summary.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    RunDirectory.writeAtomically(dir.resolve("summary.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json));
     // Chip time only when the device reports it (STATS); the training steps alone, both sides.
     String chip = summary.chipSeconds() == null ? "" : String.format(Locale.ROOT,
         "; training steps: chip time %.6g s (%.6g J) next to wall time %.2f s", summary.chipSeconds(), summary.chipJoules(), summary.trainSeconds());
-    err.printf(Locale.ROOT, "test accuracy %.4f (loss %.4f) after %d queries, %d steps, %.1f s; %.0f B sent + %.0f B received per step%s; run in %s%n",
+    // The result on stdout (a pipe or tee keeps it); progress and notes stay on stderr.
+    stdout.printf(Locale.ROOT, "test accuracy %.4f (loss %.4f) after %d queries, %d steps, %.1f s; %.0f B sent + %.0f B received per step%s; run in %s%n",
         summary.testAccuracy(), summary.testLoss(), summary.queries(), summary.steps(), summary.wallSeconds(),
         summary.toJson().get("bytes_per_step_sent"), summary.toJson().get("bytes_per_step_received"), chip, dir);
     if (this.json) stdout.println(mapper.writeValueAsString(json));
+    stdout.flush();
     return 0;
   }
 }

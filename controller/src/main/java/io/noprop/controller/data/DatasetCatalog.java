@@ -35,6 +35,45 @@ public final class DatasetCatalog {
     throw new DataException("unknown dataset '" + spec + "'; use fashion-mnist, fashion-mnist:pca50, fashion-mnist:pool4 or csv:PATH (label in the last column)");
   }
 
+  /**
+   * Checks the name without loading anything (the Fashion-MNIST variants take seconds to load and
+   * whiten): an unknown name, a bad number or a missing CSV file fails here, before the load.
+   */
+  public static void check(String spec) {
+    if (spec.equals("fashion-mnist")) return;
+    if (spec.startsWith("fashion-mnist:pool")) {
+      int k = suffix(spec, "fashion-mnist:pool", "the pooling factor must be a number, e.g. fashion-mnist:pool4 (7x7 = 49 features)");
+      if (k < 1 || 28 % k != 0) throw new DataException("'" + spec + "': a 28x28 image does not pool by " + k + " (pick a divisor of 28: 1, 2, 4, 7, 14, 28)");
+      return;
+    }
+    if (spec.startsWith("fashion-mnist:pca")) {
+      int k = suffix(spec, "fashion-mnist:pca", "the number of components must be a number, e.g. fashion-mnist:pca50");
+      if (k < 1 || k > 784) throw new DataException("'" + spec + "': the number of components must be in [1, 784], e.g. fashion-mnist:pca50");
+      return;
+    }
+    if (spec.startsWith("csv:") || spec.startsWith("csv-first:")) {
+      Path p = Path.of(spec.substring(spec.indexOf(':') + 1));
+      if (!Files.isRegularFile(p)) throw new DataException("CSV file " + p + " does not exist");
+      return;
+    }
+    load(spec, null, 0); // throws the unknown-name message
+  }
+
+  /**
+   * Features and classes of a catalogue dataset known from its name alone, or null when the data
+   * must be read to know (a CSV file).
+   */
+  public static int[] shape(String spec) {
+    check(spec);
+    if (spec.equals("fashion-mnist")) return new int[] {784, 10};
+    if (spec.startsWith("fashion-mnist:pool")) {
+      int side = 28 / Integer.parseInt(spec.substring("fashion-mnist:pool".length()));
+      return new int[] {side * side, 10};
+    }
+    if (spec.startsWith("fashion-mnist:pca")) return new int[] {Integer.parseInt(spec.substring("fashion-mnist:pca".length())), 10};
+    return null;
+  }
+
   /** The number after {@code prefix} in {@code spec}, or a DataException saying {@code what}. */
   private static int suffix(String spec, String prefix, String what) {
     try {

@@ -51,6 +51,9 @@ public record Method(Estimator estimator, int directions, UpdateRule rule, Sched
     String n = m.group(2);
     Estimator e = Estimator.of(m.group(1), n);
     int k = e.numberIsParameter() ? 0 : n != null ? Integer.parseInt(n) : e.defaultDirections();
+    if (!e.numberIsParameter() && n != null && k < 1) {
+      throw new IllegalArgumentException("'" + parts[0] + "': the number after " + m.group(1) + " is directions per step and must be at least 1, e.g. " + m.group(1) + "4");
+    }
     Method out = new Method(e, k, new Sgd(), Schedule.SPALL, Schedule.SPALL, 0);
     for (int i = 1; i < parts.length; i++) {
       String p = parts[i];

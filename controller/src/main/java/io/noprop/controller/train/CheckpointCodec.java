@@ -4,26 +4,35 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.controller.opt.rule.RuleState;
 import io.noprop.protocol.msg.DirectionMask;
 import io.noprop.protocol.msg.SeedTerm;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * The checkpoint file, versioned: it writes format {@link #FORMAT} and reads every format since the
- * optimiser state was saved (2 and 3); any other number is refused with what to do.
+ * optimiser state was saved (2, 3 and 4); any other number is refused with what to do.
  *
  * <pre>
  *   "NPCK" | u32 format | u32 n | n bytes JSON metadata | u32 vectors |
- *       vectors x (u16 name length | name (UTF-8) | u32 count | count x f32)      (big-endian)
+ *       vectors x (u16 name length | name (UTF-8) | u32 count | count x f32) |
+ *       u32 CRC32C of every byte before it (format 4 on)                         (big-endian)
  * </pre>
+ *
+ * Format 4 is format 3 with the checksum: flipped bytes inside a float vector used to load as
+ * plausible-looking weights (-34.7, 90.7) and a resumed run went on with them. A file whose
+ * checksum does not match is refused as {@link CorruptCheckpointException} before anything in it is
+ * believed. Formats 2 and 3 have no checksum; their weights are still checked to be finite.
  *
  * The first vector is the shadow weights ("weights"); Adam adds its moments ("adam_m", "adam_v").
  * The metadata names the chip the run was on ({@code device_id}, {@code parameters}, next to
@@ -35,7 +44,9 @@ import java.util.Map;
  */
 final class CheckpointCodec {
   static final int MAGIC = 0x4E50434B; // "NPCK"
-  static final int FORMAT = 3;
+  static final int FORMAT = 4;
+  /** The first format with a checksum. */
+  static final int CHECKSUMMED = 4;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private CheckpointCodec() {}
@@ -80,7 +91,43 @@ final class CheckpointCodec {
       for (float v : w) out.writeFloat(v);
     }
     out.flush();
+    CRC32C crc = new CRC32C();
+    byte[] body = bytes.toByteArray();
+    crc.update(body);
+    out.writeInt((int) crc.getValue());
+    out.flush();
     return bytes.toByteArray();
+  }
+
+  /**
+   * Reads a whole checkpoint file; {@code name} names it in errors.
+   *
+   * @throws CorruptCheckpointException when the bytes are not a checkpoint this noprop wrote
+   *     intact (checksum, truncation, impossible lengths or fields)
+   * @throws IOException for a format this noprop cannot read (older or newer)
+   */
+  static Checkpoint decode(byte[] file, String name) throws IOException {
+    int length = file.length;
+    int format = length >= 8 ? ByteBuffer.wrap(file).getInt(4) : 0;
+    // an intact file of a format this noprop does not read is told apart from damage: a checksum
+    // of a newer format may not be this one (a format number beyond any plausible one is damage)
+    if (length >= 12 && ByteBuffer.wrap(file).getInt(0) == MAGIC && format > FORMAT && format < 256) {
+      throw new IOException(name + " has checkpoint format " + format + "; this noprop reads formats 2 to " + FORMAT
+          + " (the file was written by a newer noprop: resume with that one, or start anew with --force)");
+    }
+    if (length >= 12 && ByteBuffer.wrap(file).getInt(0) == MAGIC && format >= CHECKSUMMED) {
+      CRC32C crc = new CRC32C();
+      crc.update(file, 0, length - 4);
+      int stored = ByteBuffer.wrap(file).getInt(length - 4);
+      if ((int) crc.getValue() != stored) {
+        throw new CorruptCheckpointException(name + " is corrupt or truncated: its checksum does not match (CRC32C stored " + String.format("%08x", stored)
+            + ", computed " + String.format("%08x", (int) crc.getValue()) + "); the file changed after it was written");
+      }
+      length -= 4;
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(file, 0, length))) {
+      return decode(in, length, name);
+    }
   }
 
   private static Map<String, Object> ruleJson(RuleState s, Map<String, float[]> vectors) {
@@ -119,55 +166,61 @@ final class CheckpointCodec {
     return r;
   }
 
-  /** Reads a checkpoint of {@code size} bytes; {@code name} names it in errors. */
-  static Checkpoint decode(DataInputStream in, long size, String name) throws IOException {
+  /** Reads a checkpoint of {@code size} bytes (its checksum, if any, already checked and cut off); {@code name} names it in errors. */
+  private static Checkpoint decode(DataInputStream in, long size, String name) throws IOException {
     try {
-      if (in.readInt() != MAGIC) throw new IOException(name + " is not a noprop checkpoint");
+      if (in.readInt() != MAGIC) throw new CorruptCheckpointException(name + " is not a noprop checkpoint");
       int format = in.readInt();
-      if (format != 2 && format != FORMAT) throw new IOException(name + " has checkpoint format " + format + "; this noprop reads formats 2 and " + FORMAT
+      if (format < 2 || format > FORMAT) throw new IOException(name + " has checkpoint format " + format + "; this noprop reads formats 2 to " + FORMAT
           + (format == 1 ? " (format 1 came before the optimiser state was saved: finish that run with the noprop that started it, or start anew with --force)"
               : format > FORMAT ? " (the file was written by a newer noprop: resume with that one, or start anew with --force)" : ""));
       int jsonLength = in.readInt();
-      if (jsonLength < 0 || jsonLength > size) throw new IOException(name + " is corrupt: metadata length " + jsonLength + " in a " + size + "-byte file");
+      if (jsonLength < 0 || jsonLength > size) throw new CorruptCheckpointException(name + " is corrupt: metadata length " + jsonLength + " in a " + size + "-byte file");
       byte[] json = new byte[jsonLength];
       in.readFully(json);
       Map<?, ?> m;
       try {
         m = JSON.readValue(new String(json, StandardCharsets.UTF_8), Map.class);
       } catch (IOException e) {
-        throw new IOException(name + " is corrupt: unreadable metadata (" + e.getMessage() + ")", e);
+        throw new CorruptCheckpointException(name + " is corrupt: unreadable metadata (" + e.getMessage() + ")", e);
       }
       int count = in.readInt();
-      if (count < 1 || count > 16) throw new IOException(name + " is corrupt: " + count + " vectors");
+      if (count < 1 || count > 16) throw new CorruptCheckpointException(name + " is corrupt: " + count + " vectors");
       Map<String, float[]> vectors = new LinkedHashMap<>();
       for (int v = 0; v < count; v++) {
         String vector = in.readUTF();
         int n = in.readInt();
-        if (n < 0 || 4L * n > size) throw new IOException(name + " is corrupt: vector " + vector + " of " + n + " floats in a " + size + "-byte file");
+        if (n < 0 || 4L * n > size) throw new CorruptCheckpointException(name + " is corrupt: vector " + vector + " of " + n + " floats in a " + size + "-byte file");
         float[] w = new float[n];
         for (int i = 0; i < n; i++) w[i] = in.readFloat();
         vectors.put(vector, w);
       }
-      if (!vectors.containsKey("weights")) throw new IOException(name + " is corrupt: no weights vector");
-      if (in.read() >= 0) throw new IOException(name + " is corrupt: bytes after the last vector");
-      if (!(m.get("model") instanceof String model)) throw new IOException(name + " is corrupt: no model in the metadata");
+      if (!vectors.containsKey("weights")) throw new CorruptCheckpointException(name + " is corrupt: no weights vector");
+      if (in.read() >= 0) throw new CorruptCheckpointException(name + " is corrupt: bytes after the last vector");
+      if (!(m.get("model") instanceof String model)) throw new CorruptCheckpointException(name + " is corrupt: no model in the metadata");
       int[] layers = ((List<?>) m.get("layers")).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
       if (layers.length < 2 || Arrays.stream(layers).anyMatch(l -> l < 1 || l > 0xFFFF)) {
-        throw new IOException(name + " is corrupt: layers " + Arrays.toString(layers));
+        throw new CorruptCheckpointException(name + " is corrupt: layers " + Arrays.toString(layers));
       }
       Object id = m.get("device_id");
-      if (id != null && !(id instanceof String)) throw new IOException(name + " is corrupt: device_id " + id);
+      if (id != null && !(id instanceof String)) throw new CorruptCheckpointException(name + " is corrupt: device_id " + id);
       int n = vectors.get("weights").length;
       if (m.get("parameters") != null && lng(m, "parameters") != n) {
-        throw new IOException(name + " is corrupt: metadata says " + m.get("parameters") + " parameters, the weights vector holds " + n);
+        throw new CorruptCheckpointException(name + " is corrupt: metadata says " + m.get("parameters") + " parameters, the weights vector holds " + n);
       }
-      if (!(m.get("optimizer") instanceof Map<?, ?> state)) throw new IOException(name + " is corrupt: no optimiser state");
+      if (!(m.get("optimizer") instanceof Map<?, ?> state)) throw new CorruptCheckpointException(name + " is corrupt: no optimiser state");
+      for (Map.Entry<String, float[]> e : vectors.entrySet()) {
+        float[] w = e.getValue();
+        for (int i = 0; i < w.length; i++) {
+          if (!Float.isFinite(w[i])) throw new CorruptCheckpointException(name + " is corrupt: " + e.getKey() + "[" + i + "] is " + w[i]);
+        }
+      }
       OptimizerState o = format == 2 ? optimizerV2(state, vectors) : optimizerV3(state, vectors);
       return new Checkpoint(model, layers, lng(m, "seed"), lng(m, "budget"), num(m, "wall_seconds"), o, (String) id);
     } catch (EOFException e) {
-      throw new IOException(name + " is truncated", e);
+      throw new CorruptCheckpointException(name + " is truncated", e);
     } catch (ClassCastException | NullPointerException | IllegalArgumentException | IndexOutOfBoundsException e) {
-      throw new IOException(name + " is corrupt: metadata field missing or of the wrong type (" + e.getMessage() + ")", e);
+      throw new CorruptCheckpointException(name + " is corrupt: metadata field missing or of the wrong type (" + e.getMessage() + ")", e);
     }
   }
 

@@ -8,6 +8,8 @@ import java.util.Map;
  *
  * @param trainBytesSent bytes sent during the training steps alone (no upload, no test pass)
  * @param trainSteps steps whose bytes {@code trainBytesSent} counts (this session's steps)
+ * @param trainQueries loss queries of those steps (their estimator's queries per step, calibration
+ *     and guard queries included): what {@code queries_per_second} divides
  * @param chipSeconds chip time of this session's training steps (STATS difference), null when the
  *     device has no cost counters
  * @param chipJoules chip energy of the same steps, J, null when the device has no cost counters
@@ -26,6 +28,7 @@ public record RunSummary(
     long trainBytesSent,
     long trainBytesReceived,
     long trainSteps,
+    long trainQueries,
     long retries,
     double wallSeconds,
     double trainSeconds,
@@ -46,7 +49,7 @@ public record RunSummary(
     m.put("bytes_per_step_received", trainSteps == 0 ? 0 : (double) trainBytesReceived / trainSteps);
     m.put("retries", retries);
     m.put("wall_seconds", wallSeconds);
-    m.put("queries_per_second", trainSeconds > 0 ? 2.0 * trainSteps / trainSeconds : 0);
+    m.put("queries_per_second", trainSeconds > 0 ? trainQueries / trainSeconds : 0);
     if (chipSeconds != null) m.put("chip_seconds", chipSeconds);
     if (chipJoules != null) m.put("chip_joules", chipJoules);
     m.put("device", device);

@@ -44,6 +44,23 @@ public final class Trainer {
   private final RunConfig cfg;
   private final TrainListener listener;
   private CalibrationSettings calibration = CalibrationSettings.none(OptimizerConfig.DEFAULT);
+  private StopRequest stop = new StopRequest();
+  private Map<String, Object> record;
+
+  /**
+   * Writes {@code runRecord} as the run directory's {@link RunDirectory#RECORD} once the directory
+   * is held, before the first step: the resolved configuration a later {@code --resume} restores.
+   */
+  public Trainer recording(Map<String, Object> runRecord) {
+    this.record = runRecord;
+    return this;
+  }
+
+  /** Stops at the next step boundary with a checkpoint when {@code request} is made ({@link RunStopped}). */
+  public Trainer stoppable(StopRequest request) {
+    this.stop = request;
+    return this;
+  }
 
   /** Uses what a calibration profile provides (today: the gain a0; c and the rest come in through the config). */
   public Trainer calibrated(CalibrationSettings settings) {
@@ -62,6 +79,10 @@ public final class Trainer {
     long t0 = System.nanoTime();
     checkCompatible(device.info());
     try (RunDirectory ignored = RunDirectory.open(cfg.out(), cfg.resume(), cfg.force())) {
+      if (record != null) {
+        RunDirectory.writeAtomically(cfg.out().resolve(RunDirectory.RECORD),
+            new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(record));
+      }
       return train(t0);
     }
   }
@@ -78,15 +99,20 @@ public final class Trainer {
     device.uploadDataset(data.test().header(TEST_SLOT), data.test().packed());
 
     double priorWall = 0;
-    if (cfg.resume() && store.exists()) {
-      Checkpoint c = store.load();
-      checkResumable(c, info);
+    if (cfg.resume()) {
+      if (!store.exists()) {
+        throw new TrainingException("--resume: " + cfg.out() + " holds no checkpoint (" + CheckpointStore.FILE + "); nothing to continue. "
+            + "Check the --out path, or start the run over with --force");
+      }
+      CheckpointStore.Resumable r = store.loadForResume();
+      if (r.note() != null) listener.onMessage("warning: " + r.note());
+      Checkpoint c = r.checkpoint();
+      checkResumable(c, info, r.file());
       opt.restore(c.optimizer());
       priorWall = c.wallSeconds();
       device.writeWeights(opt.weights());
-      listener.onMessage("resumed from " + store.file() + " at step " + opt.step() + " (" + opt.queries() + " queries)");
+      listener.onMessage("resumed from " + r.file() + " at step " + opt.step() + " (" + opt.queries() + " queries)");
     } else {
-      if (cfg.resume()) listener.onMessage("no checkpoint in " + cfg.out() + "; starting a new run");
       Double a0 = calibration.gainA0();
       if (a0 != null && !opt.presetGain(a0)) {
         listener.onMessage("the profile's gain a0 is measured for spsa's estimate; " + method.id() + " calibrates its own");
@@ -102,12 +128,14 @@ public final class Trainer {
     WireStats before = device.wireStats();
     long sessionStart = System.nanoTime();
     long firstStep = opt.step();
+    long firstQueries = opt.queries();
     double emaLoss = Double.NaN;
     double emaAcc = Double.NaN;
     long clipped = 0;
     double lastEstimate = 0;
     long lastSaved = opt.step();
     try (MetricsLog metrics = new MetricsLog(cfg.out(), cfg.resume() ? opt.step() : -1)) {
+      stop.arm();
       for (AskTellOptimizer.Step s; (s = opt.ask()) != null; ) {
         // a fleet runs the groups on its chips at once and may drop a group whose chip failed (null)
         List<EvalResult[]> answers = LossCheck.DEFAULT.screen(s.groups(), device.evaluateGroups(s.groups())); // implausible -> NaN: skipped, counted
@@ -146,8 +174,16 @@ public final class Trainer {
           saveCheckpoint(store, info, opt, priorWall, t0);
           lastSaved = step;
         }
+        if (stop.requested() != null && opt.atStepBoundary()) {
+          metrics.flush();
+          if (step != lastSaved) saveCheckpoint(store, info, opt, priorWall, t0);
+          stop.disarm();
+          throw new RunStopped(stop.requested(), step, opt.queries(), store.file());
+        }
       }
       metrics.flush();
+    } finally {
+      stop.disarm();
     }
     WireStats after = device.wireStats();
     double trainSeconds = (System.nanoTime() - sessionStart) / 1e9;
@@ -177,7 +213,7 @@ public final class Trainer {
     if (method.guardSigmas() > 0) params.put("noise_sigma", opt.noiseSigma());
     WireStats steps = after.minus(before);
     return new RunSummary(device.uri(), info.deviceId(), method.id(), test.accuracy(), test.loss(), opt.queries(), opt.step(), opt.nanSteps(), end.bytesSent(),
-        end.bytesReceived(), steps.bytesSent(), steps.bytesReceived(), opt.step() - firstStep, end.retries(), wall(priorWall, t0), trainSeconds,
+        end.bytesReceived(), steps.bytesSent(), steps.bytesReceived(), opt.step() - firstStep, opt.queries() - firstQueries, end.retries(), wall(priorWall, t0), trainSeconds,
         chip == null ? null : chip.chipSeconds(), chip == null ? null : chip.joules(), params);
   }
 
@@ -199,6 +235,27 @@ public final class Trainer {
     store.save(new Checkpoint(info.model(), info.layerSizes(), cfg.seed(), cfg.budget(), wall(priorWall, t0), opt.state(), info.deviceId()));
   }
 
+  /**
+   * The chip clips every weight to its HELLO range, so a shadow copy that left it was not written by
+   * a run on this chip: refuse it rather than let the chip silently clip it (a checksum catches a
+   * damaged file; this catches weights meant for another range).
+   */
+  static void checkRange(float[] w, HelloInfo info, String where) {
+    int outside = 0;
+    int first = -1;
+    for (int i = 0; i < w.length; i++) {
+      if (!(w[i] >= info.weightMin() && w[i] <= info.weightMax())) {
+        if (first < 0) first = i;
+        outside++;
+      }
+    }
+    if (outside > 0) {
+      throw new TrainingException(where + " holds " + outside + " weight(s) outside the chip's range [" + info.weightMin() + ", " + info.weightMax()
+          + "] (HELLO), the first weights[" + first + "] = " + w[first] + "; the checkpoint was not made on a chip with this range. "
+          + "Resume on the chip it was made on, or start over with --force");
+    }
+  }
+
   private static double wall(double prior, long t0) {
     return prior + (System.nanoTime() - t0) / 1e9;
   }
@@ -218,9 +275,10 @@ public final class Trainer {
     }
   }
 
-  private void checkResumable(Checkpoint c, HelloInfo info) {
+  private void checkResumable(Checkpoint c, HelloInfo info, java.nio.file.Path file) {
     String forced = ChipIdentity.checkResume(c.identity(), ChipIdentity.of(info), device.uri(), cfg.out().toString(), cfg.forceIdentity());
     if (forced != null) listener.onMessage(forced);
+    checkRange(c.weights(), info, file.toString());
     if (c.seed() != cfg.seed()) {
       throw new TrainingException("checkpoint in " + cfg.out() + " was made with --seed " + c.seed() + ", not " + cfg.seed() + "; resume with the same seed");
     }

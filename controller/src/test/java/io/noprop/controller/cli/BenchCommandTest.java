@@ -96,5 +96,12 @@ class BenchCommandTest {
     NopropCommandTest.Result mixed = run("bench", "report", "--from", a + "," + c, "--out", tmp.resolve("mixed").toString());
     assertEquals(2, mixed.code());
     assertTrue(mixed.err().contains("--from mixes batch sizes: 256 and 64"), mixed.err());
+
+    Path d = tmp.resolve("d");
+    assertEquals(0, run("bench", "train", "--device", dev, "--dataset", "csv:" + blobsCsv(), "--budgets", "300", "--seeds", "3",
+        "--methods", "es4", "--train-rows", "100", "--out", d.toString()).code());
+    NopropCommandTest.Result rows = run("bench", "report", "--from", a + "," + d, "--out", tmp.resolve("rows").toString());
+    assertEquals(2, rows.code());
+    assertTrue(rows.err().contains("--from mixes training rows (--train-rows): 320 and 100"), rows.err());
   }
 }

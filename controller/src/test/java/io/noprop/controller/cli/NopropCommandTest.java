@@ -70,7 +70,7 @@ class NopropCommandTest {
   @Test
   void anUnknownDeviceSchemeListsTheKnownOnes() {
     Result r = run("info", "--device", "usb:/dev/x");
-    assertEquals(1, r.code());
+    assertEquals(2, r.code(), "a URI that names no device is a usage error");
     assertTrue(r.err().startsWith("noprop: error: unknown device scheme 'usb:'"), r.err());
     assertTrue(r.err().contains("sim:PRESET"), r.err());
   }
@@ -78,7 +78,7 @@ class NopropCommandTest {
   @Test
   void anUnknownPresetListsTheKnownOnes() {
     Result r = run("info", "--device", "sim:quantum");
-    assertEquals(1, r.code());
+    assertEquals(2, r.code());
     assertTrue(r.err().contains("unknown simulator preset 'quantum'") && r.err().contains("rram"), r.err());
   }
 
@@ -165,21 +165,21 @@ class NopropCommandTest {
   @Test
   void missingDataIsOneLineSayingWhatToDo() {
     Result r = run("train", "--dataset", "csv:" + tmp.resolve("nope.csv"));
-    assertEquals(1, r.code());
-    assertTrue(r.err().startsWith("noprop: error: CSV file") && r.err().contains("does not exist"), r.err());
+    assertEquals(2, r.code(), "checked with the options, before any loading");
+    assertTrue(r.err().startsWith("noprop: --dataset: CSV file") && r.err().contains("does not exist"), r.err());
   }
 
   @Test
   void aMalformedDatasetNameIsOneLineSayingWhatToWrite() {
     Result r = run("train", "--dataset", "fashion-mnist:pcaX", "--out", tmp.resolve("bad").toString());
-    assertEquals(1, r.code());
-    assertTrue(r.err().startsWith("noprop: error: 'fashion-mnist:pcaX': the number of components must be a number, e.g. fashion-mnist:pca50"), r.err());
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("noprop: --dataset: 'fashion-mnist:pcaX': the number of components must be a number, e.g. fashion-mnist:pca50"), r.err());
   }
 
   @Test
   void resumeWithoutOutIsRefused() {
     Result r = run("train", "--resume");
-    assertEquals(1, r.code());
+    assertEquals(2, r.code());
     assertTrue(r.err().contains("--resume needs --out"), r.err());
   }
 }

@@ -73,13 +73,93 @@ class CheckpointStoreTest {
     byte[] all = Files.readAllBytes(s.file());
     assertEquals(CheckpointCodec.FORMAT, ByteBuffer.wrap(all).getInt(4));
     ByteBuffer.wrap(all).putInt(4, CheckpointCodec.FORMAT + 1);
-    Files.write(s.file(), all);
+    Files.write(s.file(), withChecksum(all));
     String newer = assertThrows(IOException.class, s::load).getMessage();
     assertTrue(newer.contains("format " + (CheckpointCodec.FORMAT + 1)) && newer.contains("newer noprop"), newer);
     ByteBuffer.wrap(all).putInt(4, 1);
-    Files.write(s.file(), all);
+    Files.write(s.file(), withChecksum(all));
     String older = assertThrows(IOException.class, s::load).getMessage();
     assertTrue(older.contains("format 1") && older.contains("--force"), older);
+  }
+
+  /** {@code file} with its CRC32C trailer recomputed, as if written so. */
+  static byte[] withChecksum(byte[] file) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(file, 0, file.length - 4);
+    ByteBuffer.wrap(file).putInt(file.length - 4, (int) crc.getValue());
+    return file;
+  }
+
+  @Test
+  void aHundredFlippedBytesInsideTheWeightsAreRefusedByTheChecksumNamingTheFileAndWhatToDo() throws IOException {
+    // the defect: flipped bytes inside the float vector loaded as weights like -34.7 and 90.7
+    float[] w = new float[200];
+    for (int i = 0; i < w.length; i++) w[i] = (i % 7 - 3) / 10f;
+    OptimizerState o = new OptimizerState("spsa", 1500, 3000, 0, 0, 0, new double[] {0.1}, Double.NaN, Double.NaN, RuleState.NONE, w);
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(new Checkpoint("sim:rram", new int[] {10, 10, 8}, 1, 100000, 1, o, "chip-1"));
+    byte[] b = Files.readAllBytes(s.file());
+    java.util.SplittableRandom r = new java.util.SplittableRandom(16);
+    int weightsStart = b.length - 4 - 4 * w.length;
+    for (int i = 0; i < 100; i++) b[weightsStart + r.nextInt(4 * w.length)] ^= (byte) (1 + r.nextInt(255));
+    Files.write(s.file(), b);
+    CorruptCheckpointException e = assertThrows(CorruptCheckpointException.class, s::load);
+    assertTrue(e.getMessage().contains(s.file().toString()) && e.getMessage().contains("checksum does not match"), e.getMessage());
+    IOException resume = assertThrows(IOException.class, s::loadForResume);
+    assertTrue(resume.getMessage().contains("no previous checkpoint") && resume.getMessage().contains("--force"), resume.getMessage());
+  }
+
+  @Test
+  void aDamagedCheckpointFallsBackToThePreviousOneAndSaysSo() throws IOException {
+    CheckpointStore s = new CheckpointStore(tmp);
+    s.save(sample(10));
+    s.save(sample(20));
+    assertEquals(20, s.loadForResume().checkpoint().step(), "the current one first");
+    byte[] b = Files.readAllBytes(s.file());
+    b[b.length / 2] ^= 0x40;
+    Files.write(s.file(), b);
+    CheckpointStore.Resumable r = s.loadForResume();
+    assertEquals(10, r.checkpoint().step());
+    assertEquals(s.previous(), r.file());
+    assertTrue(r.note().contains(s.file() + " is corrupt") && r.note().contains("previous checkpoint " + s.previous() + " at step 10"), r.note());
+    Files.write(s.previous(), new byte[] {1, 2, 3});
+    IOException both = assertThrows(IOException.class, s::loadForResume);
+    assertTrue(both.getMessage().contains("previous checkpoint is unusable too") && both.getMessage().contains("--force"), both.getMessage());
+  }
+
+  @Test
+  void aNonFiniteWeightInAnUnchecksummedFormatThreeFileIsCorruption() throws IOException {
+    Path dir = tmp.resolve("v3");
+    Checkpoint c = formatTwo("v3-spsa+momentum.bin", dir);
+    byte[] b = Files.readAllBytes(dir.resolve(CheckpointStore.FILE));
+    ByteBuffer.wrap(b).putFloat(b.length - 4, Float.NaN); // the last weight
+    Files.write(dir.resolve(CheckpointStore.FILE), b);
+    CorruptCheckpointException e = assertThrows(CorruptCheckpointException.class, () -> new CheckpointStore(dir).load());
+    assertTrue(e.getMessage().contains("weights[" + (c.weights().length - 1) + "] is NaN"), e.getMessage());
+  }
+
+  @Test
+  void formatThreeCheckpointsStillLoad() throws IOException {
+    Checkpoint m = formatTwo("v3-spsa+momentum.bin", tmp.resolve("m"));
+    assertEquals("spsa+momentum", m.optimizer().method());
+    assertEquals(992, m.step());
+    assertEquals(2000, m.queries());
+    assertEquals("sim-rram-1", m.deviceId());
+    assertArrayEquals(new int[] {4, 8, 2}, m.layers());
+    assertEquals(-0.635431170463562f, m.weights()[0]);
+    assertEquals(-0.0258371252566576f, m.weights()[57]);
+    assertTrue(m.optimizer().rule() instanceof RuleState.MomentumState);
+    Checkpoint a = formatTwo("v3-nspsa4+adam.bin", tmp.resolve("a"));
+    assertEquals("nspsa4+adam", a.optimizer().method());
+    assertEquals(248, a.step());
+    RuleState.AdamState adam = (RuleState.AdamState) a.optimizer().rule();
+    assertEquals(0.36869490146636963f, adam.m()[0]);
+    assertEquals(0.07018563896417618f, adam.v()[57]);
+  }
+
+  /** A checkpoint of an older format from the test resources (file name says which), in {@code dir}. */
+  static Checkpoint fixture(String name, Path dir) throws IOException {
+    return formatTwo(name, dir);
   }
 
   /** A format-2 checkpoint as main wrote it before the typed codec (es8+momentum+guard2, 16-8-10, seed 1, budget 3000). */
@@ -212,10 +292,16 @@ class CheckpointStoreTest {
     CheckpointStore s = new CheckpointStore(tmp);
     s.save(sample(7));
     byte[] all = Files.readAllBytes(s.file());
-    Files.write(s.file(), java.util.Arrays.copyOf(all, all.length + 1));
-    assertTrue(assertThrows(IOException.class, s::load).getMessage().contains("bytes after"));
-    String text = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\"parameters\":5", "\"parameters\":6");
+    // cut the checksum off and make the body a format-3 file, which has none: the structural checks remain
+    byte[] v3 = java.util.Arrays.copyOf(all, all.length - 4);
+    ByteBuffer.wrap(v3).putInt(4, 3);
+    Files.write(s.file(), java.util.Arrays.copyOf(v3, v3.length + 1));
+    assertTrue(assertThrows(CorruptCheckpointException.class, s::load).getMessage().contains("bytes after"));
+    String text = new String(v3, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\"parameters\":5", "\"parameters\":6");
     Files.write(s.file(), text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-    assertTrue(assertThrows(IOException.class, s::load).getMessage().contains("parameters"));
+    assertTrue(assertThrows(CorruptCheckpointException.class, s::load).getMessage().contains("parameters"));
+    // and in format 4 the same changes fail the checksum first
+    Files.write(s.file(), java.util.Arrays.copyOf(all, all.length + 1));
+    assertTrue(assertThrows(CorruptCheckpointException.class, s::load).getMessage().contains("checksum"));
   }
 }

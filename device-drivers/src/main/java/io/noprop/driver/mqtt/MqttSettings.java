@@ -159,6 +159,18 @@ public record MqttSettings(String broker, String user, char[] password, Duration
    *
    * @param configure sets the will (and anything else) on the options before connecting
    */
+  /** How long a refused first connect is retried (a broker starting up), however long connect_timeout_ms is. */
+  static final Duration REFUSED_GRACE = Duration.ofSeconds(1);
+
+  private String host() {
+    return java.net.URI.create(broker).getHost();
+  }
+
+  private int port() {
+    int p = java.net.URI.create(broker).getPort();
+    return p > 0 ? p : tls() ? 8883 : 1883;
+  }
+
   public MqttAsyncClient connect(String clientId, MqttCallbackExtended callback, java.util.function.Consumer<MqttConnectOptions> configure) {
     MqttAsyncClient client;
     try {
@@ -170,6 +182,7 @@ public record MqttSettings(String broker, String user, char[] password, Duration
     MqttConnectOptions o = options();
     configure.accept(o);
     long deadline = System.nanoTime() + firstConnect.toNanos();
+    long refusedDeadline = System.nanoTime() + Math.min(firstConnect.toNanos(), REFUSED_GRACE.toNanos());
     long backoff = 50;
     while (true) {
       try {
@@ -181,6 +194,18 @@ public record MqttSettings(String broker, String user, char[] password, Duration
             + (user == null ? " (no user given: set ?user=...&password=... or " + ENV_USER + "/" + ENV_PASSWORD + ")" : " of user '" + user + "'")
             + ": " + describe(e), e);
       } catch (MqttException e) {
+        if (e.getCause() instanceof java.net.UnknownHostException) {
+          closeQuietly(client);
+          throw new DeviceException(DeviceException.Kind.LINK_DOWN, "cannot connect to broker " + broker + ": unknown host " + host()
+              + " (no address for that name); check the host name in the device URI", e);
+        }
+        // Refused: nothing listens there. Waiting the whole connect timeout helps no one; a broker
+        // that is just starting gets REFUSED_GRACE to open its port.
+        if (e.getCause() instanceof java.net.ConnectException && System.nanoTime() > refusedDeadline) {
+          closeQuietly(client);
+          throw new DeviceException(DeviceException.Kind.LINK_DOWN, "cannot connect to broker " + broker + ": connection refused, nothing listens on "
+              + host() + " port " + port() + "; is the broker (e.g. mosquitto) running, and is the port right?", e);
+        }
         if (System.nanoTime() > deadline) {
           closeQuietly(client);
           throw new DeviceException(DeviceException.Kind.LINK_DOWN, "cannot connect to broker " + broker + " within "

@@ -26,6 +26,8 @@ public final class SerialPorts {
    * (tcdrain) after every write, which halved the round-trip rate over a pty.
    */
   public static final int WRITE_TIMEOUT_MS = 2000;
+  /** errno "not a terminal": what opening a path that is no serial port (/dev/null, a pipe) fails with. */
+  static final int ENOTTY = 25;
 
   private SerialPorts() {}
 
@@ -42,6 +44,10 @@ public final class SerialPorts {
       throw new DeviceException(DeviceException.Kind.PORT_UNAVAILABLE,
           "no such port: " + path + " does not exist; is the board plugged in? (list ports with 'ls /dev/serial/by-id')");
     }
+    if (looksLikePath && Files.isRegularFile(Path.of(path))) {
+      throw new DeviceException(DeviceException.Kind.PORT_UNAVAILABLE, "not a serial port: " + path
+          + " is a regular file; name the board's device (e.g. /dev/ttyACM0; list ports with 'ls /dev/serial/by-id')");
+    }
     SerialPort port;
     try {
       port = SerialPort.getCommPort(path);
@@ -56,6 +62,10 @@ public final class SerialPorts {
       if (looksLikePath && (!Files.isReadable(Path.of(path)) || !Files.isWritable(Path.of(path)))) {
         throw new DeviceException(DeviceException.Kind.PORT_UNAVAILABLE, "permission denied on port " + path
             + "; add yourself to its group (Debian: sudo usermod -aG dialout $USER, then log in again)");
+      }
+      if (code == ENOTTY) {
+        throw new DeviceException(DeviceException.Kind.PORT_UNAVAILABLE, "not a serial port: " + path
+            + " is not a terminal device (errno 25, ENOTTY); name the board's device (e.g. /dev/ttyACM0; list ports with 'ls /dev/serial/by-id')");
       }
       throw new DeviceException(DeviceException.Kind.PORT_UNAVAILABLE, "port busy: " + path
           + " is already open in another program (another noprop, screen, minicom, a serial monitor); close it and retry"
