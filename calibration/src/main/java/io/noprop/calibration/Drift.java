@@ -9,7 +9,8 @@ import java.util.Optional;
  * Read-backs of freshly programmed weights as they age, and the drift exponent per layer under the
  * PCM law {@code w(t) = w(0) ((t + t0) / t0)^-nu} (t: time since programming, t0 the reference
  * time). Every weight is written to +-{@code level} of the range's bound (alternating signs), read
- * back (READ_WEIGHTS, programmed values) right away and at each age; each cell's nu is the slope of
+ * back (READ_WEIGHTS, programmed values) right away, at each age, and after 4, 16, 64, ... ticks
+ * (so that a clock that does not reach the first age still gives several points); each cell's nu is the slope of
  * {@code -ln |w(t) / w(first read)|} against {@code ln((t + t0) / t0)}; the layer's figure is the
  * mean over its cells (and their spread).
  *
@@ -25,6 +26,8 @@ import java.util.Optional;
  */
 public final class Drift {
   public static final double[] DEFAULT_AGES = {10, 100, 1000, 10000};
+  /** Ticks before the first read between ages; then every 4x as many (4, 16, 64, ...): a few READ_WEIGHTS, spread evenly in log time. */
+  static final long FIRST_TICK_READ = 4;
 
   private final double[] ages;
   private final double t0Default;
@@ -104,19 +107,32 @@ public final class Drift {
       reads.add(s.programmed());
       double firstAge = now(s, useStats) - programmedAt;
       long wallStart = System.nanoTime();
+      long nextTickRead = FIRST_TICK_READ;
       for (double age : ages) {
         while (now(s, useStats) - programmedAt < age && ticks < maxTicks) {
           s.loss(s.seed(), 1);
           ticks++;
+          if (ticks == nextTickRead) {
+            // a read at 4, 16, 64, ... ticks too: a clock that moves only with requests (a simulated chip) may never
+            // reach the first age, and the fit then still has several points spread on a log time axis
+            nextTickRead *= 4;
+            double a = now(s, useStats) - programmedAt;
+            if (a > firstAge + 1e-9 && (reached.isEmpty() || a > reached.get(reached.size() - 1))) {
+              reached.add(a);
+              reads.add(s.programmed());
+            }
+          }
           if (!useStats) {
             if ((System.nanoTime() - wallStart) / 1e9 > maxWaitSeconds) break;
             sleep(Math.min(1.0, age - (now(s, false) - programmedAt)));
           }
         }
         double a = now(s, useStats) - programmedAt;
-        if (a <= firstAge + 1e-9 || (!reached.isEmpty() && a <= reached.get(reached.size() - 1))) break;
-        reached.add(a);
-        reads.add(s.programmed());
+        if (a <= firstAge + 1e-9) break; // the clock does not move
+        if (reached.isEmpty() || a > reached.get(reached.size() - 1)) { // not read at this instant by a tick read already
+          reached.add(a);
+          reads.add(s.programmed());
+        }
         if (ticks >= maxTicks || (!useStats && (System.nanoTime() - wallStart) / 1e9 > maxWaitSeconds)) break;
       }
       reached.add(0, firstAge);

@@ -38,21 +38,63 @@ final class Plots {
   }
 
   static void noiseFloor(NoiseFloor.Result r, Path file) throws IOException {
+    save(noiseChart(r), file);
+  }
+
+  /**
+   * Loss std against batch, both axes logarithmic with labels at 1-2-5 steps (not decades only:
+   * the spread rarely spans one), the legend outside the plot so that no point hides under it.
+   */
+  static XYChart noiseChart(NoiseFloor.Result r) {
     XYChart c = xy("Loss noise floor: std of the loss at fixed weights and batch", "batch (samples)", "loss std (nats)");
-    if (!r.sweep().isEmpty() && r.sweep().stream().allMatch(p -> p.lossStd() > 0)) {
-      c.getStyler().setXAxisLogarithmic(true);
-      c.getStyler().setYAxisLogarithmic(true);
-      c.addSeries("measured", d(r.sweep().stream().map(NoiseFloor.BatchPoint::batch).toList()),
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    boolean positive = !r.sweep().isEmpty() && r.sweep().stream().allMatch(p -> p.lossStd() > 0) && r.lossStd() > 0;
+    if (!r.sweep().isEmpty()) {
+      XYSeries m = c.addSeries("measured (" + r.repeats() + " repeats per batch)", d(r.sweep().stream().map(NoiseFloor.BatchPoint::batch).toList()),
           d(r.sweep().stream().map(NoiseFloor.BatchPoint::lossStd).toList()));
-    } else if (!r.sweep().isEmpty()) {
-      c.addSeries("measured", d(r.sweep().stream().map(NoiseFloor.BatchPoint::batch).toList()),
-          d(r.sweep().stream().map(NoiseFloor.BatchPoint::lossStd).toList()));
+      m.setMarker(SeriesMarkers.CIRCLE);
     }
-    XYSeries at = c.addSeries("batch " + r.batch() + ": " + String.format(java.util.Locale.ROOT, "%.4g", r.lossStd()), new double[] {r.batch()},
+    XYSeries at = c.addSeries("at batch " + r.batch() + ": " + String.format(java.util.Locale.ROOT, "%.4g", r.lossStd()), new double[] {r.batch()},
         new double[] {Math.max(r.lossStd(), 1e-12)});
     at.setMarker(SeriesMarkers.DIAMOND);
     at.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    save(c, file);
+    if (positive) {
+      double[] b = d(r.sweep().stream().map(NoiseFloor.BatchPoint::batch).toList());
+      double[] v = d(r.sweep().stream().map(NoiseFloor.BatchPoint::lossStd).toList());
+      logAxis(c, true, java.util.Arrays.stream(b).min().orElse(1), Math.max(r.batch(), java.util.Arrays.stream(b).max().orElse(1)));
+      logAxis(c, false, Math.min(r.lossStd(), java.util.Arrays.stream(v).min().orElse(1)), Math.max(r.lossStd(), java.util.Arrays.stream(v).max().orElse(1)));
+    }
+    return c;
+  }
+
+  /**
+   * A logarithmic axis labelled between decades too (XChart's decade-only labels leave a plot
+   * spanning less than a decade with one label or none), as plain numbers.
+   */
+  static void logAxis(XYChart c, boolean x, double lo, double hi) {
+    var st = c.getStyler();
+    // decades only when the data span two or more (more labels would overlap), else 1-9 of each decade;
+    // no tick formatting function: with one XChart (3.8.8) computes its ticks as on a linear axis
+    boolean decades = hi / lo >= 100;
+    if (x) {
+      st.setXAxisLogarithmic(true);
+      st.setXAxisLogarithmicDecadeOnly(decades);
+      st.setXAxisDecimalPattern("#,##0.####");
+    } else {
+      st.setYAxisLogarithmic(true);
+      st.setYAxisLogarithmicDecadeOnly(decades);
+      st.setYAxisDecimalPattern("#,##0.####");
+    }
+  }
+
+  /** 0.002, 0.05, 3, 2,000: no exponent notation on an axis a reader compares by eye. */
+  static String plain(Double v) {
+    double a = Math.abs(v);
+    if (a == 0) return "0";
+    if (a >= 1000) return String.format(java.util.Locale.ROOT, "%,.0f", v);
+    java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(3));
+    return b.stripTrailingZeros().toPlainString();
   }
 
   static void perturbation(PerturbationSweep.Result r, Path file) throws IOException {
@@ -98,45 +140,153 @@ final class Plots {
   }
 
   static void stuckCells(StuckCells.Result r, Path file) throws IOException {
-    CategoryChart c = new CategoryChartBuilder().width(800).height(500)
-        .title(String.format(java.util.Locale.ROOT, "Stuck cells: %d of %d (%.2f%%)", r.stuck(), r.tested(), 100 * r.fraction()))
-        .xAxisTitle("(read after high - read after low) / written swing").yAxisTitle("cells").build();
-    c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-    List<String> bins = new java.util.ArrayList<>();
-    List<Double> counts = new java.util.ArrayList<>();
-    for (int i = 0; i < r.responses().length; i++) {
-      bins.add(String.format(java.util.Locale.ROOT, "%.2f", -0.05 + 0.055 * (i + 0.5)));
-      counts.add((double) r.responses()[i]);
+    save(stuckChart(r), file);
+  }
+
+  /**
+   * The histogram of how far each cell followed the written swing, on a logarithmic count axis (a
+   * few stuck cells next to thousands of working ones stay visible), with the threshold drawn: cells
+   * left of it are counted stuck.
+   */
+  static XYChart stuckChart(StuckCells.Result r) {
+    XYChart c = xy(String.format(java.util.Locale.ROOT, "Stuck cells: %d of %d (%.2f%%) followed less than %.2f of the swing", r.stuck(), r.tested(),
+        100 * r.fraction(), r.threshold()), "(read after high - read after low) / written swing", "cells (log scale)");
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    int[] h = r.responses();
+    double floor = 0.5; // an empty bin sits on the axis floor: log(0) has no place on the axis
+    double top = 1;
+    List<Double> xs = new java.util.ArrayList<>();
+    List<Double> ys = new java.util.ArrayList<>();
+    xs.add(StuckCells.HIST_FROM);
+    ys.add(floor);
+    for (int i = 0; i < h.length; i++) {
+      double lo = StuckCells.HIST_FROM + StuckCells.HIST_BIN * i;
+      double y = Math.max(h[i], floor);
+      xs.add(lo);
+      ys.add(y);
+      xs.add(lo + StuckCells.HIST_BIN);
+      ys.add(y);
+      top = Math.max(top, h[i]);
     }
-    c.getStyler().setXAxisLabelRotation(90);
-    c.addSeries("cells", bins, counts);
-    save(c, file);
+    xs.add(StuckCells.HIST_FROM + StuckCells.HIST_BIN * h.length);
+    ys.add(floor);
+    XYSeries bars = c.addSeries("cells per bin of " + StuckCells.HIST_BIN, xs, ys);
+    bars.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+    bars.setMarker(SeriesMarkers.NONE);
+    bars.setFillColor(new java.awt.Color(0x1f, 0x77, 0xb4, 140));
+    bars.setLineColor(new java.awt.Color(0x1f77b4));
+    XYSeries t = c.addSeries(String.format(java.util.Locale.ROOT, "threshold %.2f (left of it: stuck)", r.threshold()), new double[] {r.threshold(), r.threshold()},
+        new double[] {floor, top * 2});
+    t.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    t.setMarker(SeriesMarkers.NONE);
+    t.setLineColor(java.awt.Color.RED);
+    t.setLineStyle(new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f));
+    logAxis(c, false, floor, top * 2);
+    c.getStyler().setYAxisMin(floor);
+    c.getStyler().setXAxisDecimalPattern("0.0");
+    return c;
   }
 
   static void drift(Drift.Result r, Path file) throws IOException {
-    XYChart c = xy(String.format(java.util.Locale.ROOT, "Drift: nu = %.4f (t0 = %.3g s, %s clock)", r.nu(), r.t0(), r.clock()),
-        "time since programming + t0 (s)", "mean w(t) / w(first read)");
-    c.getStyler().setXAxisLogarithmic(true);
-    if (r.ages().length >= 2) {
-      double[] x = new double[r.ages().length - 1];
-      for (int k = 1; k < r.ages().length; k++) x[k - 1] = r.ages()[k] + r.t0();
-      for (Drift.LayerDrift l : r.layers()) {
-        if (l.meanRatio().length == x.length) c.addSeries(String.format(java.util.Locale.ROOT, "layer %d, nu %.4f", l.layer(), l.nu()), x, l.meanRatio());
-      }
-    } else {
+    save(driftChart(r), file);
+  }
+
+  /**
+   * Each layer's mean w(t) / w(first read) at every read (markers) on a logarithmic time axis, and
+   * the fitted law {@code ((t + t0) / (t1 + t0))^-nu} with the layer's exponent (dashed line, same
+   * colour), so that the reported exponent can be checked against the points.
+   */
+  static XYChart driftChart(Drift.Result r) {
+    XYChart c = new XYChartBuilder().width(1000).height(500)
+        .title(String.format(java.util.Locale.ROOT, "Drift: nu = %.4f (t0 = %.3g s from %s, %s clock)", r.nu(), r.t0(), r.t0Source(), r.clock()))
+        .xAxisTitle("time since programming t (s, log scale)").yAxisTitle("mean w(t) / w(first read)").build();
+    c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    org.knowm.xchart.style.markers.Marker[] shapes = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP};
+    c.getStyler().setYAxisDecimalPattern("0.0000");
+    java.awt.Color[] palette = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xd62728), new java.awt.Color(0x2ca02c), new java.awt.Color(0x9467bd),
+        new java.awt.Color(0xff7f0e), new java.awt.Color(0x8c564b)};
+    double[] ages = r.ages();
+    if (ages.length < 2) {
       c.addSeries("no age reached", new double[] {1}, new double[] {1});
+      return c;
     }
-    save(c, file);
+    double t1 = ages[0];
+    double[] x = java.util.Arrays.copyOfRange(ages, 1, ages.length);
+    double lo = x[0];
+    double hi = x[x.length - 1];
+    int n = 60;
+    double[] fx = new double[n];
+    for (int k = 0; k < n; k++) fx[k] = lo * Math.pow(hi / lo, k / (double) (n - 1));
+    int i = 0;
+    for (Drift.LayerDrift l : r.layers()) {
+      if (l.meanRatio().length != x.length) continue;
+      org.knowm.xchart.style.markers.Marker shape = shapes[i % shapes.length];
+      java.awt.Color col = palette[i++ % palette.length];
+      XYSeries pts = c.addSeries(String.format(java.util.Locale.ROOT, "layer %d: measured (%d cells)", l.layer(), l.cells()), x, l.meanRatio());
+      pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      pts.setMarker(shape);
+      pts.setMarkerColor(col);
+      if (Double.isFinite(l.nu())) {
+        double[] fy = new double[n];
+        for (int k = 0; k < n; k++) fy[k] = Math.pow((fx[k] + r.t0()) / (t1 + r.t0()), -l.nu());
+        XYSeries fit = c.addSeries(String.format(java.util.Locale.ROOT, "layer %d: fit nu = %.4f +- %.4f", l.layer(), l.nu(), l.nuStd()), fx, fy);
+        fit.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        fit.setMarker(SeriesMarkers.NONE);
+        fit.setLineColor(col);
+        fit.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+      }
+    }
+    if (lo > 0) logAxis(c, true, lo, hi);
+    return c;
   }
 
   static void link(LinkTiming.Result r, Path file) throws IOException {
-    CategoryChart c = new CategoryChartBuilder().width(800).height(500)
+    save(linkChart(r), file);
+  }
+
+  /**
+   * Median latency per command as bars on a logarithmic axis in µs (a PING of microseconds and a
+   * SPSA step of milliseconds on one chart), each bar's value written above it.
+   */
+  static XYChart linkChart(LinkTiming.Result r) {
+    XYChart c = new XYChartBuilder().width(1000).height(520)
         .title(String.format(java.util.Locale.ROOT, "Link: %.0f B sent + %.0f B received per SPSA step", r.bytesPerStepSent(), r.bytesPerStepReceived()))
-        .xAxisTitle("command").yAxisTitle("median latency (us)").build();
-    c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-    c.getStyler().setXAxisLabelRotation(20);
-    c.addSeries("median", r.commands().stream().map(LinkTiming.CommandTiming::command).toList(),
-        r.commands().stream().map(LinkTiming.CommandTiming::medianMicros).toList());
-    save(c, file);
+        .xAxisTitle("command (named over its bar)").yAxisTitle("median latency (\u00b5s, log scale)").build();
+    var st = c.getStyler();
+    st.setChartBackgroundColor(java.awt.Color.WHITE);
+    st.setLegendVisible(false);
+    List<LinkTiming.CommandTiming> cmds = r.commands();
+    double floor = 1;
+    double top = 1;
+    for (LinkTiming.CommandTiming t : cmds) {
+      floor = Math.min(floor, t.medianMicros() / 2);
+      top = Math.max(top, t.medianMicros());
+    }
+    floor = Math.pow(10, Math.floor(Math.log10(Math.max(floor, 0.01))));
+    List<Double> xs = new java.util.ArrayList<>();
+    List<Double> ys = new java.util.ArrayList<>();
+    for (int i = 0; i < cmds.size(); i++) {
+      double v = Math.max(cmds.get(i).medianMicros(), floor);
+      xs.addAll(List.of(i - 0.35, i - 0.35, i + 0.35, i + 0.35));
+      ys.addAll(List.of(floor, v, v, floor));
+      // the command and its value over each bar: XChart 3.8.8 cannot put category labels on a logarithmic bar chart's axis
+      c.addAnnotation(new org.knowm.xchart.AnnotationText(plain(cmds.get(i).medianMicros()) + " \u00b5s", i, v * 1.3, false));
+      c.addAnnotation(new org.knowm.xchart.AnnotationText(cmds.get(i).command(), i, v * 1.85, false));
+    }
+    XYSeries bars = c.addSeries("median", xs, ys);
+    bars.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+    bars.setMarker(SeriesMarkers.NONE);
+    bars.setFillColor(new java.awt.Color(0x1f, 0x77, 0xb4, 200));
+    bars.setLineColor(new java.awt.Color(0x1f77b4));
+    logAxis(c, false, floor, top * 2);
+    st.setYAxisMin(floor);
+    st.setYAxisMax(Math.pow(10, Math.ceil(Math.log10(top * 2))));
+    st.setXAxisMin(-0.6);
+    st.setXAxisMax(cmds.size() - 0.4);
+    st.setXAxisTicksVisible(false);
+    st.setAnnotationTextFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+    return c;
   }
 }

@@ -11,6 +11,11 @@ import java.util.List;
  * parameter indices and the value each was read at (the mean of its two read-backs).
  */
 public final class StuckCells {
+  /** The response histogram: {@value #HIST_BINS} bins of {@value #HIST_BIN} from {@value #HIST_FROM}. */
+  static final double HIST_FROM = -0.05;
+  static final double HIST_BIN = 0.055;
+  static final int HIST_BINS = 21;
+
   private final double threshold;
 
   /** @param threshold fraction of the written swing a working cell must follow, in (0, 1) */
@@ -54,12 +59,12 @@ public final class StuckCells {
     List<Integer> idx = new ArrayList<>();
     int tested = 0;
     int[] perLayer = new int[lay.count()];
-    int[] hist = new int[21];
+    int[] hist = new int[HIST_BINS];
     for (int i = 0; i < weight.length; i++) {
       if (!weight[i]) continue;
       tested++;
       double follow = (readHigh[i] - readLow[i]) / (double) (high - low);
-      hist[(int) Math.max(0, Math.min(20, Math.floor((follow + 0.05) / 0.055)))]++;
+      hist[(int) Math.max(0, Math.min(HIST_BINS - 1, Math.floor((follow - HIST_FROM) / HIST_BIN)))]++;
       if (follow < threshold) {
         idx.add(i);
         perLayer[lay.layerOfWeight(i)]++;

@@ -147,7 +147,9 @@ class RoutineAccuracyTest {
       Drift.Result r = new Drift(Drift.DEFAULT_AGES, 20, 5000, 0, 3600, 0.02).run(Chips.session(d));
       assertEquals("stats", r.clock());
       assertEquals("hello", r.t0Source());
-      assertEquals(5, r.ages().length, Arrays.toString(r.ages()));
+      // the first read, the four ages, and the reads after 4, 16, 64 and 256 ticks between them (1024 ticks is past the last age)
+      assertEquals(9, r.ages().length, Arrays.toString(r.ages()));
+      for (double age : Drift.DEFAULT_AGES) assertTrue(Arrays.stream(r.ages()).anyMatch(a -> a >= age && a < age + 10), age + " in " + Arrays.toString(r.ages()));
       ParameterLayout lay = ParameterLayout.of(d.info());
       for (Drift.LayerDrift l : r.layers()) {
         double truth = 0;
@@ -158,6 +160,18 @@ class RoutineAccuracyTest {
       }
       assertEquals(0.06, r.nu(), 0.006, "preset mean 0.06");
       assertTrue(r.compensate(), "6% drift exponent loses ~ 20% in an hour");
+    }
+  }
+
+  @Test
+  void aClockThatNeverReachesTheFirstAgeStillGivesSeveralTimePointsPerLayer() {
+    // no idle time: the simulated chip's clock moves only with its operations, ~1 ms per tick, far below the first age of 10 s
+    AnalogChip chip = Chips.chip("pcm", Map.of("layers", "16-8-4"));
+    try (Device d = Chips.prepare(Chips.device(chip))) {
+      Drift.Result r = new Drift(Drift.DEFAULT_AGES, 20, 2000, 0, 3600, 0.02).run(Chips.session(d));
+      assertTrue(r.ages()[r.ages().length - 1] < Drift.DEFAULT_AGES[0], Arrays.toString(r.ages()));
+      assertTrue(r.ages().length >= 5, "the first read and reads after 4, 16, 64, 256 and 1024 ticks: " + Arrays.toString(r.ages()));
+      for (Drift.LayerDrift l : r.layers()) assertEquals(r.ages().length - 1, l.meanRatio().length, "a point per read after the first");
     }
   }
 

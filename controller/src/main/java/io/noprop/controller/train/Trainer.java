@@ -1,10 +1,12 @@
 package io.noprop.controller.train;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.opt.Method;
 import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.WireStats;
+import io.noprop.driver.fleet.FleetDevice;
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.EvalResult;
@@ -80,10 +82,22 @@ public final class Trainer {
     checkCompatible(device.info());
     try (RunDirectory ignored = RunDirectory.open(cfg.out(), cfg.resume(), cfg.force())) {
       if (record != null) {
-        RunDirectory.writeAtomically(cfg.out().resolve(RunDirectory.RECORD),
-            new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(record));
+        RunDirectory.writeAtomically(cfg.out().resolve(RunDirectory.RECORD), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(record));
       }
-      return train(t0);
+      ProcessRecord.write(cfg.out(), device.uri(), cfg.method().id(), cfg.budget(), cfg.seed()); // noprop runs / view: running or not
+      RunSummary summary;
+      try {
+        summary = train(t0);
+      } catch (IOException | RuntimeException e) {
+        try {
+          ProcessRecord.end(cfg.out(), String.valueOf(e.getMessage()));
+        } catch (IOException | RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+      ProcessRecord.end(cfg.out(), null);
+      return summary;
     }
   }
 
@@ -165,6 +179,7 @@ public final class Trainer {
             WireStats w = device.wireStats();
             metrics.row(step, opt.queries(), emaLoss, emaAcc, opt.gain(0, step), opt.scale(step), lastEstimate, clipped, wall(priorWall, t0), w.bytesSent(),
                 w.bytesReceived());
+            if (device instanceof FleetDevice f) FleetRecord.write(cfg.out(), step, f.chips()); // the live view's "chips online"
           }
         }
         // after the step's guard query, if it has one: a checkpoint holds whole steps only

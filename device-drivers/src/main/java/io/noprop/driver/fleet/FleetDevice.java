@@ -533,6 +533,13 @@ public final class FleetDevice implements Device {
     return n;
   }
 
+  /** Every chip of the fleet, in URI order, online or not. */
+  public List<FleetChipStatus> chips() {
+    List<FleetChipStatus> out = new ArrayList<>();
+    for (Member m : members) out.add(new FleetChipStatus(m.name, m.up, m.lastError == null ? "" : m.lastError));
+    return out;
+  }
+
   public FleetStats stats() {
     return new FleetStats(members.size(), online(), dropped.get(), failures.get(), rejoins.get(), reprograms.get());
   }
