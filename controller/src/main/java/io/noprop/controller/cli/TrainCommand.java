@@ -119,9 +119,9 @@ final class TrainCommand implements Callable<Integer> {
     if (resume) {
       if (out == null) throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --out DIR naming the run to continue");
       RunDirectory.check(out, true, false);
-      Map<String, Object> rec = RunRecord.read(out);
+      Map<String, Object> rec = RunManifest.read(out);
       if (rec != null) {
-        TrainCommand restored = RunRecord.restore(this, rec, out);
+        TrainCommand restored = RunManifest.restore(this, rec, out);
         restored.typed = typed;
         return restored.run(rec);
       }
@@ -211,14 +211,14 @@ final class TrainCommand implements Callable<Integer> {
       if (data.trainRows != null && data.trainRows > split.train().rows()) {
         err.println("note: --train-rows " + data.trainRows + " is more than the " + split.train().rows() + " training rows " + data.dataset + " has; using all of them");
       }
-      runRecord = record != null ? RunRecord.resumed(record, typed, split, out) : RunRecord.started(spec, typed, started, split, d.uri(), hello, cfg);
+      runRecord = record != null ? RunManifest.resumed(record, typed, split, out) : RunManifest.started(spec, typed, started, split, d.uri(), hello, cfg);
       Trainer trainer = new Trainer(d, split, cfg, progress).calibrated(settings).stoppable(signals.request()).recording(runRecord);
       try {
         summary = trainer.run();
       } catch (RunStopped stopped) {
         progress.endLine();
         err.println(stopped.getMessage());
-        err.println("continue with: " + RunRecord.resumeCommand(dir));
+        err.println("continue with: " + RunManifest.resumeCommand(dir));
         return SignalStop.exitCode(stopped.reason());
       }
       baud = d.baud();
@@ -236,7 +236,7 @@ final class TrainCommand implements Callable<Integer> {
       err.printf(Locale.ROOT, "on a real link at %d baud the %d bytes of this run take %.2f s of line time (8N1, 10 bits a byte)%n",
           t.baud(), summary.wireBytesSent() + summary.wireBytesReceived(), t.seconds());
     });
-    json.putAll(RunRecord.forSummary(runRecord));
+    json.putAll(RunManifest.forSummary(runRecord));
     ObjectMapper mapper = new ObjectMapper();
     RunDirectory.writeAtomically(dir.resolve("summary.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json));
     // Chip time only when the device reports it (STATS); the training steps alone, both sides.

@@ -37,13 +37,13 @@ import picocli.CommandLine.ParseResult;
  *       {@code resumes}: one entry per resume with its command line and time.
  * </ul>
  */
-final class RunRecord {
+final class RunManifest {
   static final int FORMAT = 1;
   /** Options that do not change what a run computes: where it is, what it prints, how it may start. */
   static final Set<String> NOT_RECORDED = Set.of("--out", "--resume", "--force", "--force-identity", "--json", "--quiet", "--data", "--help", "--version");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private RunRecord() {}
+  private RunManifest() {}
 
   /** The record in {@code dir}, or null for a run made before records were written. */
   @SuppressWarnings("unchecked")
