@@ -13,8 +13,8 @@ import io.noprop.driver.Devices;
 final class SimSizing {
   /**
    * Hidden units of a chip sized to the data. 128, not the presets' 64: on 50 whitened components
-   * (sim:rram, auto) it reaches 0.8518 and 0.8495 at 1,000,000 queries against 0.8476 and 0.8482 with 64, and
-   * is no worse at 100,000 (TRAINING.md).
+   * (sim:rram, auto) it ends higher at 1,000,000 queries and no worse at 100,000; the figures and
+   * the commands that regenerate them are in controller/TRAINING.md.
    */
   static final int HIDDEN = 128;
 
