@@ -1,6 +1,7 @@
 package io.noprop.driver;
 
 import io.noprop.driver.fleet.FleetStats;
+import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DatasetHeader;
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
@@ -8,6 +9,8 @@ import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.ReadWeightsRequest;
 import io.noprop.protocol.msg.UpdateRequest;
 import io.noprop.protocol.msg.UpdateResult;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -60,8 +63,8 @@ public interface Device extends AutoCloseable {
    * drop a group whose chip failed or missed the step's deadline: its entry is then null. This
    * default runs every group here, in order, and never drops one.
    */
-  default java.util.List<EvalResult[]> evaluateGroups(java.util.List<EvaluateRequest[]> groups) {
-    java.util.List<EvalResult[]> out = new java.util.ArrayList<>(groups.size());
+  default List<EvalResult[]> evaluateGroups(List<EvaluateRequest[]> groups) {
+    List<EvalResult[]> out = new ArrayList<>(groups.size());
     for (EvaluateRequest[] g : groups) {
       EvalResult[] r = new EvalResult[g.length];
       for (int i = 0; i < g.length; i++) r[i] = evaluate(g[i]);
@@ -87,8 +90,8 @@ public interface Device extends AutoCloseable {
    * serial or MQTT chips without counters) and for a fleet, whose chips come and go and are reset
    * on rejoin, so no single monotonic reading exists. This default is empty.
    */
-  default java.util.Optional<io.noprop.protocol.msg.ChipStats> chipStats() {
-    return java.util.Optional.empty();
+  default Optional<ChipStats> chipStats() {
+    return Optional.empty();
   }
 
   /** Bytes and exchanges on this link so far. */

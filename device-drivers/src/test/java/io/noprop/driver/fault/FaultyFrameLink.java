@@ -1,5 +1,6 @@
 package io.noprop.driver.fault;
 
+import io.noprop.driver.link.ForwardingLink;
 import io.noprop.driver.link.Link;
 import io.noprop.protocol.frame.Frame;
 import java.util.ArrayDeque;
@@ -9,29 +10,28 @@ import java.util.ArrayDeque;
  * {@link FaultPlan} says: a request never published or published twice (a QoS 1 redelivery), a
  * reply lost, delivered twice, or held back until after the next one.
  */
-public final class FaultyFrameLink implements Link {
-  private final Link inner;
+public final class FaultyFrameLink extends ForwardingLink {
   private final FaultPlan plan;
   private final ArrayDeque<Frame> extra = new ArrayDeque<>();
   private Frame held;
 
   public FaultyFrameLink(Link inner, FaultPlan plan) {
-    this.inner = inner;
+    super(inner);
     this.plan = plan;
   }
 
   @Override
   public void send(Frame frame) {
     if (plan.roll(FaultPlan.Fault.DROP_FRAME)) return;
-    inner.send(frame);
-    if (plan.roll(FaultPlan.Fault.DUPLICATE_FRAME)) inner.send(frame);
+    super.send(frame);
+    if (plan.roll(FaultPlan.Fault.DUPLICATE_FRAME)) super.send(frame);
   }
 
   @Override
   public Frame receive(long timeoutNanos) {
     Frame f = extra.poll();
     if (f != null) return f;
-    f = inner.receive(timeoutNanos);
+    f = super.receive(timeoutNanos);
     if (f == null) return null;
     if (plan.roll(FaultPlan.Fault.DROP_FRAME)) return null; // lost: the client's timeout resends
     if (held == null && plan.roll(FaultPlan.Fault.REORDER_FRAMES)) {
@@ -44,30 +44,5 @@ public final class FaultyFrameLink implements Link {
     }
     if (plan.roll(FaultPlan.Fault.DUPLICATE_FRAME)) extra.add(f);
     return f;
-  }
-
-  @Override
-  public boolean reconnect() {
-    return inner.reconnect();
-  }
-
-  @Override
-  public long bytesSent() {
-    return inner.bytesSent();
-  }
-
-  @Override
-  public long bytesReceived() {
-    return inner.bytesReceived();
-  }
-
-  @Override
-  public String peer() {
-    return inner.peer();
-  }
-
-  @Override
-  public void close() {
-    inner.close();
   }
 }

@@ -13,6 +13,7 @@ import io.noprop.driver.FakeChip;
 import io.noprop.driver.ProtocolDevice;
 import io.noprop.driver.RetryPolicy;
 import io.noprop.driver.WireStats;
+import io.noprop.driver.link.ForwardingLink;
 import io.noprop.driver.link.Link;
 import io.noprop.protocol.frame.Frame;
 import io.noprop.protocol.frame.FrameCodec;
@@ -74,42 +75,15 @@ class MqttDeviceTest {
   }
 
   /** A link that delivers every request twice, as a QoS 1 redelivery does. */
-  static final class Duplicating implements Link {
-    final Link inner;
-
+  static final class Duplicating extends ForwardingLink {
     Duplicating(Link inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
     public void send(Frame frame) {
-      inner.send(frame);
-      inner.send(frame);
-    }
-
-    @Override
-    public Frame receive(long timeoutNanos) {
-      return inner.receive(timeoutNanos);
-    }
-
-    @Override
-    public long bytesSent() {
-      return inner.bytesSent();
-    }
-
-    @Override
-    public long bytesReceived() {
-      return inner.bytesReceived();
-    }
-
-    @Override
-    public String peer() {
-      return inner.peer();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
+      super.send(frame);
+      super.send(frame);
     }
   }
 
