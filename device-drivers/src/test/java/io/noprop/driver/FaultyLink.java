@@ -1,5 +1,6 @@
 package io.noprop.driver;
 
+import io.noprop.driver.fault.WireFault;
 import io.noprop.driver.link.Link;
 import io.noprop.driver.link.LinkDownException;
 import io.noprop.protocol.chip.ChipBackend;
@@ -9,35 +10,28 @@ import io.noprop.protocol.frame.FrameCodec;
 import io.noprop.protocol.frame.FrameDecoder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedList;
 import java.util.List;
 
 /**
  * A link to a real {@link ChipEndpoint} that misbehaves on command: each send takes the next
- * {@link Fault} from a script (then {@link #otherwise}). Replies never take time to arrive, so a
+ * {@link WireFault} from a script (then {@link #otherwise}; null is a clean exchange). It acts on
+ * the frame faults: {@code DROP_REQUEST}, {@code DROP_REPLY}, {@code CORRUPT_REQUEST},
+ * {@code CORRUPT_REPLY}, {@code DUPLICATE_FRAME} (the reply twice) and {@code REORDER_FRAMES}
+ * (the reply held until just before the reply to the next send). Replies never take time to arrive, so a
  * missing reply is an immediate timeout and these tests do not sleep.
  */
 final class FaultyLink implements Link {
-  enum Fault {
-    /** Request and reply travel intact. */
-    DELIVER,
-    /** The request never reaches the chip. */
-    DROP_REQUEST,
-    /** The chip executes the request; its reply is lost. */
-    DROP_REPLY,
-    /** The reply arrives twice. */
-    DUPLICATE_REPLY,
-    /** The reply is late: it arrives just before the reply to the next send. */
-    HOLD_REPLY,
-    /** One byte of the request is damaged on the way to the chip. */
-    CORRUPT_REQUEST,
-    /** One byte of the reply is damaged on the way back. */
-    CORRUPT_REPLY
-  }
+  private static final EnumSet<WireFault> SUPPORTED = EnumSet.of(WireFault.DROP_REQUEST, WireFault.DROP_REPLY,
+      WireFault.CORRUPT_REQUEST, WireFault.CORRUPT_REPLY, WireFault.DUPLICATE_FRAME, WireFault.REORDER_FRAMES);
 
   final ChipEndpoint endpoint;
   final List<Frame> sent = new ArrayList<>();
-  final ArrayDeque<Fault> script = new ArrayDeque<>();
-  Fault otherwise = Fault.DELIVER;
+  /** The faults of the next sends, in order; a null entry is a clean exchange. */
+  final LinkedList<WireFault> script = new LinkedList<>();
+  /** The fault of every send after the script; null delivers. */
+  WireFault otherwise;
   boolean closed;
   /** Receives that found nothing: each is a timeout as the client sees it. */
   int emptyReceives;
@@ -51,8 +45,17 @@ final class FaultyLink implements Link {
     this.endpoint = new ChipEndpoint(backend);
   }
 
-  FaultyLink then(Fault... faults) {
-    for (Fault f : faults) script.add(f);
+  FaultyLink then(WireFault... faults) {
+    for (WireFault f : faults) {
+      if (!SUPPORTED.contains(f)) throw new IllegalArgumentException(f + " is not a frame fault this link injects: " + SUPPORTED);
+      script.add(f);
+    }
+    return this;
+  }
+
+  /** The next send travels intact (a clean step in the script). */
+  FaultyLink thenClean() {
+    script.add(null);
     return this;
   }
 
@@ -60,21 +63,25 @@ final class FaultyLink implements Link {
   public void send(Frame frame) {
     if (closed) throw new LinkDownException("test link is closed", null);
     sent.add(frame);
-    Fault fault = script.isEmpty() ? otherwise : script.poll();
+    WireFault fault = script.isEmpty() ? otherwise : script.poll();
     byte[] wire = FrameCodec.toWire(frame);
     bytesSent += wire.length;
     for (byte[] late : held) arrive(late);
     held.clear();
-    if (fault == Fault.DROP_REQUEST) return;
-    if (fault == Fault.CORRUPT_REQUEST) damage(wire);
+    if (fault == WireFault.DROP_REQUEST) return;
+    if (fault == WireFault.CORRUPT_REQUEST) damage(wire);
     byte[] reply = endpoint.onBytes(wire, 0, wire.length);
+    if (fault == null) {
+      arrive(reply);
+      return;
+    }
     switch (fault) {
       case DROP_REPLY -> { }
-      case DUPLICATE_REPLY -> {
+      case DUPLICATE_FRAME -> {
         arrive(reply);
         arrive(reply);
       }
-      case HOLD_REPLY -> held.add(reply);
+      case REORDER_FRAMES -> held.add(reply);
       case CORRUPT_REPLY -> {
         damage(reply);
         arrive(reply);

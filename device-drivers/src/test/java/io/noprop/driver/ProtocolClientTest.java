@@ -1,12 +1,11 @@
 package io.noprop.driver;
 
-import static io.noprop.driver.FaultyLink.Fault.CORRUPT_REPLY;
-import static io.noprop.driver.FaultyLink.Fault.CORRUPT_REQUEST;
-import static io.noprop.driver.FaultyLink.Fault.DELIVER;
-import static io.noprop.driver.FaultyLink.Fault.DROP_REPLY;
-import static io.noprop.driver.FaultyLink.Fault.DROP_REQUEST;
-import static io.noprop.driver.FaultyLink.Fault.DUPLICATE_REPLY;
-import static io.noprop.driver.FaultyLink.Fault.HOLD_REPLY;
+import static io.noprop.driver.fault.WireFault.CORRUPT_REPLY;
+import static io.noprop.driver.fault.WireFault.CORRUPT_REQUEST;
+import static io.noprop.driver.fault.WireFault.DROP_REPLY;
+import static io.noprop.driver.fault.WireFault.DROP_REQUEST;
+import static io.noprop.driver.fault.WireFault.DUPLICATE_FRAME;
+import static io.noprop.driver.fault.WireFault.REORDER_FRAMES;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -117,7 +116,7 @@ class ProtocolClientTest {
   @Test
   void lateReplyFromAnEarlierAttemptIsIgnoredAsStale() {
     FakeChip chip = FakeChip.small();
-    FaultyLink link = new FaultyLink(chip).then(HOLD_REPLY);
+    FaultyLink link = new FaultyLink(chip).then(REORDER_FRAMES);
     ProtocolClient client = new ProtocolClient(link, THREE);
 
     assertEquals("first", text(ping(client, "first")));
@@ -131,7 +130,7 @@ class ProtocolClientTest {
   @Test
   void duplicatedReplyIsIgnoredByTheNextCall() {
     FakeChip chip = FakeChip.small();
-    FaultyLink link = new FaultyLink(chip).then(DUPLICATE_REPLY, DELIVER);
+    FaultyLink link = new FaultyLink(chip).then(DUPLICATE_FRAME).thenClean();
     ProtocolClient client = new ProtocolClient(link, THREE);
     client.call(MessageType.UPDATE, UPDATE.encode());
     EvalResult r = EvalResult.decode(client.call(MessageType.EVALUATE,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.noprop.driver.fault.WireFault;
 import io.noprop.protocol.frame.Frame;
 import io.noprop.protocol.frame.FrameCodec;
 import io.noprop.protocol.msg.DataRows;
@@ -219,7 +220,7 @@ class ProtocolDeviceTest {
     FaultyLink link = new FaultyLink(chip);
     ProtocolDevice d = open(chip, link);
     WireStats before = d.wireStats();
-    link.then(FaultyLink.Fault.DROP_REPLY);
+    link.then(WireFault.DROP_REPLY);
     d.reset();
     WireStats delta = d.wireStats().minus(before);
     assertEquals(1, chip.resets, "RESET applied once");

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.driver.fault.FaultPlan;
-import io.noprop.driver.fault.FaultPlan.Fault;
 import io.noprop.driver.fault.FaultyChip;
 import io.noprop.driver.fault.FaultyWireLink;
+import io.noprop.driver.fault.WireFault;
 import io.noprop.protocol.msg.DatasetHeader;
 import io.noprop.protocol.msg.Distribution;
 import io.noprop.protocol.msg.FeatureEncoding;
@@ -48,7 +48,7 @@ class ResilientDeviceTest {
   @Test
   void aChipPowerCycledBehindAPulledCableGetsItsDatasetsAndWeightsBackBeforeTheNextRequest() {
     float[] w = trained();
-    plan.once(Fault.CHIP_RESET).once(Fault.PULL_CABLE);
+    plan.once(WireFault.CHIP_RESET).once(WireFault.PULL_CABLE);
     d.update(update(12, -0.05f)); // sent to a chip that rebooted; the cable drops; the reconnect's HELLO shows the new boot
     PerturbationPrng.addRademacher(w, 0, w.length, 12, -0.05f);
     assertEquals(1, chip.powerCycles());

@@ -20,11 +20,11 @@ import io.noprop.driver.ProtocolDevice;
 import io.noprop.driver.ResilientDevice;
 import io.noprop.driver.RetryPolicy;
 import io.noprop.driver.fault.FaultPlan;
-import io.noprop.driver.fault.FaultPlan.Fault;
 import io.noprop.driver.fault.FaultyChip;
 import io.noprop.driver.fault.FaultyFrameLink;
 import io.noprop.driver.fault.MqttFaultProxy;
 import io.noprop.driver.fault.FaultyWireLink;
+import io.noprop.driver.fault.WireFault;
 import io.noprop.driver.fleet.FleetDevice;
 import io.noprop.driver.fleet.FleetOptions;
 import io.noprop.driver.mqtt.EmbeddedBroker;
@@ -84,7 +84,7 @@ class FaultInjectionTest {
 
   enum LinkKind { IN_PROCESS, SERIAL, MQTT }
 
-  record Row(Fault fault, LinkKind link, long injected, String outcome) {}
+  record Row(WireFault fault, LinkKind link, long injected, String outcome) {}
 
   static final List<Row> TABLE = new CopyOnWriteArrayList<>();
   @TempDir static Path shared;
@@ -108,7 +108,7 @@ class FaultInjectionTest {
       sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s |%n", r.fault.name().toLowerCase(Locale.ROOT).replace('_', ' '),
           r.link.name().toLowerCase(Locale.ROOT).replace('_', '-'), r.injected, r.outcome));
     }
-    System.out.println("Fault injection, budget " + BUDGET + " queries per run:\n" + sb);
+    System.out.println("WireFault injection, budget " + BUDGET + " queries per run:\n" + sb);
     Path target = Path.of("target");
     if (Files.isDirectory(target)) Files.writeString(target.resolve("fault-table.md"), sb.toString());
   }
@@ -124,34 +124,34 @@ class FaultInjectionTest {
   /** {@code -Dnoprop.faults.only=BROKER_RESTART,CHIP_RESET} runs just those faults: a flake hunt repeats one scenario. */
   static Stream<Arguments> scenarios() {
     String only = System.getProperty("noprop.faults.only", "");
-    return allScenarios().filter(a -> only.isBlank() || List.of(only.split(",")).contains(((Fault) a.get()[0]).name()));
+    return allScenarios().filter(a -> only.isBlank() || List.of(only.split(",")).contains(((WireFault) a.get()[0]).name()));
   }
 
   static Stream<Arguments> allScenarios() {
     return Stream.of(
-        Arguments.of(Fault.CORRUPT_BYTES, LinkKind.IN_PROCESS, 0.05),
-        Arguments.of(Fault.DROP_BYTES, LinkKind.IN_PROCESS, 0.05),
-        Arguments.of(Fault.DROP_FRAME, LinkKind.IN_PROCESS, 0.05),
-        Arguments.of(Fault.DUPLICATE_FRAME, LinkKind.IN_PROCESS, 0.05),
-        Arguments.of(Fault.REORDER_FRAMES, LinkKind.IN_PROCESS, 0.05),
-        Arguments.of(Fault.PULL_CABLE, LinkKind.IN_PROCESS, 0.02),
-        Arguments.of(Fault.CHIP_RESET, LinkKind.IN_PROCESS, 0.01),
-        Arguments.of(Fault.NAN_LOSS, LinkKind.IN_PROCESS, 0.02),
-        Arguments.of(Fault.OUT_OF_RANGE_LOSS, LinkKind.IN_PROCESS, 0.02),
-        Arguments.of(Fault.CORRUPT_BYTES, LinkKind.SERIAL, 0.015),
-        Arguments.of(Fault.DROP_BYTES, LinkKind.SERIAL, 0.015),
-        Arguments.of(Fault.DUPLICATE_FRAME, LinkKind.SERIAL, 0.03),
-        Arguments.of(Fault.PULL_CABLE, LinkKind.SERIAL, 0.0),
-        Arguments.of(Fault.CHIP_RESET, LinkKind.SERIAL, 0.0),
-        Arguments.of(Fault.NAN_LOSS, LinkKind.SERIAL, 0.02),
-        Arguments.of(Fault.CORRUPT_BYTES, LinkKind.MQTT, 0.015),
-        Arguments.of(Fault.DROP_BYTES, LinkKind.MQTT, 0.015),
-        Arguments.of(Fault.DROP_FRAME, LinkKind.MQTT, 0.015),
-        Arguments.of(Fault.DUPLICATE_FRAME, LinkKind.MQTT, 0.05),
-        Arguments.of(Fault.REORDER_FRAMES, LinkKind.MQTT, 0.015),
-        Arguments.of(Fault.BROKER_RESTART, LinkKind.MQTT, 0.0),
-        Arguments.of(Fault.CHIP_RESET, LinkKind.MQTT, 0.0),
-        Arguments.of(Fault.NAN_LOSS, LinkKind.MQTT, 0.02));
+        Arguments.of(WireFault.CORRUPT_BYTES, LinkKind.IN_PROCESS, 0.05),
+        Arguments.of(WireFault.DROP_BYTES, LinkKind.IN_PROCESS, 0.05),
+        Arguments.of(WireFault.DROP_FRAME, LinkKind.IN_PROCESS, 0.05),
+        Arguments.of(WireFault.DUPLICATE_FRAME, LinkKind.IN_PROCESS, 0.05),
+        Arguments.of(WireFault.REORDER_FRAMES, LinkKind.IN_PROCESS, 0.05),
+        Arguments.of(WireFault.PULL_CABLE, LinkKind.IN_PROCESS, 0.02),
+        Arguments.of(WireFault.CHIP_RESET, LinkKind.IN_PROCESS, 0.01),
+        Arguments.of(WireFault.NAN_LOSS, LinkKind.IN_PROCESS, 0.02),
+        Arguments.of(WireFault.OUT_OF_RANGE_LOSS, LinkKind.IN_PROCESS, 0.02),
+        Arguments.of(WireFault.CORRUPT_BYTES, LinkKind.SERIAL, 0.015),
+        Arguments.of(WireFault.DROP_BYTES, LinkKind.SERIAL, 0.015),
+        Arguments.of(WireFault.DUPLICATE_FRAME, LinkKind.SERIAL, 0.03),
+        Arguments.of(WireFault.PULL_CABLE, LinkKind.SERIAL, 0.0),
+        Arguments.of(WireFault.CHIP_RESET, LinkKind.SERIAL, 0.0),
+        Arguments.of(WireFault.NAN_LOSS, LinkKind.SERIAL, 0.02),
+        Arguments.of(WireFault.CORRUPT_BYTES, LinkKind.MQTT, 0.015),
+        Arguments.of(WireFault.DROP_BYTES, LinkKind.MQTT, 0.015),
+        Arguments.of(WireFault.DROP_FRAME, LinkKind.MQTT, 0.015),
+        Arguments.of(WireFault.DUPLICATE_FRAME, LinkKind.MQTT, 0.05),
+        Arguments.of(WireFault.REORDER_FRAMES, LinkKind.MQTT, 0.015),
+        Arguments.of(WireFault.BROKER_RESTART, LinkKind.MQTT, 0.0),
+        Arguments.of(WireFault.CHIP_RESET, LinkKind.MQTT, 0.0),
+        Arguments.of(WireFault.NAN_LOSS, LinkKind.MQTT, 0.02));
   }
 
   /** Fires {@code event} on its own thread at each of {@link #EVENT_STEPS} (so it lands mid-exchange), one at a time. */
@@ -182,7 +182,7 @@ class FaultInjectionTest {
 
   @ParameterizedTest(name = "{0} over {1}")
   @MethodSource("scenarios")
-  void theRunEndsWithTheExpectedWeights(Fault fault, LinkKind link, double rate) throws Exception {
+  void theRunEndsWithTheExpectedWeights(WireFault fault, LinkKind link, double rate) throws Exception {
     FaultPlan plan = new FaultPlan(fault.ordinal() * 31L + link.ordinal()).with(fault, rate);
     Path out = tmp.resolve("run");
     float[] chipWeights;
@@ -209,7 +209,7 @@ class FaultInjectionTest {
     float[] shadow = new CheckpointStore(out).load().weights();
     assertArrayEquals(shadow, chipWeights, "the chip's weights differ from the trainer's shadow after " + fault + " over " + link);
     String outcome;
-    if (fault == Fault.NAN_LOSS || fault == Fault.OUT_OF_RANGE_LOSS) {
+    if (fault == WireFault.NAN_LOSS || fault == WireFault.OUT_OF_RANGE_LOSS) {
       assertTrue(s.nanSteps() > 0 && s.nanSteps() <= injected, "bad steps counted: " + s.nanSteps() + " of " + injected + " injected");
       outcome = "completed; " + s.nanSteps() + " steps rejected and counted, none applied; chip = shadow bit for bit";
     } else {
@@ -220,14 +220,14 @@ class FaultInjectionTest {
   }
 
   /** What the device layer did about it; for a chip reset, checks that the reboot was noticed and the chip restored. */
-  static String recovery(Device d, Fault fault) {
+  static String recovery(Device d, WireFault fault) {
     if (d instanceof ResilientDevice r) {
-      if (fault == Fault.CHIP_RESET) assertTrue(r.reboots() > 0 && r.restores() > 0, "the reboot went unnoticed: " + r.reboots() + " reboots, " + r.restores() + " restores");
+      if (fault == WireFault.CHIP_RESET) assertTrue(r.reboots() > 0 && r.restores() > 0, "the reboot went unnoticed: " + r.reboots() + " reboots, " + r.restores() + " restores");
       return (r.reconnects() > 0 ? ", " + r.reconnects() + " reconnects" : "") + (r.reboots() > 0 ? ", " + r.reboots() + " reboots seen, " + r.restores() + " restores" : "");
     }
     if (d instanceof FleetDevice f) {
       io.noprop.driver.fleet.FleetStats st = f.stats();
-      if (fault == Fault.CHIP_RESET) assertTrue(st.rejoins() > 0, "the restarted chip was not re-joined: " + st);
+      if (fault == WireFault.CHIP_RESET) assertTrue(st.rejoins() > 0, "the restarted chip was not re-joined: " + st);
       return st.rejoins() > 0 ? ", " + st.rejoins() + " rejoins with datasets and weights restored" : "";
     }
     return "";
@@ -235,12 +235,12 @@ class FaultInjectionTest {
 
   @Test
   void aChipThatKeepsAnsweringBadLossesStopsTheRunWithAClearError() throws Exception {
-    FaultPlan plan = new FaultPlan(5).with(Fault.NAN_LOSS, 1.0);
+    FaultPlan plan = new FaultPlan(5).with(WireFault.NAN_LOSS, 1.0);
     try (InProcessBench bench = new InProcessBench(plan)) {
       TrainingException e = assertThrows(TrainingException.class, () -> train(bench.device(), tmp.resolve("nan"), TrainListener.NONE));
       assertTrue(e.getMessage().contains("finite loss"), e.getMessage());
     }
-    TABLE.add(new Row(Fault.NAN_LOSS, LinkKind.IN_PROCESS, plan.injected(Fault.NAN_LOSS), "every answer NaN: the run stops with a clear error, nothing applied"));
+    TABLE.add(new Row(WireFault.NAN_LOSS, LinkKind.IN_PROCESS, plan.injected(WireFault.NAN_LOSS), "every answer NaN: the run stops with a clear error, nothing applied"));
   }
 
   /** {@code noprop train} as its own JVM, so that it can be killed for real. */
@@ -293,7 +293,7 @@ class FaultInjectionTest {
         if (p.isAlive()) {
           p.destroyForcibly(); // SIGKILL: no shutdown hook, no finally
           p.waitFor();
-          plan.count(Fault.KILL_CONTROLLER);
+          plan.count(WireFault.KILL_CONTROLLER);
           continue;
         }
       }
@@ -301,11 +301,11 @@ class FaultInjectionTest {
       exit = p.exitValue();
     }
     assertEquals(0, exit, "the resumed run failed: " + Files.readString(log));
-    assertTrue(plan.injected(Fault.KILL_CONTROLLER) > 0, "the run finished before it could be killed; raise the budget");
+    assertTrue(plan.injected(WireFault.KILL_CONTROLLER) > 0, "the run finished before it could be killed; raise the budget");
     CheckpointStore done = new CheckpointStore(killed);
     assertEquals(new CheckpointStore(clean).load().step(), done.load().step());
     assertArrayEquals(new CheckpointStore(clean).load().weights(), done.load().weights(), "a resumed run ends elsewhere than the uninterrupted one");
-    TABLE.add(new Row(Fault.KILL_CONTROLLER, LinkKind.IN_PROCESS, plan.injected(Fault.KILL_CONTROLLER),
+    TABLE.add(new Row(WireFault.KILL_CONTROLLER, LinkKind.IN_PROCESS, plan.injected(WireFault.KILL_CONTROLLER),
         "SIGKILL while checkpointing every step; each --resume continued; final weights = uninterrupted run bit for bit"));
   }
 
@@ -359,7 +359,7 @@ class FaultInjectionTest {
 
   static final class SerialBench implements Bench {
     final FaultPlan plan;
-    final Fault fault;
+    final WireFault fault;
     final FaultyChip chip;
     final SocatPair hostPair;
     final SocatPair chipPair;
@@ -368,7 +368,7 @@ class FaultInjectionTest {
     SerialChipServer server;
     Thread serving;
 
-    SerialBench(Path dir, FaultPlan plan, Fault fault) throws Exception {
+    SerialBench(Path dir, FaultPlan plan, WireFault fault) throws Exception {
       SocatPair.requireSocat();
       this.plan = plan;
       this.fault = fault;
@@ -377,7 +377,7 @@ class FaultInjectionTest {
       this.chipPair = SocatPair.start(dir, "chip");
       java.util.function.UnaryOperator<byte[]> damage = c -> {
         byte[] out = plan.damage(c);
-        if (plan.roll(Fault.DUPLICATE_FRAME)) {
+        if (plan.roll(WireFault.DUPLICATE_FRAME)) {
           byte[] twice = java.util.Arrays.copyOf(out, out.length * 2);
           System.arraycopy(out, 0, twice, out.length, out.length);
           out = twice;
@@ -413,18 +413,18 @@ class FaultInjectionTest {
 
     @Override
     public boolean hasEvents() {
-      return fault == Fault.PULL_CABLE || fault == Fault.CHIP_RESET;
+      return fault == WireFault.PULL_CABLE || fault == WireFault.CHIP_RESET;
     }
 
     @Override
     public void event() {
-      if (fault == Fault.PULL_CABLE) {
-        plan.count(Fault.PULL_CABLE);
+      if (fault == WireFault.PULL_CABLE) {
+        plan.count(WireFault.PULL_CABLE);
         hostPair.kill(); // the host end vanishes: reads -1, writes 0
         sleep(300);
         hostPair.restart(); // plugged back in under the same name
       } else {
-        plan.count(Fault.CHIP_RESET);
+        plan.count(WireFault.CHIP_RESET);
         stopServer();
         chip.powerCycle(); // weights, datasets, replay cache gone; new boot count
         startServer();
@@ -443,7 +443,7 @@ class FaultInjectionTest {
 
   static final class MqttBench implements Bench {
     final FaultPlan plan;
-    final Fault fault;
+    final WireFault fault;
     final FaultyChip chip;
     final Mosquitto mosquitto;
     final EmbeddedBroker embedded;
@@ -452,11 +452,11 @@ class FaultInjectionTest {
     final MqttFaultProxy proxy;
     volatile MqttChipServer server;
 
-    MqttBench(Path dir, FaultPlan plan, Fault fault) {
+    MqttBench(Path dir, FaultPlan plan, WireFault fault) {
       this.plan = plan;
       this.fault = fault;
       this.chip = idealChip(plan);
-      boolean real = Files.isExecutable(Path.of(Mosquitto.BINARY)) || "true".equals(System.getenv("CI")) || fault == Fault.BROKER_RESTART;
+      boolean real = Files.isExecutable(Path.of(Mosquitto.BINARY)) || "true".equals(System.getenv("CI")) || fault == WireFault.BROKER_RESTART;
       if (real) Mosquitto.requireInstalled();
       this.mosquitto = real ? new Mosquitto(dir, null, null) : null;
       this.embedded = real ? null : new EmbeddedBroker();
@@ -464,7 +464,7 @@ class FaultInjectionTest {
       this.settings = MqttSettings.of(url, Map.of(), Map.of());
       this.server = new MqttChipServer(settings, "chip-f", chip);
       // byte damage needs the payloads: a proxy on the broker between chip id "front" and the chip
-      boolean bytes = fault == Fault.CORRUPT_BYTES || fault == Fault.DROP_BYTES;
+      boolean bytes = fault == WireFault.CORRUPT_BYTES || fault == WireFault.DROP_BYTES;
       this.proxy = bytes ? new MqttFaultProxy(settings, "front", "chip-f", plan) : null;
       String id = bytes ? "front" : "chip-f";
       String uri = url.replace("tcp://", "mqtt://") + "/" + id;
@@ -481,7 +481,7 @@ class FaultInjectionTest {
 
     @Override
     public boolean hasEvents() {
-      return fault == Fault.BROKER_RESTART || fault == Fault.CHIP_RESET;
+      return fault == WireFault.BROKER_RESTART || fault == WireFault.CHIP_RESET;
     }
 
     @Override
@@ -493,11 +493,11 @@ class FaultInjectionTest {
 
     @Override
     public void event() {
-      if (fault == Fault.BROKER_RESTART) {
-        plan.count(Fault.BROKER_RESTART);
+      if (fault == WireFault.BROKER_RESTART) {
+        plan.count(WireFault.BROKER_RESTART);
         mosquitto.restart();
       } else {
-        plan.count(Fault.CHIP_RESET);
+        plan.count(WireFault.CHIP_RESET);
         server.close();
         chip.powerCycle();
         server = new MqttChipServer(settings, "chip-f", chip);

@@ -10,36 +10,10 @@ import java.util.SplittableRandom;
  * from two threads).
  */
 public final class FaultPlan {
-  /** The faults of issue #8; each names what happens on the wire or to the chip. */
-  public enum Fault {
-    /** One bit of one byte flipped on the way (CRC catches it). */
-    CORRUPT_BYTES,
-    /** One byte removed from a frame on the way. */
-    DROP_BYTES,
-    /** A whole frame (request or reply) lost. */
-    DROP_FRAME,
-    /** A frame delivered twice (a QoS 1 redelivery, a retransmitting bridge). */
-    DUPLICATE_FRAME,
-    /** A reply held back and delivered after the next one (stale, out of order). */
-    REORDER_FRAMES,
-    /** The cable pulled mid-exchange and plugged back in (the link goes down and reconnects). */
-    PULL_CABLE,
-    /** The MQTT broker stopped and started again (every connection drops). */
-    BROKER_RESTART,
-    /** The chip reset (power cycle): weights, datasets and replay cache lost, new boot count. */
-    CHIP_RESET,
-    /** The chip answers an EVALUATE with a NaN loss. */
-    NAN_LOSS,
-    /** The chip answers an EVALUATE with a finite loss no cross-entropy can take (negative, huge). */
-    OUT_OF_RANGE_LOSS,
-    /** The controller process killed with SIGKILL (during checkpoint writes) and resumed. */
-    KILL_CONTROLLER
-  }
-
   private final SplittableRandom rnd;
-  private final EnumMap<Fault, Double> rates = new EnumMap<>(Fault.class);
-  private final EnumMap<Fault, Long> injected = new EnumMap<>(Fault.class);
-  private final EnumMap<Fault, Integer> once = new EnumMap<>(Fault.class);
+  private final EnumMap<WireFault, Double> rates = new EnumMap<>(WireFault.class);
+  private final EnumMap<WireFault, Long> injected = new EnumMap<>(WireFault.class);
+  private final EnumMap<WireFault, Integer> once = new EnumMap<>(WireFault.class);
   private volatile boolean armed = true;
 
   public FaultPlan(long seed) {
@@ -47,13 +21,13 @@ public final class FaultPlan {
   }
 
   /** Injects {@code fault} with this probability per opportunity (per frame, per chunk, per EVALUATE). */
-  public synchronized FaultPlan with(Fault fault, double rate) {
+  public synchronized FaultPlan with(WireFault fault, double rate) {
     rates.put(fault, rate);
     return this;
   }
 
   /** Injects {@code fault} at its next opportunity, once, whatever its rate (for scripted tests). */
-  public synchronized FaultPlan once(Fault fault) {
+  public synchronized FaultPlan once(WireFault fault) {
     once.merge(fault, 1, Integer::sum);
     return this;
   }
@@ -64,7 +38,7 @@ public final class FaultPlan {
   }
 
   /** True (and counted) when this opportunity gets the fault. */
-  public synchronized boolean roll(Fault fault) {
+  public synchronized boolean roll(WireFault fault) {
     Integer pending = once.get(fault);
     if (pending != null && pending > 0) {
       once.put(fault, pending - 1);
@@ -78,7 +52,7 @@ public final class FaultPlan {
   }
 
   /** Counts a fault injected by other means (a broker restart, a killed process). */
-  public synchronized void count(Fault fault) {
+  public synchronized void count(WireFault fault) {
     injected.merge(fault, 1L, Long::sum);
   }
 
@@ -86,11 +60,11 @@ public final class FaultPlan {
     return rnd.nextInt(bound);
   }
 
-  public synchronized long injected(Fault fault) {
+  public synchronized long injected(WireFault fault) {
     return injected.getOrDefault(fault, 0L);
   }
 
-  public synchronized Map<Fault, Long> injected() {
+  public synchronized Map<WireFault, Long> injected() {
     return new EnumMap<>(injected);
   }
 
@@ -101,11 +75,11 @@ public final class FaultPlan {
   public byte[] damage(byte[] chunk) {
     if (chunk.length == 0) return chunk;
     byte[] out = chunk;
-    if (roll(Fault.CORRUPT_BYTES)) {
+    if (roll(WireFault.CORRUPT_BYTES)) {
       out = out.clone();
       out[nextInt(out.length)] ^= (byte) (1 << nextInt(8));
     }
-    if (out.length > 0 && roll(Fault.DROP_BYTES)) {
+    if (out.length > 0 && roll(WireFault.DROP_BYTES)) {
       int i = nextInt(out.length);
       byte[] shorter = new byte[out.length - 1];
       System.arraycopy(out, 0, shorter, 0, i);

@@ -52,8 +52,8 @@ public final class FaultyChip extends ForwardingChipBackend {
   @Override
   public EvalResult evaluate(EvaluateRequest request) {
     EvalResult r = inner.evaluate(request);
-    if (plan.roll(FaultPlan.Fault.NAN_LOSS)) return new EvalResult(Float.NaN, r.correct(), r.count(), r.clippedOutputs());
-    if (plan.roll(FaultPlan.Fault.OUT_OF_RANGE_LOSS)) {
+    if (plan.roll(WireFault.NAN_LOSS)) return new EvalResult(Float.NaN, r.correct(), r.count(), r.clippedOutputs());
+    if (plan.roll(WireFault.OUT_OF_RANGE_LOSS)) {
       return new EvalResult(plan.nextInt(2) == 0 ? -3.5f : 1e9f, r.correct(), r.count(), r.clippedOutputs());
     }
     return r;

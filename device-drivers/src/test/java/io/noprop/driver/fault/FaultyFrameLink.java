@@ -22,9 +22,9 @@ public final class FaultyFrameLink extends ForwardingLink {
 
   @Override
   public void send(Frame frame) {
-    if (plan.roll(FaultPlan.Fault.DROP_FRAME)) return;
+    if (plan.roll(WireFault.DROP_FRAME)) return;
     super.send(frame);
-    if (plan.roll(FaultPlan.Fault.DUPLICATE_FRAME)) super.send(frame);
+    if (plan.roll(WireFault.DUPLICATE_FRAME)) super.send(frame);
   }
 
   @Override
@@ -33,8 +33,8 @@ public final class FaultyFrameLink extends ForwardingLink {
     if (f != null) return f;
     f = super.receive(timeoutNanos);
     if (f == null) return null;
-    if (plan.roll(FaultPlan.Fault.DROP_FRAME)) return null; // lost: the client's timeout resends
-    if (held == null && plan.roll(FaultPlan.Fault.REORDER_FRAMES)) {
+    if (plan.roll(WireFault.DROP_FRAME)) return null; // lost: the client's timeout resends
+    if (held == null && plan.roll(WireFault.REORDER_FRAMES)) {
       held = f; // comes back after the next frame
       return null;
     }
@@ -42,7 +42,7 @@ public final class FaultyFrameLink extends ForwardingLink {
       extra.add(held);
       held = null;
     }
-    if (plan.roll(FaultPlan.Fault.DUPLICATE_FRAME)) extra.add(f);
+    if (plan.roll(WireFault.DUPLICATE_FRAME)) extra.add(f);
     return f;
   }
 }

@@ -34,25 +34,25 @@ public final class FaultyWireLink implements Link {
   @Override
   public void send(Frame frame) {
     if (down) throw new LinkDownException("cable pulled", null);
-    if (plan.roll(FaultPlan.Fault.CHIP_RESET)) chip.powerCycle();
+    if (plan.roll(WireFault.CHIP_RESET)) chip.powerCycle();
     byte[] wire = FrameCodec.toWire(frame);
     sent += wire.length;
-    if (plan.roll(FaultPlan.Fault.PULL_CABLE)) {
+    if (plan.roll(WireFault.PULL_CABLE)) {
       if (plan.nextInt(2) == 0) chip.endpoint().onBytes(wire, 0, wire.length); // executed; the reply dies with the cable
       down = true;
       held.clear();
       throw new LinkDownException("cable pulled during " + frame, null);
     }
-    if (plan.roll(FaultPlan.Fault.DROP_FRAME)) return; // the request never arrives
+    if (plan.roll(WireFault.DROP_FRAME)) return; // the request never arrives
     byte[] req = plan.damage(wire);
     byte[] reply = chip.endpoint().onBytes(req, 0, req.length);
-    if (plan.roll(FaultPlan.Fault.DUPLICATE_FRAME)) { // the request arrives twice: the second reply is the replay cache's
+    if (plan.roll(WireFault.DUPLICATE_FRAME)) { // the request arrives twice: the second reply is the replay cache's
       byte[] again = chip.endpoint().onBytes(req, 0, req.length);
       reply = concat(reply, again);
     }
-    if (reply.length > 0 && plan.roll(FaultPlan.Fault.DROP_FRAME)) reply = new byte[0]; // the reply is lost
+    if (reply.length > 0 && plan.roll(WireFault.DROP_FRAME)) reply = new byte[0]; // the reply is lost
     reply = plan.damage(reply);
-    if (reply.length > 0 && plan.roll(FaultPlan.Fault.REORDER_FRAMES)) {
+    if (reply.length > 0 && plan.roll(WireFault.REORDER_FRAMES)) {
       held.add(reply); // arrives after the next reply
       return;
     }
