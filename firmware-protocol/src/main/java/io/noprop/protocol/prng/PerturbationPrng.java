@@ -56,7 +56,7 @@ public final class PerturbationPrng {
    * Signs of the 8 directions a byte of a word names: {@code SIGNS[b * 8 + k]} is +1 when bit k
    * of b is clear, -1 when set. Multiplying by +-1 is exact, so {@code w + a * SIGNS[..]} equals
    * {@code w + a} or {@code w - a} bit for bit, while the fixed-length inner loop vectorises
-   * (1.7x to 2.7x over a bit-at-a-time loop on this 2-core machine, PerturbationPrngBench).
+   * (its cost against a plain add: PerturbationPrngBenchmark in benchmarks/, figures in README).
    */
   private static final float[] SIGNS = new float[256 * 8];
 
