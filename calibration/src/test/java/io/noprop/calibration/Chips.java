@@ -1,9 +1,7 @@
 package io.noprop.calibration;
 
+import io.noprop.driver.ChipBench;
 import io.noprop.driver.Device;
-import io.noprop.driver.ProtocolDevice;
-import io.noprop.driver.RetryPolicy;
-import io.noprop.driver.link.InProcessLink;
 import io.noprop.driver.spi.ChipBackends;
 import io.noprop.protocol.msg.DatasetHeader;
 import io.noprop.protocol.msg.FeatureEncoding;
@@ -20,8 +18,7 @@ final class Chips {
   }
 
   static Device device(AnalogChip chip) {
-    String uri = "sim:" + chip.config().preset();
-    return new ProtocolDevice(uri, new InProcessLink(chip, uri), RetryPolicy.LOCAL);
+    return ChipBench.inProcess(chip, "sim:" + chip.config().preset()).device(); // closing the device closes the bench
   }
 
   /** 256 random U8 rows in slot 0 and random weights uniform in +-0.5: a chip ready for the routines. */

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.noprop.driver.ChipBench;
 import io.noprop.driver.Device;
-import io.noprop.driver.Devices;
 import io.noprop.driver.mqtt.EmbeddedBroker;
-import io.noprop.driver.mqtt.MqttChipServer;
-import io.noprop.driver.mqtt.MqttSettings;
-import io.noprop.driver.serial.SerialChipServer;
-import io.noprop.driver.serial.SocatPair;
 import io.noprop.sim.AnalogChip;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,13 +49,9 @@ class LinkRoutinesTest {
 
   @Test
   void routinesOverASerialLineMeasureWhatTheyMeasureInProcess() throws Exception {
-    SocatPair pair = SocatPair.start(tmp, "cal");
     AnalogChip chip = Chips.chip("harsh", HARSH_SMALL);
-    SerialChipServer server = new SerialChipServer(chip, pair.b(), 921600);
-    server.open();
-    Thread t = new Thread(server::serve, "serial-chip");
-    t.start();
-    try (Device d = Devices.open("serial:" + pair.a())) {
+    try (ChipBench bench = ChipBench.overPty(chip, tmp)) {
+      Device d = bench.device();
       Figures remote = measure(d);
       assertSame(inProcess(), remote, chip);
       // and the drift and link routines over the same line: the chip's STATS clock travels with it
@@ -69,19 +61,14 @@ class LinkRoutinesTest {
       LinkTiming.Result link = new LinkTiming(5).run(Chips.session(d));
       assertEquals(82.0, link.bytesPerStepSent());
       assertEquals(64.0, link.bytesPerStepReceived());
-    } finally {
-      server.close();
-      t.join(2000);
-      pair.close();
     }
   }
 
   @Test
   void routinesThroughAnMqttBrokerMeasureWhatTheyMeasureInProcess() {
     AnalogChip chip = Chips.chip("harsh", HARSH_SMALL);
-    try (EmbeddedBroker broker = new EmbeddedBroker();
-        MqttChipServer server = new MqttChipServer(MqttSettings.of(broker.url(), Map.of(), Map.of()), "chip-1", chip);
-        Device d = Devices.open("mqtt://127.0.0.1:" + broker.port() + "/chip-1")) {
+    try (EmbeddedBroker broker = new EmbeddedBroker(); ChipBench bench = ChipBench.overMqtt(chip, broker.url(), "chip-1")) {
+      Device d = bench.device();
       Figures remote = measure(d);
       assertSame(inProcess(), remote, chip);
       // An MQTT device is a fleet whose UPDATEs only queue on the chip's lane: the byte count must
