@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.noprop.driver.Device;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -55,7 +58,7 @@ public record CalibrationProfile(
    */
   public record DeviceDescription(String uri, String deviceId, String model, String firmware, int[] layers, double weightMin, double weightMax,
       long levels) {
-    public static DeviceDescription of(io.noprop.driver.Device d) {
+    public static DeviceDescription of(Device d) {
       var i = d.info();
       return new DeviceDescription(d.uri(), i.deviceId(), i.model(), i.firmwareVersion(), i.layerSizes(), i.weightMin(), i.weightMax(), i.weightLevels());
     }
@@ -154,9 +157,9 @@ public record CalibrationProfile(
       root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
       throw new IOException("calibration profile " + file + " is not valid JSON (" + brief(e) + "); run calibrate again to write a new one", e);
-    } catch (java.nio.charset.MalformedInputException e) {
+    } catch (MalformedInputException e) {
       throw new IOException("calibration profile " + file + " is not text (bytes that are not UTF-8); run calibrate again to write a new one", e);
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       throw new IOException("calibration profile " + file + " does not exist; 'noprop calibrate --out DIR' writes DIR/profile.json", e);
     }
     if (root == null || !root.isObject()) throw new IOException(file + " is not a calibration profile (not a JSON object)");

@@ -1,6 +1,7 @@
 package io.noprop.calibration;
 
 import io.noprop.protocol.msg.HelloInfo;
+import java.util.Arrays;
 
 /**
  * Where each layer's weights and biases sit in the parameter vector (PROTOCOL.md section 7):
@@ -42,7 +43,7 @@ public record ParameterLayout(int[] layers) {
   /** True at the indices of weights (crossbar cells), false at biases. */
   public boolean[] weightMask() {
     boolean[] m = new boolean[parameterCount()];
-    for (int l = 0; l < count(); l++) java.util.Arrays.fill(m, weightStart(l), weightStart(l) + weightCount(l), true);
+    for (int l = 0; l < count(); l++) Arrays.fill(m, weightStart(l), weightStart(l) + weightCount(l), true);
     return m;
   }
 }

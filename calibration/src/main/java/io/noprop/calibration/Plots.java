@@ -1,8 +1,17 @@
 package io.noprop.calibration;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -10,6 +19,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** One PNG per routine (XChart), named after the routine. */
@@ -23,7 +33,7 @@ final class Plots {
   private static XYChart xy(String title, String x, String y) {
     XYChart c = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(x).yAxisTitle(y).build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-    c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    c.getStyler().setChartBackgroundColor(Color.WHITE);
     return c;
   }
 
@@ -55,15 +65,15 @@ final class Plots {
           d(r.sweep().stream().map(NoiseFloor.BatchPoint::lossStd).toList()));
       m.setMarker(SeriesMarkers.CIRCLE);
     }
-    XYSeries at = c.addSeries("at batch " + r.batch() + ": " + String.format(java.util.Locale.ROOT, "%.4g", r.lossStd()), new double[] {r.batch()},
+    XYSeries at = c.addSeries("at batch " + r.batch() + ": " + String.format(Locale.ROOT, "%.4g", r.lossStd()), new double[] {r.batch()},
         new double[] {Math.max(r.lossStd(), 1e-12)});
     at.setMarker(SeriesMarkers.DIAMOND);
     at.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     if (positive) {
       double[] b = d(r.sweep().stream().map(NoiseFloor.BatchPoint::batch).toList());
       double[] v = d(r.sweep().stream().map(NoiseFloor.BatchPoint::lossStd).toList());
-      logAxis(c, true, java.util.Arrays.stream(b).min().orElse(1), Math.max(r.batch(), java.util.Arrays.stream(b).max().orElse(1)));
-      logAxis(c, false, Math.min(r.lossStd(), java.util.Arrays.stream(v).min().orElse(1)), Math.max(r.lossStd(), java.util.Arrays.stream(v).max().orElse(1)));
+      logAxis(c, true, Arrays.stream(b).min().orElse(1), Math.max(r.batch(), Arrays.stream(b).max().orElse(1)));
+      logAxis(c, false, Math.min(r.lossStd(), Arrays.stream(v).min().orElse(1)), Math.max(r.lossStd(), Arrays.stream(v).max().orElse(1)));
     }
     return c;
   }
@@ -92,8 +102,8 @@ final class Plots {
   static String plain(Double v) {
     double a = Math.abs(v);
     if (a == 0) return "0";
-    if (a >= 1000) return String.format(java.util.Locale.ROOT, "%,.0f", v);
-    java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(3));
+    if (a >= 1000) return String.format(Locale.ROOT, "%,.0f", v);
+    BigDecimal b = new BigDecimal(v).round(new MathContext(3));
     return b.stripTrailingZeros().toPlainString();
   }
 
@@ -115,7 +125,7 @@ final class Plots {
   }
 
   static void stepSize(StepSize.Result r, Path file) throws IOException {
-    XYChart c = xy("Gradient estimates |g| at c = " + r.scale() + "; a0 = " + String.format(java.util.Locale.ROOT, "%.4g", r.gainA0()),
+    XYChart c = xy("Gradient estimates |g| at c = " + r.scale() + "; a0 = " + String.format(Locale.ROOT, "%.4g", r.gainA0()),
         "pair", "|g| (nats per weight unit)");
     double[] x = new double[r.gradients().length];
     for (int i = 0; i < x.length; i++) x[i] = i;
@@ -126,7 +136,7 @@ final class Plots {
   }
 
   static void writeResponse(WriteResponse.Result r, Path file) throws IOException {
-    XYChart c = xy(String.format(java.util.Locale.ROOT, "Write response: gain %.4f, offset %.4f, error std %.4f", r.gain(), r.offset(), r.errorStd()),
+    XYChart c = xy(String.format(Locale.ROOT, "Write response: gain %.4f, offset %.4f, error std %.4f", r.gain(), r.offset(), r.errorStd()),
         "target (weight units)", "read-back (weight units)");
     c.getStyler().setXAxisDecimalPattern("0.##");
     double[] t = d(r.points().stream().map(WriteResponse.Point::target).toList());
@@ -149,15 +159,15 @@ final class Plots {
    * left of it are counted stuck.
    */
   static XYChart stuckChart(StuckCells.Result r) {
-    XYChart c = xy(String.format(java.util.Locale.ROOT, "Stuck cells: %d of %d (%.2f%%) followed less than %.2f of the swing", r.stuck(), r.tested(),
+    XYChart c = xy(String.format(Locale.ROOT, "Stuck cells: %d of %d (%.2f%%) followed less than %.2f of the swing", r.stuck(), r.tested(),
         100 * r.fraction(), r.threshold()), "(read after high - read after low) / written swing", "cells (log scale)");
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     int[] h = r.responses();
     double floor = 0.5; // an empty bin sits on the axis floor: log(0) has no place on the axis
     double top = 1;
-    List<Double> xs = new java.util.ArrayList<>();
-    List<Double> ys = new java.util.ArrayList<>();
+    List<Double> xs = new ArrayList<>();
+    List<Double> ys = new ArrayList<>();
     xs.add(StuckCells.HIST_FROM);
     ys.add(floor);
     for (int i = 0; i < h.length; i++) {
@@ -174,14 +184,14 @@ final class Plots {
     XYSeries bars = c.addSeries("cells per bin of " + StuckCells.HIST_BIN, xs, ys);
     bars.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
     bars.setMarker(SeriesMarkers.NONE);
-    bars.setFillColor(new java.awt.Color(0x1f, 0x77, 0xb4, 140));
-    bars.setLineColor(new java.awt.Color(0x1f77b4));
-    XYSeries t = c.addSeries(String.format(java.util.Locale.ROOT, "threshold %.2f (left of it: stuck)", r.threshold()), new double[] {r.threshold(), r.threshold()},
+    bars.setFillColor(new Color(0x1f, 0x77, 0xb4, 140));
+    bars.setLineColor(new Color(0x1f77b4));
+    XYSeries t = c.addSeries(String.format(Locale.ROOT, "threshold %.2f (left of it: stuck)", r.threshold()), new double[] {r.threshold(), r.threshold()},
         new double[] {floor, top * 2});
     t.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     t.setMarker(SeriesMarkers.NONE);
-    t.setLineColor(java.awt.Color.RED);
-    t.setLineStyle(new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f));
+    t.setLineColor(Color.RED);
+    t.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f));
     logAxis(c, false, floor, top * 2);
     c.getStyler().setYAxisMin(floor);
     c.getStyler().setXAxisDecimalPattern("0.0");
@@ -199,21 +209,21 @@ final class Plots {
    */
   static XYChart driftChart(Drift.Result r) {
     XYChart c = new XYChartBuilder().width(1000).height(500)
-        .title(String.format(java.util.Locale.ROOT, "Drift: nu = %.4f (t0 = %.3g s from %s, %s clock)", r.nu(), r.t0(), r.t0Source(), r.clock()))
+        .title(String.format(Locale.ROOT, "Drift: nu = %.4f (t0 = %.3g s from %s, %s clock)", r.nu(), r.t0(), r.t0Source(), r.clock()))
         .xAxisTitle("time since programming t (s, log scale)").yAxisTitle("mean w(t) / w(first read)").build();
-    c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    c.getStyler().setChartBackgroundColor(Color.WHITE);
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-    org.knowm.xchart.style.markers.Marker[] shapes = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP};
+    Marker[] shapes = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP};
     c.getStyler().setYAxisDecimalPattern("0.0000");
-    java.awt.Color[] palette = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xd62728), new java.awt.Color(0x2ca02c), new java.awt.Color(0x9467bd),
-        new java.awt.Color(0xff7f0e), new java.awt.Color(0x8c564b)};
+    Color[] palette = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
+        new Color(0xff7f0e), new Color(0x8c564b)};
     double[] ages = r.ages();
     if (ages.length < 2) {
       c.addSeries("no age reached", new double[] {1}, new double[] {1});
       return c;
     }
     double t1 = ages[0];
-    double[] x = java.util.Arrays.copyOfRange(ages, 1, ages.length);
+    double[] x = Arrays.copyOfRange(ages, 1, ages.length);
     double lo = x[0];
     double hi = x[x.length - 1];
     int n = 60;
@@ -222,20 +232,20 @@ final class Plots {
     int i = 0;
     for (Drift.LayerDrift l : r.layers()) {
       if (l.meanRatio().length != x.length) continue;
-      org.knowm.xchart.style.markers.Marker shape = shapes[i % shapes.length];
-      java.awt.Color col = palette[i++ % palette.length];
-      XYSeries pts = c.addSeries(String.format(java.util.Locale.ROOT, "layer %d: measured (%d cells)", l.layer(), l.cells()), x, l.meanRatio());
+      Marker shape = shapes[i % shapes.length];
+      Color col = palette[i++ % palette.length];
+      XYSeries pts = c.addSeries(String.format(Locale.ROOT, "layer %d: measured (%d cells)", l.layer(), l.cells()), x, l.meanRatio());
       pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
       pts.setMarker(shape);
       pts.setMarkerColor(col);
       if (Double.isFinite(l.nu())) {
         double[] fy = new double[n];
         for (int k = 0; k < n; k++) fy[k] = Math.pow((fx[k] + r.t0()) / (t1 + r.t0()), -l.nu());
-        XYSeries fit = c.addSeries(String.format(java.util.Locale.ROOT, "layer %d: fit nu = %.4f +- %.4f", l.layer(), l.nu(), l.nuStd()), fx, fy);
+        XYSeries fit = c.addSeries(String.format(Locale.ROOT, "layer %d: fit nu = %.4f +- %.4f", l.layer(), l.nu(), l.nuStd()), fx, fy);
         fit.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         fit.setMarker(SeriesMarkers.NONE);
         fit.setLineColor(col);
-        fit.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        fit.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
       }
     }
     if (lo > 0) logAxis(c, true, lo, hi);
@@ -252,10 +262,10 @@ final class Plots {
    */
   static XYChart linkChart(LinkTiming.Result r) {
     XYChart c = new XYChartBuilder().width(1000).height(520)
-        .title(String.format(java.util.Locale.ROOT, "Link: %.0f B sent + %.0f B received per SPSA step", r.bytesPerStepSent(), r.bytesPerStepReceived()))
+        .title(String.format(Locale.ROOT, "Link: %.0f B sent + %.0f B received per SPSA step", r.bytesPerStepSent(), r.bytesPerStepReceived()))
         .xAxisTitle("command (named over its bar)").yAxisTitle("median latency (\u00b5s, log scale)").build();
     var st = c.getStyler();
-    st.setChartBackgroundColor(java.awt.Color.WHITE);
+    st.setChartBackgroundColor(Color.WHITE);
     st.setLegendVisible(false);
     List<LinkTiming.CommandTiming> cmds = r.commands();
     double floor = 1;
@@ -265,28 +275,28 @@ final class Plots {
       top = Math.max(top, t.medianMicros());
     }
     floor = Math.pow(10, Math.floor(Math.log10(Math.max(floor, 0.01))));
-    List<Double> xs = new java.util.ArrayList<>();
-    List<Double> ys = new java.util.ArrayList<>();
+    List<Double> xs = new ArrayList<>();
+    List<Double> ys = new ArrayList<>();
     for (int i = 0; i < cmds.size(); i++) {
       double v = Math.max(cmds.get(i).medianMicros(), floor);
       xs.addAll(List.of(i - 0.35, i - 0.35, i + 0.35, i + 0.35));
       ys.addAll(List.of(floor, v, v, floor));
       // the command and its value over each bar: XChart 3.8.8 cannot put category labels on a logarithmic bar chart's axis
-      c.addAnnotation(new org.knowm.xchart.AnnotationText(plain(cmds.get(i).medianMicros()) + " \u00b5s", i, v * 1.3, false));
-      c.addAnnotation(new org.knowm.xchart.AnnotationText(cmds.get(i).command(), i, v * 1.85, false));
+      c.addAnnotation(new AnnotationText(plain(cmds.get(i).medianMicros()) + " \u00b5s", i, v * 1.3, false));
+      c.addAnnotation(new AnnotationText(cmds.get(i).command(), i, v * 1.85, false));
     }
     XYSeries bars = c.addSeries("median", xs, ys);
     bars.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
     bars.setMarker(SeriesMarkers.NONE);
-    bars.setFillColor(new java.awt.Color(0x1f, 0x77, 0xb4, 200));
-    bars.setLineColor(new java.awt.Color(0x1f77b4));
+    bars.setFillColor(new Color(0x1f, 0x77, 0xb4, 200));
+    bars.setLineColor(new Color(0x1f77b4));
     logAxis(c, false, floor, top * 2);
     st.setYAxisMin(floor);
     st.setYAxisMax(Math.pow(10, Math.ceil(Math.log10(top * 2))));
     st.setXAxisMin(-0.6);
     st.setXAxisMax(cmds.size() - 0.4);
     st.setXAxisTicksVisible(false);
-    st.setAnnotationTextFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+    st.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     return c;
   }
 }

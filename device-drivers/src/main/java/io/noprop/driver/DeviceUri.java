@@ -2,7 +2,9 @@ package io.noprop.driver;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,7 +18,7 @@ import java.util.Map;
  */
 public record DeviceUri(String text, String scheme, String target, Map<String, String> options) {
   public DeviceUri {
-    options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+    options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
   }
 
   public static DeviceUri parse(String text) {
@@ -25,7 +27,7 @@ public record DeviceUri(String text, String scheme, String target, Map<String, S
       throw new DeviceException(DeviceException.Kind.BAD_URI,
           "device '" + text + "' has no scheme; write it like sim:rram, serial:/dev/ttyUSB0 or mqtt://host/chip");
     }
-    String scheme = text.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+    String scheme = text.substring(0, colon).toLowerCase(Locale.ROOT);
     String rest = text.substring(colon + 1);
     Map<String, String> opts = new LinkedHashMap<>();
     int q = rest.indexOf('?');

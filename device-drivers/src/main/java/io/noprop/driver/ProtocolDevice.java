@@ -2,6 +2,8 @@ package io.noprop.driver;
 
 import io.noprop.driver.link.Link;
 import io.noprop.protocol.frame.FrameCodec;
+import io.noprop.protocol.msg.Capability;
+import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
 import io.noprop.protocol.msg.EvalResult;
@@ -15,6 +17,7 @@ import io.noprop.protocol.msg.UpdateRequest;
 import io.noprop.protocol.msg.UpdateResult;
 import io.noprop.protocol.msg.WeightsChunk;
 import java.util.Arrays;
+import java.util.Optional;
 
 /** {@link Device} over the firmware protocol, on any {@link Link}. */
 public final class ProtocolDevice implements Device {
@@ -55,7 +58,7 @@ public final class ProtocolDevice implements Device {
   }
 
   /** Smallest maxPayload a chip may announce: every fixed-size request (EVALUATE is the largest) must fit. */
-  public static final int MIN_MAX_PAYLOAD = io.noprop.protocol.msg.EvaluateRequest.BYTES;
+  public static final int MIN_MAX_PAYLOAD = EvaluateRequest.BYTES;
   /** Most parameters the controller holds (a Java array of floats). */
   public static final long MAX_PARAMETERS = Integer.MAX_VALUE - 8;
 
@@ -244,11 +247,11 @@ public final class ProtocolDevice implements Device {
 
   /** STATS when HELLO announced the capability; empty otherwise (nothing is sent). */
   @Override
-  public java.util.Optional<io.noprop.protocol.msg.ChipStats> chipStats() {
-    if (!info.has(io.noprop.protocol.msg.Capability.STATS)) return java.util.Optional.empty();
+  public Optional<ChipStats> chipStats() {
+    if (!info.has(Capability.STATS)) return Optional.empty();
     byte[] reply = call(MessageType.STATS, new byte[0]);
     try {
-      return java.util.Optional.of(io.noprop.protocol.msg.ChipStats.decode(reply));
+      return Optional.of(ChipStats.decode(reply));
     } catch (MalformedPayloadException e) {
       throw new DeviceException(DeviceException.Kind.PROTOCOL, uri + " sent an unreadable STATS reply: " + e.getMessage());
     }

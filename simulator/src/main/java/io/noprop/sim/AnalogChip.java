@@ -5,6 +5,7 @@ import io.noprop.protocol.chip.ChipException;
 import io.noprop.protocol.frame.FrameCodec;
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.Capability;
+import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
 import io.noprop.protocol.msg.DirectionMask;
@@ -21,6 +22,9 @@ import io.noprop.protocol.msg.UpdateResult;
 import io.noprop.protocol.msg.WeightsChunk;
 import io.noprop.protocol.prng.PerturbationPrng;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A simulated analog in-memory-computing chip holding an MLP: a composition of small device and
@@ -93,7 +97,7 @@ public final class AnalogChip implements ChipBackend {
    * takes a random non-zero boot count, as PROTOCOL.md allows. RESET does not change it.
    */
   private static long newBootCount() {
-    long b = java.util.concurrent.ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
+    long b = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
     return b == 0 ? 1 : b;
   }
 
@@ -103,7 +107,7 @@ public final class AnalogChip implements ChipBackend {
     int caps = Capability.BATCH_RANGE.bit | Capability.BATCH_SEEDED.bit | Capability.DIRECTION_RADEMACHER.bit
         | Capability.UPDATE_SEEDED.bit | Capability.WRITE_WEIGHTS.bit | Capability.READ_WEIGHTS.bit | Capability.READ_PROGRAMMED.bit
         | Capability.STATS.bit | Capability.DIRECTION_MASKED.bit;
-    java.util.Map<String, String> props = new java.util.LinkedHashMap<>(cfg.describe());
+    Map<String, String> props = new LinkedHashMap<>(cfg.describe());
     this.hello = new HelloInfo(FrameCodec.VERSION, FIRMWARE, "sim-" + cfg.preset() + "-" + cfg.seed(), "sim:" + cfg.preset(), layers,
         cfg.weightMin(), cfg.weightMax(), cfg.levels(), caps, cfg.maxPayload(), cfg.maxBatch(), DatasetStore.SLOTS, cfg.maxDatasetBytes(), props,
         newBootCount());
@@ -202,9 +206,9 @@ public final class AnalogChip implements ChipBackend {
 
   /** STATS: the {@link CostLedger} counters since construction or RESET, both after their own programming. */
   @Override
-  public io.noprop.protocol.msg.ChipStats stats() {
+  public ChipStats stats() {
     ChipCost c = ledger.snapshot();
-    return new io.noprop.protocol.msg.ChipStats(c.seconds(), c.joules(), c.evaluations(), c.updates(), c.mvms(), c.pulses(), c.cellReads());
+    return new ChipStats(c.seconds(), c.joules(), c.evaluations(), c.updates(), c.mvms(), c.pulses(), c.cellReads());
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
 import io.noprop.protocol.msg.ErrorCode;
 import io.noprop.protocol.msg.FeatureEncoding;
+import java.util.Arrays;
 import java.util.BitSet;
 
 /** The chip's dataset memory: slots of rows uploaded once, then named by index range or seed. */
@@ -123,6 +124,6 @@ final class DatasetStore {
   }
 
   void clear() {
-    java.util.Arrays.fill(slots, null);
+    Arrays.fill(slots, null);
   }
 }

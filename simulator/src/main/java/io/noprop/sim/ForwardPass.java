@@ -1,5 +1,8 @@
 package io.noprop.sim;
 
+import java.util.Arrays;
+import java.util.concurrent.Future;
+
 /**
  * The analog forward pass of the on-chip MLP over a batch: the hot loop of every training run.
  *
@@ -195,7 +198,7 @@ final class ForwardPass {
     float[] h = act[l + 1];
     int in = layers[l];
     int m = layers[l + 1];
-    java.util.Arrays.fill(h, 0, n * m, 0f);
+    Arrays.fill(h, 0, n * m, 0f);
     if (idealPath && var == null) {
       mvm(w, weightOffset[l], x, in, 0, in, n, m, h);
     } else {
@@ -218,7 +221,7 @@ final class ForwardPass {
       mvmSamples(0, w, wOff, x, xw, i0, i1, 0, n, m, h);
       return;
     }
-    java.util.concurrent.Future<?>[] f = new java.util.concurrent.Future<?>[t - 1];
+    Future<?>[] f = new Future<?>[t - 1];
     for (int k = 1; k < t; k++) {
       int worker = k;
       int s0 = n * k / t;
@@ -235,7 +238,7 @@ final class ForwardPass {
     int[] nz = nzIdx[k0];
     float[] nv = nzVal[k0];
     for (int s = s0; s < s1; s++) {
-      java.util.Arrays.fill(ac, 0, m, 0f);
+      Arrays.fill(ac, 0, m, 0f);
       int xs = s * xw;
       if (simd) {
         int nzc = VectorKernel.nonZeros(x, xs + i0, xs + i1);
@@ -294,7 +297,7 @@ final class ForwardPass {
       alpha[s] = a;
       int dst = s * width - i0;
       if (a == 0f) {
-        java.util.Arrays.fill(q, s * width, s * width + width, 0f);
+        Arrays.fill(q, s * width, s * width + width, 0f);
         continue;
       }
       float inv = 1f / a;
@@ -310,7 +313,7 @@ final class ForwardPass {
       }
     }
     float[] yy = y;
-    java.util.Arrays.fill(yy, 0, n * m, 0f);
+    Arrays.fill(yy, 0, n * m, 0f);
     mvm(w, wOff + i0 * m, q, width, 0, width, n, m, yy);
     if (productNoisy || irDrop > 0f) {
       for (int s = 0; s < n; s++) {
@@ -324,7 +327,7 @@ final class ForwardPass {
       }
     }
     if (inpNoise > 0f) {
-      java.util.Arrays.fill(colSq, 0, m, 0f);
+      Arrays.fill(colSq, 0, m, 0f);
       for (int i = 0; i < width; i++) {
         int row = wOff + (i0 + i) * m;
         for (int o = 0; o < m; o++) colSq[o] += w[row + o] * w[row + o];
@@ -332,7 +335,7 @@ final class ForwardPass {
     }
     if (var != null) {
       for (int k = 0; k < n * width; k++) q2[k] = q[k] * q[k];
-      java.util.Arrays.fill(yv, 0, n * m, 0f);
+      Arrays.fill(yv, 0, n * m, 0f);
       mvm(var, wOff + i0 * m, q2, width, 0, width, n, m, yv);
     }
     boolean vectorAdc = simd && outBound < Float.POSITIVE_INFINITY && (adcStep == 0f || outBound / adcStep <= 1e6f);

@@ -1,5 +1,7 @@
 package io.noprop.sim;
 
+import java.util.Locale;
+
 /**
  * How one write pulse moves a cell (the {@code update_mode=pulsed} path of UPDATE), with
  * {@code s = dw_min * stepScale_i * (1 + up_down)} for up and {@code (1 - up_down)} for down, then
@@ -23,7 +25,7 @@ final class PulseResponse {
   private final float gamma;
 
   PulseResponse(SimConfig cfg) {
-    model = Model.valueOf(cfg.text("pulse_model").toUpperCase(java.util.Locale.ROOT));
+    model = Model.valueOf(cfg.text("pulse_model").toUpperCase(Locale.ROOT));
     dwMin = (float) cfg.num("dw_min");
     upDown = (float) cfg.num("up_down");
     ctoc = (float) cfg.num("dw_min_ctoc");

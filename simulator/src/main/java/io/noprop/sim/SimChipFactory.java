@@ -2,6 +2,7 @@ package io.noprop.sim;
 
 import io.noprop.protocol.chip.ChipBackend;
 import io.noprop.protocol.chip.ChipBackendFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ public final class SimChipFactory implements ChipBackendFactory {
 
   @Override
   public List<String> options() {
-    List<String> all = new java.util.ArrayList<>(CORE_OPTIONS);
+    List<String> all = new ArrayList<>(CORE_OPTIONS);
     for (EffectParam p : EffectParam.ALL) all.add(p.key());
     return all;
   }

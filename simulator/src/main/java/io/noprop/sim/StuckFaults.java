@@ -1,6 +1,7 @@
 package io.noprop.sim;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * Stuck-at faults: each crossbar cell is stuck with probability {@code stuck_fraction}, chosen once
@@ -22,7 +23,7 @@ final class StuckFaults {
       value = new float[0];
       return;
     }
-    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    SplittableRandom r = new SplittableRandom(seed);
     int[] idx = new int[16];
     float[] val = new float[16];
     int k = 0;

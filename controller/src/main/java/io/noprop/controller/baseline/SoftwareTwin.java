@@ -85,7 +85,7 @@ public final class SoftwareTwin {
     double sum = 0;
     for (int o = 0; o < classes; o++) sum += Math.exp(out[o] - max);
     float[] p = delta[nl];
-    java.util.Arrays.fill(p, 0f); // outputs past the classes are ignored: no gradient reaches them
+    Arrays.fill(p, 0f); // outputs past the classes are ignored: no gradient reaches them
     for (int o = 0; o < classes; o++) p[o] = (float) (Math.exp(out[o] - max) / sum);
     return (float) (Math.log(sum) + max - out[label]);
   }

@@ -5,6 +5,7 @@ import io.noprop.controller.mcu.McuFirmware;
 import io.noprop.controller.mcu.QemuBoard;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,7 +38,7 @@ final class BenchMcuCommand implements Callable<Integer> {
 
   static final class Boards implements Iterable<String> {
     @Override
-    public java.util.Iterator<String> iterator() {
+    public Iterator<String> iterator() {
       return McuFirmware.BOARDS.iterator();
     }
   }

@@ -11,14 +11,15 @@ import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Characterise a chip: noise floor, perturbation sweep, step size, write response, stuck cells, drift, link timing.",
@@ -79,7 +80,7 @@ final class CalibrateCommand implements Callable<Integer> {
     var names = Calibrator.parse(routines);
     if (data.trainRows != null && data.trainRows < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--train-rows must be at least 1: " + data.trainRows);
     if (batch != null && batch < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1: " + batch);
-    OutputDirectory.claim(out, force, "calibrate", java.util.List.of("profile.json", "*.png"));
+    OutputDirectory.claim(out, force, "calibrate", List.of("profile.json", "*.png"));
     int rows = data.trainRows != null ? data.trainRows : 10_000;
     Calibrator.Options o = Calibrator.DEFAULTS;
     o = new Calibrator.Options(repeats, o.sweepRepeats(), directions, layerDirections, margin, firstStep, o.stepPairs(), o.writeTargets(),

@@ -5,8 +5,9 @@ import io.noprop.controller.train.TrainingException;
 import io.noprop.driver.DeviceException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code noprop}: train, inspect and calibrate analog chips used as black-box loss oracles. */
 @Command(
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = BuildInfo.class,
     description = "Train neural networks on analog chips used as black-box loss oracles.",
     subcommands = {TrainCommand.class, BenchCommand.class, InfoCommand.class, CalibrateCommand.class, ServeCommand.class, BenchMcuCommand.class, DevicesCommand.class, RunsCommand.class, ViewCommand.class, CommandLine.HelpCommand.class})
-public final class NopropCommand implements java.util.concurrent.Callable<Integer> {
+public final class NopropCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Bare {@code noprop}: no command is a usage error (exit 2), with the usage on stderr. */

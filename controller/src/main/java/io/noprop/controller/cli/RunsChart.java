@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -35,7 +36,7 @@ final class RunsChart {
     int i = 0;
     for (RunRecord r : runs) {
       Color c = PALETTE[i++ % PALETTE.length];
-      String label = r.name() + (r.method() == null ? "" : " (" + r.method() + ")") + (r.testAccuracy() == null ? "" : String.format(java.util.Locale.ROOT, ", test %.4f", r.testAccuracy()));
+      String label = r.name() + (r.method() == null ? "" : " (" + r.method() + ")") + (r.testAccuracy() == null ? "" : String.format(Locale.ROOT, ", test %.4f", r.testAccuracy()));
       add(loss, label, r.metrics(), r.metrics().loss(), c, logX);
       add(acc, label, r.metrics(), r.metrics().accuracy(), c, logX);
     }

@@ -10,14 +10,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,
     description = {"List, show, compare and plot runs from their directories (metrics.csv, summary.json, process.json).",
@@ -115,7 +116,7 @@ final class RunsCommand implements Runnable {
   int plot(@Parameters(arity = "1..*", paramLabel = "RUN", description = "Run directories or names under runs/.") List<String> runs,
       @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "PNG to write.") Path out,
       @Option(names = "--log-x", description = "Logarithmic query axis.") boolean logX) throws Exception {
-    if (!out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+    if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--out: " + out + " must name a .png file");
     }
     List<RunRecord> rs = new ArrayList<>();

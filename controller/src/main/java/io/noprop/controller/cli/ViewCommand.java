@@ -1,17 +1,19 @@
 package io.noprop.controller.cli;
 
 import io.noprop.controller.runs.LiveViewServer;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "view", mixinStandardHelpOptions = true,
     description = {"Serve a live web page of the runs under DIR: running and finished runs, their loss and accuracy against queries",
@@ -39,13 +41,13 @@ final class ViewCommand implements Callable<Integer> {
     InetAddress addr;
     try {
       addr = InetAddress.getByName(bind);
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--bind: unknown address " + bind + " (e.g. 127.0.0.1, ::1, 0.0.0.0)");
     }
     LiveViewServer server;
     try {
       server = LiveViewServer.start(roots, addr, port);
-    } catch (java.net.BindException e) {
+    } catch (BindException e) {
       throw new IllegalArgumentException("cannot listen on " + bind + ":" + port + " (" + e.getMessage() + "); another program holds the port: choose one with --port N, or --port 0");
     }
     var err = spec.commandLine().getErr();

@@ -1,5 +1,6 @@
 package io.noprop.controller.runs;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.controller.train.FleetRecord;
@@ -165,7 +166,7 @@ public final class RunScanner {
     if (!Files.isRegularFile(file)) return null;
     try {
       return JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {});
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
+    } catch (JacksonException e) {
       return null;
     } catch (NoSuchFileException e) {
       return null;

@@ -1,5 +1,7 @@
 package io.noprop.controller.runs;
 
+import java.util.Locale;
+
 /** Where a run stands, judged from its directory alone. */
 public enum RunStatus {
   /** The process recorded in {@code process.json} is alive (same pid, same start instant) and has not recorded the end of its training. */
@@ -10,6 +12,6 @@ public enum RunStatus {
   INTERRUPTED;
 
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

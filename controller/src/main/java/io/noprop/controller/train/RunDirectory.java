@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -128,9 +132,9 @@ public final class RunDirectory implements AutoCloseable {
 
   /** A sentence for a failure to create or write in {@code dir}. */
   public static String cannotWrite(Path dir, IOException e) {
-    String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied (a read-only directory or file system)"
-        : e instanceof java.nio.file.FileAlreadyExistsException ? "a file of that name is in the way"
-        : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
+    String why = e instanceof AccessDeniedException ? "permission denied (a read-only directory or file system)"
+        : e instanceof FileAlreadyExistsException ? "a file of that name is in the way"
+        : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
     return "cannot write into --out " + dir + ": " + why + "; choose another --out";
   }
 
@@ -139,10 +143,10 @@ public final class RunDirectory implements AutoCloseable {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       Files.writeString(tmp, text);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       Files.deleteIfExists(tmp);
-      String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
+      String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : String.valueOf(e.getMessage());
       throw new IOException("cannot write " + file + " (" + why + ")", e);
     }
   }

@@ -15,6 +15,7 @@ import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.Perturbation;
 import io.noprop.protocol.msg.UpdateResult;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -290,7 +291,7 @@ public final class Trainer {
     }
   }
 
-  private void checkResumable(Checkpoint c, HelloInfo info, java.nio.file.Path file) {
+  private void checkResumable(Checkpoint c, HelloInfo info, Path file) {
     String forced = ChipIdentity.checkResume(c.identity(), ChipIdentity.of(info), device.uri(), cfg.out().toString(), cfg.forceIdentity());
     if (forced != null) listener.onMessage(forced);
     checkRange(c.weights(), info, file.toString());

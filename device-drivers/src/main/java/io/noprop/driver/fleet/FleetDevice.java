@@ -6,6 +6,7 @@ import io.noprop.driver.DeviceException;
 import io.noprop.driver.WireStats;
 import io.noprop.protocol.msg.Capability;
 import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.ErrorCode;
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.HelloInfo;
@@ -17,16 +18,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -242,7 +248,7 @@ public final class FleetDevice implements Device {
   @Override
   public List<EvalResult[]> evaluateGroups(List<EvaluateRequest[]> groups) {
     Map<Integer, EvalResult[]> results = new ConcurrentHashMap<>();
-    java.util.concurrent.LinkedBlockingQueue<Future<?>> finished = new java.util.concurrent.LinkedBlockingQueue<>();
+    LinkedBlockingQueue<Future<?>> finished = new LinkedBlockingQueue<>();
     List<Future<?>> running = new ArrayList<>();
     long giveUp = System.nanoTime() + opt.giveUp().toNanos();
     long deadline = 0;
@@ -287,7 +293,7 @@ public final class FleetDevice implements Device {
 
   /** Hands the groups round-robin to the chips; returns the number of tasks started. */
   private int deal(List<EvaluateRequest[]> groups, List<Integer> remaining, List<Member> avail, Map<Integer, EvalResult[]> results,
-      java.util.concurrent.BlockingQueue<Future<?>> finished, List<Future<?>> running) {
+      BlockingQueue<Future<?>> finished, List<Future<?>> running) {
     List<List<Integer>> shares = new ArrayList<>();
     for (int k = 0; k < avail.size(); k++) shares.add(new ArrayList<>());
     for (int j = 0; j < remaining.size(); j++) shares.get((j + nextMember) % avail.size()).add(remaining.get(j));
@@ -298,7 +304,7 @@ public final class FleetDevice implements Device {
       List<Integer> share = shares.get(k);
       if (share.isEmpty()) continue;
       Member m = avail.get(k);
-      java.util.concurrent.atomic.AtomicReference<Future<?>> self = new java.util.concurrent.atomic.AtomicReference<>();
+      AtomicReference<Future<?>> self = new AtomicReference<>();
       CountDownLatch submitted = new CountDownLatch(1);
       Future<?> f = m.submit(() -> {
         try {
@@ -337,12 +343,12 @@ public final class FleetDevice implements Device {
         f.get();
       } catch (ExecutionException e) {
         if (e.getCause() instanceof DeviceException de && de.kind() == DeviceException.Kind.DEVICE_ERROR
-            && (de.error() == null || de.error().knownCode() != io.noprop.protocol.msg.ErrorCode.NO_DATASET)) {
+            && (de.error() == null || de.error().knownCode() != ErrorCode.NO_DATASET)) {
           throw de;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } catch (java.util.concurrent.CancellationException e) {
+      } catch (CancellationException e) {
         // cancelled on close
       }
     }
@@ -419,7 +425,7 @@ public final class FleetDevice implements Device {
   }
 
   /** Runs a task on every chip (offline ones are tried too) and waits; succeeds if at least one chip did. */
-  private void broadcast(String what, java.util.function.Function<Member, Callable<Object>> task) {
+  private void broadcast(String what, Function<Member, Callable<Object>> task) {
     List<Future<Object>> fs = new ArrayList<>();
     for (Member m : members) fs.add(m.submit(task.apply(m)));
     int ok = 0;
@@ -486,7 +492,7 @@ public final class FleetDevice implements Device {
     return onOneChip("ping", d -> d.ping(payload));
   }
 
-  private <T> T onOneChip(String what, java.util.function.Function<Device, T> call) {
+  private <T> T onOneChip(String what, Function<Device, T> call) {
     long giveUp = System.nanoTime() + opt.giveUp().toNanos();
     while (true) {
       maintain();
@@ -566,7 +572,7 @@ public final class FleetDevice implements Device {
       if (!m.up || f == null || f.isDone() || evaluating) continue;
       try {
         f.get(opt.giveUp().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+      } catch (ExecutionException | TimeoutException | CancellationException e) {
         // counted as far as it got; the failure itself is reported by the call that needs the chip
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.noprop.driver.mqtt;
 
+import io.noprop.driver.DeviceException;
 import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.MalformedPayloadException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ public final class MqttChipDirectory {
       client.subscribe(new String[] {MqttTopics.ROOT + "+/status", MqttTopics.ROOT + "+/hello"}, new int[] {1, 1}).waitForCompletion(5000);
       Thread.sleep(wait.toMillis());
     } catch (MqttException e) {
-      throw new io.noprop.driver.DeviceException(io.noprop.driver.DeviceException.Kind.LINK_DOWN,
+      throw new DeviceException(DeviceException.Kind.LINK_DOWN,
           "cannot list chips on " + settings.broker() + ": " + MqttSettings.describe(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -12,7 +12,9 @@ import io.noprop.driver.fleet.FleetOptions;
 import io.noprop.driver.spi.DeviceProvider;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -84,7 +86,7 @@ public class MqttDeviceProvider implements DeviceProvider {
     try {
       settings = MqttSettings.of(scheme() + "://" + hostPort, uri.options());
       retry = new RetryPolicy(Duration.ofMillis(OPTIONS.integer(uri, "timeout_ms")), (int) OPTIONS.integer(uri, "attempts"));
-      java.util.Map<String, String> fo = new java.util.HashMap<>(uri.options());
+      Map<String, String> fo = new HashMap<>(uri.options());
       // reading every weight back costs ~4 bytes per parameter: worth it where chips can drift
       // apart, i.e. in a fleet; a single chip has nothing to drift from but its own updates
       if (ids.size() == 1) fo.putIfAbsent("verify_every", "0");

@@ -1,11 +1,36 @@
 package io.noprop.driver.mqtt;
 
 import io.noprop.driver.DeviceException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -25,8 +50,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * ceiling, and a first connect retried here, because Paho never retries a first connect that
  * failed.
  */
-public record MqttSettings(String broker, String user, char[] password, Duration firstConnect, java.nio.file.Path caFile,
-    java.nio.file.Path clientCert, java.nio.file.Path clientKey) {
+public record MqttSettings(String broker, String user, char[] password, Duration firstConnect, Path caFile,
+    Path clientCert, Path clientKey) {
   public static final String ENV_USER = "NOPROP_MQTT_USER";
   public static final String ENV_PASSWORD = "NOPROP_MQTT_PASSWORD";
 
@@ -62,7 +87,7 @@ public record MqttSettings(String broker, String user, char[] password, Duration
     if ((cert == null) != (key == null)) throw new IllegalArgumentException("options cert and key go together: give both or neither");
     if (cert != null && !tls) throw new IllegalArgumentException("option cert=" + cert + " needs a TLS broker (mqtts:// or ssl://), not " + address);
     return new MqttSettings((tls ? "ssl://" : "tcp://") + hostPort, user, password == null ? null : password.toCharArray(), Duration.ofMillis(connectMs),
-        ca == null ? null : java.nio.file.Path.of(ca), cert == null ? null : java.nio.file.Path.of(cert), key == null ? null : java.nio.file.Path.of(key));
+        ca == null ? null : Path.of(ca), cert == null ? null : Path.of(cert), key == null ? null : Path.of(key));
   }
 
   public static MqttSettings of(String address, Map<String, String> options) {
@@ -99,58 +124,58 @@ public record MqttSettings(String broker, String user, char[] password, Duration
   private SSLSocketFactory tlsFactory() {
     if (caFile == null && clientCert == null) return (SSLSocketFactory) SSLSocketFactory.getDefault();
     try {
-      javax.net.ssl.TrustManager[] trust = null; // null: the JVM's trust store
+      TrustManager[] trust = null; // null: the JVM's trust store
       if (caFile != null) {
-        java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
         int i = 0;
-        for (java.security.cert.Certificate c : certificates(caFile)) ks.setCertificateEntry("ca-" + i++, c);
+        for (Certificate c : certificates(caFile)) ks.setCertificateEntry("ca-" + i++, c);
         if (i == 0) throw new IllegalArgumentException("no certificate in " + caFile);
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
         trust = tmf.getTrustManagers();
       }
-      javax.net.ssl.KeyManager[] keys = null;
+      KeyManager[] keys = null;
       if (clientCert != null) {
-        java.util.List<java.security.cert.Certificate> chain = certificates(clientCert);
+        List<Certificate> chain = certificates(clientCert);
         if (chain.isEmpty()) throw new IllegalArgumentException("no certificate in " + clientCert);
-        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         char[] none = new char[0];
-        ks.setKeyEntry("client", privateKey(clientKey), none, chain.toArray(new java.security.cert.Certificate[0]));
-        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        ks.setKeyEntry("client", privateKey(clientKey), none, chain.toArray(new Certificate[0]));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, none);
         keys = kmf.getKeyManagers();
       }
-      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(keys, trust, null);
       return ctx.getSocketFactory();
-    } catch (java.io.IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
       throw new DeviceException(DeviceException.Kind.BAD_URI, "cannot set up TLS with ca=" + caFile + " cert=" + clientCert + " key=" + clientKey
           + ": " + e.getMessage(), e);
     }
   }
 
-  private static java.util.List<java.security.cert.Certificate> certificates(java.nio.file.Path pem) throws java.io.IOException, java.security.GeneralSecurityException {
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(pem)) {
-      return new java.util.ArrayList<>(java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in));
+  private static List<Certificate> certificates(Path pem) throws IOException, GeneralSecurityException {
+    try (InputStream in = Files.newInputStream(pem)) {
+      return new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(in));
     }
   }
 
   /** An unencrypted PKCS#8 PEM key ({@code BEGIN PRIVATE KEY}, what OpenSSL 3 writes), RSA or EC. */
-  private static java.security.PrivateKey privateKey(java.nio.file.Path pem) throws java.io.IOException, java.security.GeneralSecurityException {
-    String text = java.nio.file.Files.readString(pem);
+  private static PrivateKey privateKey(Path pem) throws IOException, GeneralSecurityException {
+    String text = Files.readString(pem);
     int b = text.indexOf("-----BEGIN PRIVATE KEY-----");
     int e = text.indexOf("-----END PRIVATE KEY-----");
     if (b < 0 || e < b) {
       throw new IllegalArgumentException(pem + " holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY); convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8");
     }
-    byte[] der = java.util.Base64.getMimeDecoder().decode(text.substring(b + 27, e));
-    java.security.spec.PKCS8EncodedKeySpec spec = new java.security.spec.PKCS8EncodedKeySpec(der);
+    byte[] der = Base64.getMimeDecoder().decode(text.substring(b + 27, e));
+    PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
     try {
-      return java.security.KeyFactory.getInstance("RSA").generatePrivate(spec);
-    } catch (java.security.spec.InvalidKeySpecException notRsa) {
-      return java.security.KeyFactory.getInstance("EC").generatePrivate(spec);
+      return KeyFactory.getInstance("RSA").generatePrivate(spec);
+    } catch (InvalidKeySpecException notRsa) {
+      return KeyFactory.getInstance("EC").generatePrivate(spec);
     }
   }
 
@@ -164,15 +189,15 @@ public record MqttSettings(String broker, String user, char[] password, Duration
   static final Duration REFUSED_GRACE = Duration.ofSeconds(1);
 
   private String host() {
-    return java.net.URI.create(broker).getHost();
+    return URI.create(broker).getHost();
   }
 
   private int port() {
-    int p = java.net.URI.create(broker).getPort();
+    int p = URI.create(broker).getPort();
     return p > 0 ? p : tls() ? 8883 : 1883;
   }
 
-  public MqttAsyncClient connect(String clientId, MqttCallbackExtended callback, java.util.function.Consumer<MqttConnectOptions> configure) {
+  public MqttAsyncClient connect(String clientId, MqttCallbackExtended callback, Consumer<MqttConnectOptions> configure) {
     MqttAsyncClient client;
     try {
       client = new MqttAsyncClient(broker, clientId, new MemoryPersistence());
@@ -195,14 +220,14 @@ public record MqttSettings(String broker, String user, char[] password, Duration
             + (user == null ? " (no user given: set ?user=...&password=... or " + ENV_USER + "/" + ENV_PASSWORD + ")" : " of user '" + user + "'")
             + ": " + describe(e), e);
       } catch (MqttException e) {
-        if (e.getCause() instanceof java.net.UnknownHostException) {
+        if (e.getCause() instanceof UnknownHostException) {
           closeQuietly(client);
           throw new DeviceException(DeviceException.Kind.LINK_DOWN, "cannot connect to broker " + broker + ": unknown host " + host()
               + " (no address for that name); check the host name in the device URI", e);
         }
         // Refused: nothing listens there. Waiting the whole connect timeout helps no one; a broker
         // that is just starting gets REFUSED_GRACE to open its port.
-        if (e.getCause() instanceof java.net.ConnectException && System.nanoTime() > refusedDeadline) {
+        if (e.getCause() instanceof ConnectException && System.nanoTime() > refusedDeadline) {
           closeQuietly(client);
           throw new DeviceException(DeviceException.Kind.LINK_DOWN, "cannot connect to broker " + broker + ": connection refused, nothing listens on "
               + host() + " port " + port() + "; is the broker (e.g. mosquitto) running, and is the port right?", e);
@@ -225,7 +250,7 @@ public record MqttSettings(String broker, String user, char[] password, Duration
   }
 
   /** True when the broker answered a SUBSCRIBE with failure (0x80) for some filter: its ACL refuses this user. */
-  public static boolean refused(org.eclipse.paho.client.mqttv3.IMqttToken subscription) {
+  public static boolean refused(IMqttToken subscription) {
     int[] granted = subscription.getGrantedQos();
     if (granted == null) return false;
     for (int q : granted) if (q == 0x80) return true;

@@ -8,6 +8,7 @@ import io.noprop.protocol.chip.StreamChipServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * The chip side of a serial link: serves one {@link ChipBackend} on a port, the way firmware
@@ -139,7 +140,7 @@ public final class SerialChipServer implements AutoCloseable {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      byte[] data = off == 0 && len == b.length ? b : java.util.Arrays.copyOfRange(b, off, off + len);
+      byte[] data = off == 0 && len == b.length ? b : Arrays.copyOfRange(b, off, off + len);
       if (!SerialPorts.writeFully(p, data)) throw new IOException("the other end of " + p.getSystemPortPath() + " vanished");
     }
 

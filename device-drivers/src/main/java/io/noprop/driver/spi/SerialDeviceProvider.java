@@ -6,6 +6,7 @@ import io.noprop.driver.DeviceOption;
 import io.noprop.driver.DeviceOptions;
 import io.noprop.driver.DeviceUri;
 import io.noprop.driver.ProtocolDevice;
+import io.noprop.driver.ResilientDevice;
 import io.noprop.driver.RetryPolicy;
 import io.noprop.driver.serial.SerialLink;
 import java.time.Duration;
@@ -55,7 +56,7 @@ public final class SerialDeviceProvider implements DeviceProvider {
     SerialLink link = SerialLink.open(path, baud, Duration.ofSeconds(reconnectS));
     try {
       // a chip on a cable can be power-cycled: follow its reboots and restore it from the shadow
-      return new io.noprop.driver.ResilientDevice(new ProtocolDevice(uri.text(), link, retry));
+      return new ResilientDevice(new ProtocolDevice(uri.text(), link, retry));
     } catch (DeviceException e) {
       if (e.kind() != DeviceException.Kind.TIMEOUT) throw e;
       if (link.bytesReceived() > 0) {

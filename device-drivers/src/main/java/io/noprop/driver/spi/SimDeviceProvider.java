@@ -10,6 +10,7 @@ import io.noprop.driver.RetryPolicy;
 import io.noprop.driver.link.InProcessLink;
 import io.noprop.protocol.chip.ChipBackend;
 import io.noprop.protocol.chip.ChipBackendFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 
@@ -33,7 +34,7 @@ public final class SimDeviceProvider implements DeviceProvider {
   public DeviceOptions options() {
     ChipBackendFactory f = factory(scheme());
     if (f == null) throw noSimulator(scheme());
-    List<DeviceOption> out = new java.util.ArrayList<>();
+    List<DeviceOption> out = new ArrayList<>();
     for (String k : f.options()) out.add(DeviceOption.text(k, "simulator option (noprop info --device sim:PRESET lists units and defaults)"));
     return new DeviceOptions(scheme(), out);
   }

@@ -1,5 +1,6 @@
 package io.noprop.protocol.chip;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,11 +14,11 @@ public interface ChipBackendFactory {
   String scheme();
 
   /** Preset names this factory knows, for listings and error messages. */
-  java.util.List<String> presets();
+  List<String> presets();
 
   /** Option keys {@link #create} accepts, for error messages and listings; empty when not declared. */
-  default java.util.List<String> options() {
-    return java.util.List.of();
+  default List<String> options() {
+    return List.of();
   }
 
   /**

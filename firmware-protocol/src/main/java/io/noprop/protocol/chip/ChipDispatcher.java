@@ -9,6 +9,7 @@ import io.noprop.protocol.msg.ErrorReply;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.MalformedPayloadException;
 import io.noprop.protocol.msg.MessageType;
+import io.noprop.protocol.msg.PayloadReader;
 import io.noprop.protocol.msg.ReadWeightsRequest;
 import io.noprop.protocol.msg.UpdateRequest;
 import io.noprop.protocol.msg.WeightsChunk;
@@ -95,7 +96,7 @@ public final class ChipDispatcher {
       byte[] out = switch (type) {
         case HELLO -> {
           // u8: the newest protocol version the controller speaks; exactly one byte in v1.
-          io.noprop.protocol.msg.PayloadReader r = new io.noprop.protocol.msg.PayloadReader(p);
+          PayloadReader r = new PayloadReader(p);
           r.u8("controller protocol version");
           r.end("HELLO");
           yield backend.hello().encode();

@@ -1,6 +1,7 @@
 package io.noprop.protocol.chip;
 
 import io.noprop.protocol.msg.ErrorCode;
+import java.util.Objects;
 
 /** Thrown by a {@link ChipBackend}; the dispatcher turns it into an ERROR frame. */
 public final class ChipException extends RuntimeException {
@@ -9,7 +10,7 @@ public final class ChipException extends RuntimeException {
   public ChipException(ErrorCode code, String message) {
     super(message);
     // A null code would surface only later, inside the dispatcher's error path.
-    this.code = java.util.Objects.requireNonNull(code, "code");
+    this.code = Objects.requireNonNull(code, "code");
   }
 
   public ErrorCode code() {

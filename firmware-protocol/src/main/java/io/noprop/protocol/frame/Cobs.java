@@ -1,5 +1,7 @@
 package io.noprop.protocol.frame;
 
+import java.util.Arrays;
+
 /**
  * Consistent Overhead Byte Stuffing: removes every 0x00 from a frame so that 0x00 can delimit
  * frames on a byte stream.
@@ -47,7 +49,7 @@ public final class Cobs {
   public static byte[] encode(byte[] raw) {
     byte[] buf = new byte[maxEncodedLength(raw.length)];
     int n = encode(raw, 0, raw.length, buf, 0);
-    return java.util.Arrays.copyOf(buf, n);
+    return Arrays.copyOf(buf, n);
   }
 
   /**
@@ -87,6 +89,6 @@ public final class Cobs {
   public static byte[] decode(byte[] encoded) {
     byte[] buf = new byte[encoded.length];
     int n = decode(encoded, 0, encoded.length, buf, 0);
-    return java.util.Arrays.copyOf(buf, n);
+    return Arrays.copyOf(buf, n);
   }
 }

@@ -1,6 +1,8 @@
 package io.noprop.protocol.frame;
 
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
  * One protocol message: header fields plus an opaque payload.
@@ -33,11 +35,11 @@ public record Frame(int version, int type, int seq, byte[] payload) {
   @Override
   public boolean equals(Object o) {
     return o instanceof Frame f && f.version == version && f.type == type && f.seq == seq
-        && java.util.Arrays.equals(f.payload, payload);
+        && Arrays.equals(f.payload, payload);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(version, type, seq, java.util.Arrays.hashCode(payload));
+    return Objects.hash(version, type, seq, Arrays.hashCode(payload));
   }
 }

@@ -1,5 +1,6 @@
 package io.noprop.protocol.frame;
 
+import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
@@ -63,7 +64,7 @@ public final class FrameCodec {
     int version = raw[off] & 0xFF;
     int type = raw[off + 1] & 0xFF;
     int seq = (raw[off + 2] & 0xFF) | (raw[off + 3] & 0xFF) << 8;
-    byte[] payload = java.util.Arrays.copyOfRange(raw, off + HEADER_BYTES, off + HEADER_BYTES + n);
+    byte[] payload = Arrays.copyOfRange(raw, off + HEADER_BYTES, off + HEADER_BYTES + n);
     return new Frame(version, type, seq, payload);
   }
 
@@ -77,7 +78,7 @@ public final class FrameCodec {
     byte[] out = new byte[Cobs.maxEncodedLength(raw.length) + 1];
     int n = Cobs.encode(raw, 0, raw.length, out, 0);
     out[n] = 0;
-    return java.util.Arrays.copyOf(out, n + 1);
+    return Arrays.copyOf(out, n + 1);
   }
 
   public static int crc32(byte[] b, int off, int len) {

@@ -1,6 +1,7 @@
 package io.noprop.protocol.msg;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ public record HelloInfo(
 
   public HelloInfo {
     layerSizes = layerSizes.clone();
-    properties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     if (bootCount < 0 || bootCount > 0xFFFFFFFFL) throw new IllegalArgumentException("boot count must fit a u32: " + bootCount);
   }
 

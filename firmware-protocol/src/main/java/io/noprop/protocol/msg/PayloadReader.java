@@ -1,6 +1,7 @@
 package io.noprop.protocol.msg;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Little-endian reader over a payload; every read checks bounds and names the field it lacks. */
 public final class PayloadReader {
@@ -75,7 +76,7 @@ public final class PayloadReader {
 
   public byte[] bytes(int n, String field) {
     require(n, field);
-    byte[] out = java.util.Arrays.copyOfRange(buf, pos, pos + n);
+    byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
     pos += n;
     return out;
   }

@@ -1,5 +1,7 @@
 package io.noprop.protocol.msg;
 
+import java.util.Objects;
+
 /**
  * One term of an UPDATE: add {@code coefficient * z(seed)} to the weights, {@code z} restricted
  * to {@code mask} ({@link DirectionMask#WHOLE} for the dense direction).
@@ -7,7 +9,7 @@ package io.noprop.protocol.msg;
 public record SeedTerm(int seed, float coefficient, DirectionMask mask) {
   public SeedTerm {
     if (!Float.isFinite(coefficient)) throw new IllegalArgumentException("coefficient must be finite: " + coefficient);
-    java.util.Objects.requireNonNull(mask, "mask");
+    Objects.requireNonNull(mask, "mask");
   }
 
   public SeedTerm(int seed, float coefficient) {
