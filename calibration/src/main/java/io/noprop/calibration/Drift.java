@@ -161,7 +161,7 @@ public final class Drift {
           if (k > 0) ratio[k - 1] += r;
         }
         if (!ok || x.length < 2) continue;
-        nus.add(-Stats.line(x, y)[0]);
+        nus.add(-Stats.line(x, y).slope());
       }
       for (int k = 0; k < ratio.length; k++) ratio[k] /= n;
       double[] v = nus.stream().mapToDouble(Double::doubleValue).toArray();

@@ -66,7 +66,7 @@ public final class NoiseFloor {
       }
     }
     double exponent = lx.size() >= 2
-        ? Stats.line(lx.stream().mapToDouble(Double::doubleValue).toArray(), ly.stream().mapToDouble(Double::doubleValue).toArray())[0]
+        ? Stats.line(lx.stream().mapToDouble(Double::doubleValue).toArray(), ly.stream().mapToDouble(Double::doubleValue).toArray()).slope()
         : Double.NaN;
     double std = Stats.std(floor);
     return new Result(b, repeats, Stats.mean(floor), std, std / Math.sqrt(2.0 * (repeats - 1)), sweep, exponent, queries);

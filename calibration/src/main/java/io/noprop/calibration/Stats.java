@@ -33,14 +33,14 @@ final class Stats {
     return percentile(x, 50);
   }
 
-  /** Least-squares line y = slope x + intercept: {slope, intercept}. */
-  static double[] line(double[] x, double[] y) {
+  /** Least-squares line y = slope x + intercept (slope 0 when every x is the same). */
+  static LinearFit line(double[] x, double[] y) {
     double mx = mean(x), my = mean(y), sxy = 0, sxx = 0;
     for (int i = 0; i < x.length; i++) {
       sxy += (x[i] - mx) * (y[i] - my);
       sxx += (x[i] - mx) * (x[i] - mx);
     }
     double slope = sxx > 0 ? sxy / sxx : 0;
-    return new double[] {slope, my - slope * mx};
+    return new LinearFit(slope, my - slope * mx);
   }
 }

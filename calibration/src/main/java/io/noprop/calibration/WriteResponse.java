@@ -116,9 +116,9 @@ public final class WriteResponse {
         cy.add(means[k]);
       }
     }
-    double[] fit = Stats.line(cx.stream().mapToDouble(Double::doubleValue).toArray(), cy.stream().mapToDouble(Double::doubleValue).toArray());
+    LinearFit fit = Stats.line(cx.stream().mapToDouble(Double::doubleValue).toArray(), cy.stream().mapToDouble(Double::doubleValue).toArray());
     double nonLin = 0;
-    for (int k = 0; k < targets; k++) nonLin = Math.max(nonLin, Math.abs(means[k] - (fit[0] * t[k] + fit[1])) / range);
+    for (int k = 0; k < targets; k++) nonLin = Math.max(nonLin, Math.abs(means[k] - (fit.slope() * t[k] + fit.intercept())) / range);
     double levels = info.weightLevels();
     double usable = errorStd > 0 ? range / (2 * errorStd) + 1 : levels;
     if (levels > 0) usable = Math.min(usable, levels);
@@ -126,7 +126,7 @@ public final class WriteResponse {
     long within = 0, total = 0;
     for (int k = 0; k < targets; k++) {
       if (!central(t[k], lo, hi)) continue;
-      double line = fit[0] * t[k] + fit[1];
+      double line = fit.slope() * t[k] + fit.intercept();
       for (int i = 0; i < use.length; i++) {
         if (!use[i]) continue;
         total++;
@@ -134,7 +134,7 @@ public final class WriteResponse {
       }
     }
     double perWrite = stats && writes > 0 ? (double) pulses / writes : Double.NaN;
-    return new Result(fit[0], fit[1], nonLin, errorStd, usable, tol, total == 0 ? Double.NaN : (double) within / total, perWrite, cells, excluded, points);
+    return new Result(fit.slope(), fit.intercept(), nonLin, errorStd, usable, tol, total == 0 ? Double.NaN : (double) within / total, perWrite, cells, excluded, points);
   }
 
   private static boolean central(double t, double lo, double hi) {
