@@ -14,6 +14,7 @@ import io.noprop.controller.train.RunDirectory;
 import io.noprop.controller.train.RunStopped;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.Trainer;
+import io.noprop.controller.twin.TwinConfig;
 import io.noprop.controller.twin.TwinStart;
 import io.noprop.driver.Device;
 import io.noprop.driver.DeviceException;
@@ -173,6 +174,7 @@ final class TrainCommand implements Callable<Integer> {
     if (batch != null) opt = opt.withBatch(batch);
     if (c != null) opt = opt.withC(c);
     if (firstStep != null) opt = opt.withFirstStep(firstStep);
+    else if (init.twin()) opt = opt.withFirstStep(TwinConfig.FINE_TUNE_FIRST_STEP);
     if (alpha != null) opt = opt.withAlpha(alpha);
     if (gamma != null) opt = opt.withGamma(gamma);
     if (pairs != null) opt = opt.withPairs(pairs);
@@ -208,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (auto && batch == null) opt = opt.withBatch(Math.min(recommended.batch(), hello.maxBatch()));
       settings = calibration == null ? CalibrationSettings.none(opt) : CalibrationSettings.from(calibration, opt, hello,
-          Math.max(1, budget / m.queriesPerStep(d.parallelism())), c != null, firstStep != null);
+          Math.max(1, budget / m.queriesPerStep(d.parallelism())), c != null, firstStep != null || init.twin()); // a twin start keeps its fine-tuning step
       settings.log().forEach(err::println);
       RunConfig cfg = new RunConfig(budget, seed, dir, settings.optimizer(), m, checkpointEvery, logEvery, resume, force, forceIdentity);
       if (split == null) split = data.load(seed);

@@ -17,6 +17,14 @@ public record TwinConfig(int epochs, int batch, double lr, boolean hardwareAware
   /** The same training on the ideal chip: {@code BackpropBaseline}'s settings, for the uninformed comparison. */
   public static final TwinConfig IDEAL = new TwinConfig(EPOCHS, 64, 0.003, false);
 
+  /**
+   * The in-situ method's first step after a twin start unless {@code --first-step} says otherwise:
+   * an eighth of a scratch run's, because the start is already near a minimum that a scratch-sized
+   * step jumps out of (TWIN.md: es8 on rram from the twin lost 0.3 points in 10,000 queries at
+   * 0.004 and gained 0.9 at 0.0005).
+   */
+  public static final double FINE_TUNE_FIRST_STEP = 0.0005;
+
   public TwinConfig {
     if (epochs < 1) throw new IllegalArgumentException("twin epochs must be at least 1: " + epochs);
     if (batch < 1) throw new IllegalArgumentException("twin batch must be at least 1: " + batch);
