@@ -149,7 +149,7 @@ public final class Trainer {
       }
       if (start != null) opt.startFrom(start);
       device.writeWeights(opt.weights());
-      if (start != null) programmed(evaluateAll(device, TEST_SLOT, data.test().rows()));
+      if (start != null) recordProgrammed(evaluateAll(device, TEST_SLOT, data.test().rows()));
     }
     listener.onMessage("method " + method.id() + ": " + opt.directionsPerStep() + " direction(s) per step, batch " + opt.batch() + ", "
         + method.updateBytesPerStep(opt.directionsPerStep(), info.parameterCount()) + " update bytes per step"
@@ -258,7 +258,7 @@ public final class Trainer {
   }
 
   /** Reports and records the chip's accuracy right after the starting weights were written. */
-  private void programmed(Evaluation e) throws IOException {
+  private void recordProgrammed(Evaluation e) throws IOException {
     listener.onMessage(String.format(Locale.ROOT, "programmed: test accuracy %.4f (loss %.4f) on %s right after writing the starting weights",
         e.accuracy(), e.loss(), device.uri()));
     programmed = e;
