@@ -9,8 +9,8 @@ import java.util.Arrays;
  * layout (PROTOCOL.md section 7: per layer, input-major weights then biases), the same digital
  * gain {@code sqrt(6 / fanIn)} after each layer's sum, ReLU on hidden layers, softmax
  * cross-entropy over the dataset's classes (the first {@code classes} outputs; PROTOCOL.md
- * section 7.1). Software only: it is the ceiling the chip methods are measured against, never a
- * way to train a chip.
+ * section 7.1). The ceiling the chip methods are measured against, and the network the
+ * hardware-aware twin ({@code twin.HardwareAwareTwin}) trains before a chip is programmed.
  */
 public final class SoftwareTwin {
   private final int[] layers;
@@ -51,14 +51,14 @@ public final class SoftwareTwin {
   }
 
   /** Decodes row {@code r} of {@code d} into the input activations; returns its label. */
-  int load(Dataset d, int r) {
+  public int load(Dataset d, int r) {
     d.decode(r, act[0]);
     classes = d.classes();
     return d.label(r);
   }
 
   /** Forward pass on the loaded input; returns the loss and leaves the softmax in the last layer's delta. */
-  float forward(float[] w, int label) {
+  public float forward(float[] w, int label) {
     int nl = layers.length - 1;
     for (int l = 0; l < nl; l++) {
       int n = layers[l];
@@ -98,7 +98,7 @@ public final class SoftwareTwin {
   }
 
   /** Adds the gradient of the loss of the last {@link #forward} to {@code grad}. */
-  void backward(float[] w, int label, float[] grad) {
+  public void backward(float[] w, int label, float[] grad) {
     int nl = layers.length - 1;
     delta[nl][label] -= 1f; // d loss / d logits = softmax - onehot
     for (int l = nl - 1; l >= 0; l--) {

@@ -14,6 +14,8 @@ import io.noprop.controller.train.RunDirectory;
 import io.noprop.controller.train.RunStopped;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.Trainer;
+import io.noprop.controller.twin.TwinConfig;
+import io.noprop.controller.twin.TwinStart;
 import io.noprop.driver.Device;
 import io.noprop.driver.DeviceException;
 import io.noprop.driver.DeviceUri;
@@ -46,6 +48,8 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin DeviceFlag device;
 
   @Mixin DataOptions data;
+
+  @Mixin InitOptions init;
 
   @Option(names = "--budget", defaultValue = "" + RunConfig.BUDGET, paramLabel = "QUERIES", description = "Loss queries sent to the device for training. Default: ${DEFAULT-VALUE}.")
   long budget;
@@ -138,6 +142,7 @@ final class TrainCommand implements Callable<Integer> {
     if (batch != null && batch < 1) throw new CommandLine.ParameterException(cl, "--batch must be at least 1: " + batch);
     if (checkpointEvery < 0) throw new CommandLine.ParameterException(cl, "--checkpoint-every must be 0 (at the end only) or more: " + checkpointEvery);
     if (logEvery < 1) throw new CommandLine.ParameterException(cl, "--log-every must be at least 1: " + logEvery);
+    if (init.problem() != null) throw new CommandLine.ParameterException(cl, init.problem());
     try {
       optimizer(OptimizerConfig.DEFAULT);
     } catch (IllegalArgumentException e) {
@@ -169,6 +174,7 @@ final class TrainCommand implements Callable<Integer> {
     if (batch != null) opt = opt.withBatch(batch);
     if (c != null) opt = opt.withC(c);
     if (firstStep != null) opt = opt.withFirstStep(firstStep);
+    else if (init.twin()) opt = opt.withFirstStep(TwinConfig.FINE_TUNE_FIRST_STEP);
     if (alpha != null) opt = opt.withAlpha(alpha);
     if (gamma != null) opt = opt.withGamma(gamma);
     if (pairs != null) opt = opt.withPairs(pairs);
@@ -204,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (auto && batch == null) opt = opt.withBatch(Math.min(recommended.batch(), hello.maxBatch()));
       settings = calibration == null ? CalibrationSettings.none(opt) : CalibrationSettings.from(calibration, opt, hello,
-          Math.max(1, budget / m.queriesPerStep(d.parallelism())), c != null, firstStep != null);
+          Math.max(1, budget / m.queriesPerStep(d.parallelism())), c != null, firstStep != null || init.twin()); // a twin start keeps its fine-tuning step
       settings.log().forEach(err::println);
       RunConfig cfg = new RunConfig(budget, seed, dir, settings.optimizer(), m, checkpointEvery, logEvery, resume, force, forceIdentity);
       if (split == null) split = data.load(seed);
@@ -213,6 +219,11 @@ final class TrainCommand implements Callable<Integer> {
       }
       runRecord = record != null ? RunManifest.resumed(record, typed, split, out) : RunManifest.started(spec, typed, started, split, d.uri(), hello, cfg);
       Trainer trainer = new Trainer(d, split, cfg, progress).calibrated(settings).stoppable(signals.request()).recording(runRecord);
+      if (init.twin() && !resume) { // a resumed run continues from its checkpoint: the twin is never trained twice
+        TwinStart twin = TwinStart.train(hello, calibration, init.config(), split, cfg.optimizer().initScale(), seed, err::println);
+        runRecord.put(TwinStart.RECORD, twin.record());
+        trainer.startingFrom(twin.weights());
+      }
       try {
         summary = trainer.run();
       } catch (RunStopped stopped) {
@@ -236,6 +247,13 @@ final class TrainCommand implements Callable<Integer> {
       err.printf(Locale.ROOT, "on a real link at %d baud the %d bytes of this run take %.2f s of line time (8N1, 10 bits a byte)%n",
           t.baud(), summary.wireBytesSent() + summary.wireBytesReceived(), t.seconds());
     });
+    if (runRecord.get(TwinStart.RECORD) instanceof Map<?, ?> twin) {
+      json.put("init", InitOptions.TWIN);
+      json.put("twin_accuracy", twin.get("test_accuracy"));
+      json.put("twin_seconds", twin.get("seconds"));
+      json.put("programmed_accuracy", summary.params().get("programmed_accuracy"));
+      json.put("twin", twin);
+    }
     json.putAll(RunManifest.forSummary(runRecord));
     ObjectMapper mapper = new ObjectMapper();
     RunDirectory.writeAtomically(dir.resolve("summary.json"), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(json));
@@ -246,6 +264,10 @@ final class TrainCommand implements Callable<Integer> {
     stdout.printf(Locale.ROOT, "test accuracy %.4f (loss %.4f) after %d queries, %d steps, %.1f s; %.0f B sent + %.0f B received per step%s; run in %s%n",
         summary.testAccuracy(), summary.testLoss(), summary.queries(), summary.steps(), summary.wallSeconds(),
         summary.toJson().get("bytes_per_step_sent"), summary.toJson().get("bytes_per_step_received"), chip, dir);
+    if (json.get("twin_accuracy") instanceof Number tw && json.get("programmed_accuracy") instanceof Number pr) {
+      stdout.printf(Locale.ROOT, "from the twin: twin %.4f, programmed %.4f, after %d in-situ queries %.4f%n", tw.doubleValue(), pr.doubleValue(),
+          summary.queries(), summary.testAccuracy());
+    }
     if (this.json) stdout.println(mapper.writeValueAsString(json));
     stdout.flush();
     return 0;

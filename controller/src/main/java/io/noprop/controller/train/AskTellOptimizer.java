@@ -158,6 +158,15 @@ public final class AskTellOptimizer {
     return true;
   }
 
+  /**
+   * Starts from {@code weights} (e.g. a twin's, written to the chip) instead of the seeded random
+   * ones; clipped to the chip's range as a write is. Only before the first query.
+   */
+  public void startFrom(float[] weights) {
+    if (queries > 0 || step > 0 || calibration.taken() > 0) throw new IllegalStateException("the starting weights are set before the first query");
+    shadow.set(weights);
+  }
+
   // ---- ask ----------------------------------------------------------------------------------
 
   /** The next step's queries, or null when it would exceed the budget. */

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,6 +41,8 @@ import java.util.Optional;
 public final class Trainer {
   static final int TRAIN_SLOT = 0;
   static final int TEST_SLOT = 1;
+  /** Key of the run record that holds the accuracy measured right after the starting weights were written. */
+  public static final String PROGRAMMED = "programmed";
   private static final int MAX_CONSECUTIVE_NAN = 20;
 
   private final Device device;
@@ -49,6 +52,8 @@ public final class Trainer {
   private CalibrationSettings calibration = CalibrationSettings.none(OptimizerConfig.DEFAULT);
   private StopRequest stop = new StopRequest();
   private Map<String, Object> record;
+  private float[] start;
+  private Evaluation programmed;
 
   /**
    * Writes {@code runRecord} as the run directory's {@link RunDirectory#RECORD} once the directory
@@ -56,6 +61,17 @@ public final class Trainer {
    */
   public Trainer recording(Map<String, Object> runRecord) {
     this.record = runRecord;
+    return this;
+  }
+
+  /**
+   * Starts from {@code weights} instead of the seeded random ones (a run that is not resumed): they
+   * are written to the chip, and the chip's test accuracy right after the write is measured (free
+   * of the budget), reported in the summary's {@code programmed_accuracy} and kept in the run
+   * record under {@link #PROGRAMMED}, so that a resumed run still reports it.
+   */
+  public Trainer startingFrom(float[] weights) {
+    this.start = weights.clone();
     return this;
   }
 
@@ -132,7 +148,9 @@ public final class Trainer {
       if (a0 != null && !opt.presetGain(a0)) {
         listener.onMessage("the profile's gain a0 is measured for spsa's estimate; " + method.id() + " calibrates its own");
       }
+      if (start != null) opt.startFrom(start);
       device.writeWeights(opt.weights());
+      if (start != null) recordProgrammed(evaluateAll(device, TEST_SLOT, data.test().rows()));
     }
     listener.onMessage("method " + method.id() + ": " + opt.directionsPerStep() + " direction(s) per step, batch " + opt.batch() + ", "
         + method.updateBytesPerStep(opt.directionsPerStep(), info.parameterCount()) + " update bytes per step"
@@ -227,10 +245,30 @@ public final class Trainer {
     params.put("update_bytes_per_step", method.updateBytesPerStep(opt.directionsPerStep(), info.parameterCount()));
     params.put("rejected_steps", opt.rejectedSteps());
     if (method.guardSigmas() > 0) params.put("noise_sigma", opt.noiseSigma());
+    if (programmed != null) {
+      params.put("programmed_accuracy", programmed.accuracy());
+      params.put("programmed_loss", programmed.loss());
+    } else if (record != null && record.get(PROGRAMMED) instanceof Map<?, ?> p) { // a resumed run: measured when it started
+      params.put("programmed_accuracy", p.get("test_accuracy"));
+      params.put("programmed_loss", p.get("test_loss"));
+    }
     WireStats steps = after.minus(before);
     return new RunSummary(device.uri(), info.deviceId(), method.id(), test.accuracy(), test.loss(), opt.queries(), opt.step(), opt.nanSteps(), end.bytesSent(),
         end.bytesReceived(), steps.bytesSent(), steps.bytesReceived(), opt.step() - firstStep, opt.queries() - firstQueries, end.retries(), wall(priorWall, t0), trainSeconds,
         chip == null ? null : chip.chipSeconds(), chip == null ? null : chip.joules(), params);
+  }
+
+  /** Reports and records the chip's accuracy right after the starting weights were written. */
+  private void recordProgrammed(Evaluation e) throws IOException {
+    listener.onMessage(String.format(Locale.ROOT, "programmed: test accuracy %.4f (loss %.4f) on %s right after writing the starting weights",
+        e.accuracy(), e.loss(), device.uri()));
+    programmed = e;
+    if (record == null) return;
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("test_accuracy", e.accuracy());
+    p.put("test_loss", e.loss());
+    record.put(PROGRAMMED, p);
+    RunDirectory.writeAtomically(cfg.out().resolve(RunDirectory.RECORD), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(record));
   }
 
   /** Unperturbed loss and accuracy over a whole slot, in range batches. Does not count against the budget. */
