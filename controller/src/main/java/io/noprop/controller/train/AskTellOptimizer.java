@@ -151,7 +151,7 @@ public final class AskTellOptimizer {
       this.plannedSteps = Math.max(1, (budget - fixed) / (stepQueries + guard.queriesPerStep()));
     } else {
       fixed += adaptive.fixedQueries();
-      this.plannedSteps = Math.max(1, (long) ((budget - fixed) / (stepQueries + guard.queriesPerStep() + adaptive.queriesPerStep())));
+      this.plannedSteps = Math.max(1, AdaptiveStepSize.steps(budget - fixed, stepQueries + guard.queriesPerStep()));
     }
     this.bigA = cfg.stabilityFraction() * plannedSteps;
     this.shadow = ShadowWeights.initial(info, cfg.initScale(), seed);

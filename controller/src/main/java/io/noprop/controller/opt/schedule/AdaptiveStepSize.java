@@ -39,14 +39,16 @@ import java.util.List;
 public final class AdaptiveStepSize {
   /** Probe queries that measure the noise floor before training. */
   public static final int FLOOR_QUERIES = 8;
-  /** Training steps between probes. */
+  /** Training steps between the first probes. */
   public static final int INTERVAL = 32;
+  /** Training steps between probes at most. */
+  public static final int MAX_INTERVAL = 256;
   /** A difference counts beyond this many standard deviations of the noise of a difference. */
   public static final double SIGMAS = 2;
   /** Factor after a clear fall. */
   public static final double GROW = 1.25;
   /** Factor after a rise. */
-  public static final double SHRINK = 0.8;
+  public static final double SHRINK = 0.5;
   /** The fraction of the planned steps over which the rate falls to 0 at the end. */
   public static final double TAIL = 0.2;
   /** Bounds of the multiplier: a broken chip cannot drive it to 0 or to infinity. */
@@ -74,9 +76,21 @@ public final class AdaptiveStepSize {
     return FLOOR_QUERIES;
   }
 
-  /** Probe queries per training step, on average. */
-  public double queriesPerStep() {
-    return 1.0 / INTERVAL;
+  /** Training steps of {@code stepQueries} each that fit in {@code queries} with the probes between them (the floor already paid). */
+  public static long steps(long queries, int stepQueries) {
+    long left = queries;
+    long step = 0;
+    long probedAt = 0;
+    while (true) {
+      if (step - probedAt >= interval(probedAt)) {
+        if (left < 1) return step;
+        left--;
+        probedAt = step;
+      }
+      if (left < stepQueries) return step;
+      left -= stepQueries;
+      step++;
+    }
   }
 
   /** True once the noise floor is measured. */
@@ -84,9 +98,19 @@ public final class AdaptiveStepSize {
     return !Double.isNaN(sigma);
   }
 
-  /** True when the next query is a probe: before training (the floor), or {@link #INTERVAL} steps after the last probe. */
+  /** True when the next query is a probe: before training (the floor), or {@link #interval} steps after the last probe. */
   public boolean due(long step) {
-    return !measured() || step - probedAt >= INTERVAL;
+    return !measured() || step - probedAt >= interval(probedAt);
+  }
+
+  /**
+   * Steps from a probe at {@code step} to the next: an eighth of the steps so far, within
+   * [{@link #INTERVAL}, {@link #MAX_INTERVAL}]. Late in a run a window's progress is small
+   * against the wander the estimate's noise gives the loss; progress grows with the window's
+   * length and the wander with its square root, so longer windows keep the two apart.
+   */
+  static long interval(long step) {
+    return Math.max(INTERVAL, Math.min(MAX_INTERVAL, step / 8));
   }
 
   /** The queries of the next probe: the floor's, or one. */

@@ -41,6 +41,26 @@ class AdaptiveStepSizeTest {
   }
 
   @Test
+  void probesComeAtLongerIntervalsAsTheRunGoesOnAndThePlanCountsThem() {
+    assertEquals(AdaptiveStepSize.INTERVAL, AdaptiveStepSize.interval(0));
+    assertEquals(100, AdaptiveStepSize.interval(800));
+    assertEquals(AdaptiveStepSize.MAX_INTERVAL, AdaptiveStepSize.interval(1_000_000));
+    // walk the probes of a run the way the optimiser asks them and count the queries
+    long budget = 100_000;
+    long steps = AdaptiveStepSize.steps(budget, 8);
+    AdaptiveStepSize a = measured();
+    long spent = 0;
+    for (long k = 0; k < steps; k++) {
+      if (a.due(k)) {
+        a.observe(k, losses(1.0));
+        spent++;
+      }
+      spent += 8;
+    }
+    assertTrue(spent <= budget && budget - spent < 9, "planned steps use the budget: " + spent);
+  }
+
+  @Test
   void aClearFallRaisesTheRateARiseCutsItAndNoiseLeavesIt() {
     AdaptiveStepSize a = measured();
     a.observe(32, losses(0.9)); // fell by 0.1 >> 0.028
