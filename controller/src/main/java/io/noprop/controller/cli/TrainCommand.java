@@ -99,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--method", defaultValue = RunConfig.METHOD, paramLabel = "SPEC",
       description = {"Estimator and options: spsa, nspsa4, es8, layerwise, sparse10 (percent of weights), fd, mgd4; then +momentum, +sign, +adam",
-          "(whole-vector writes every step), +constant or +cosine (learning-rate schedule), +cfixed (constant perturbation scale),",
+          "(whole-vector writes every step), +constant, +cosine or +adaptive (learning-rate schedule; adaptive: set by the measured loss), +cfixed (constant perturbation scale),",
           "+guard3 (undo a step whose loss rises beyond 3 noise standard deviations).",
           "Default: auto, the best measured for the budget: " + Recommended.SHORT_RUN_METHOD + " below " + Recommended.LONG_RUN + " queries, "
               + Recommended.LONG_RUN_METHOD + " from there, both on batches of " + Recommended.BATCH + "."})

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * short name: the estimator with its count ({@code spsa}, {@code nspsa4}, {@code es8},
  * {@code layerwise}, {@code sparse10} (percent of weights), {@code fd}, {@code mgd4}) followed by
  * options: {@code +momentum}, {@code +sign}, {@code +adam}, {@code +constant}/{@code +cosine}
- * (learning-rate schedule), {@code +cfixed} (constant perturbation scale), {@code +guard3} (reject a
+ * (learning-rate schedule), {@code +adaptive} (learning rate set by the measured loss, see
+ * {@code AdaptiveStepSize}), {@code +cfixed} (constant perturbation scale), {@code +guard3} (reject a
  * step whose loss rises beyond 3 noise standard deviations).
  *
  * @param estimator how queries become an estimate
@@ -61,7 +62,7 @@ public record Method(Estimator estimator, int directions, UpdateRule rule, Sched
         out = out.withGuard(p.length() > 5 ? Double.parseDouble(p.substring(5)) : 3);
       } else if (p.equals("cfixed")) {
         out = new Method(out.estimator, out.directions, out.rule, out.lrDecay, Schedule.CONSTANT, out.guardSigmas);
-      } else if (p.equals("constant") || p.equals("cosine") || p.equals("spall")) {
+      } else if (p.equals("constant") || p.equals("cosine") || p.equals("spall") || p.equals("adaptive")) {
         out = new Method(out.estimator, out.directions, out.rule, Schedule.of(p), out.cDecay, out.guardSigmas);
       } else {
         out = new Method(out.estimator, out.directions, UpdateRule.of(p), out.lrDecay, out.cDecay, out.guardSigmas);

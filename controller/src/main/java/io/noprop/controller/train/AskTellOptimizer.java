@@ -11,6 +11,8 @@ import io.noprop.controller.opt.estimator.GainBlocks;
 import io.noprop.controller.opt.rule.Move;
 import io.noprop.controller.opt.rule.StepGains;
 import io.noprop.controller.opt.rule.Updater;
+import io.noprop.controller.opt.schedule.AdaptiveStepSize;
+import io.noprop.controller.opt.schedule.Schedule;
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.Capability;
 import io.noprop.protocol.msg.EvalResult;
@@ -43,16 +45,20 @@ import java.util.List;
  * say. A run has phases: CALIBRATE (a few steps whose estimates set the gain {@code a} of each
  * block so the first steps move a weight by {@code firstStep}), FLOOR (only with a guard: repeated
  * unperturbed queries on the guard batch give the noise standard deviation), then TRAIN steps,
- * each followed by a GUARD query when the guard is on. Every query counts against the budget;
+ * each followed by a GUARD query when the guard is on; with {@code +adaptive} a PROBE of the
+ * {@link AdaptiveStepSize} measures its noise floor before training and the loss every few steps
+ * after, and sets the learning rate. Every query counts against the budget;
  * {@link #ask} returns null when the next step no longer fits. Directions and batches derive from
  * the run seed and the step index ({@link StepSeeds}); {@link #state}/{@link #restore} carry the
  * rest, so a resumed run continues bit for bit.
  */
 public final class AskTellOptimizer {
-  public enum Phase { CALIBRATE, FLOOR, TRAIN, GUARD }
+  public enum Phase { CALIBRATE, FLOOR, TRAIN, GUARD, PROBE }
 
   /** Guard batch domain: ASCII "GRD1". */
   private static final int GUARD = 0x47524431;
+  /** Probe batch domain of {@code +adaptive}: ASCII "PRB1". */
+  private static final int PROBE = 0x50524231;
 
   /**
    * The queries of one step.
@@ -106,6 +112,8 @@ public final class AskTellOptimizer {
   private final Updater updater;
   private final GainCalibration calibration;
   private final Guard guard;
+  /** The measured learning rate of {@code +adaptive}, else null. */
+  private final AdaptiveStepSize adaptive;
 
   private long step;
   private long queries;
@@ -136,8 +144,15 @@ public final class AskTellOptimizer {
     this.blocks = estimator.blocks(info.layerSizes(), params);
     this.calibration = new GainCalibration(blocks.count(), cfg.calibrationPairs(), k, cfg.firstStep());
     this.guard = new Guard(method.guardSigmas(), slot, PerturbationPrng.key((int) (seed ^ (seed >>> 32)), GUARD), batch);
+    this.adaptive = method.lrDecay().equals(Schedule.ADAPTIVE)
+        ? new AdaptiveStepSize(slot, PerturbationPrng.key((int) (seed ^ (seed >>> 32)), PROBE), batch) : null;
     long fixed = (long) calibration.steps() * stepQueries + guard.fixedQueries();
-    this.plannedSteps = Math.max(1, (budget - fixed) / (stepQueries + guard.queriesPerStep()));
+    if (adaptive == null) {
+      this.plannedSteps = Math.max(1, (budget - fixed) / (stepQueries + guard.queriesPerStep()));
+    } else {
+      fixed += adaptive.fixedQueries();
+      this.plannedSteps = Math.max(1, AdaptiveStepSize.steps(budget - fixed, stepQueries + guard.queriesPerStep()));
+    }
     this.bigA = cfg.stabilityFraction() * plannedSteps;
     this.shadow = ShadowWeights.initial(info, cfg.initScale(), seed);
     this.updater = method.rule().start(k, params);
@@ -176,12 +191,16 @@ public final class AskTellOptimizer {
       s = planned(Phase.CALIBRATE, -1 - calibration.taken(), cfg.c(), calibration.nextBlock());
     } else if (!guard.measured()) {
       s = new Step(Phase.FLOOR, step, guard.floorQueries(), List.of(), 0);
+    } else if (adaptive != null && !adaptive.measured()) {
+      s = new Step(Phase.PROBE, step, adaptive.queries(), List.of(), 0);
     } else if (guard.pending()) {
       s = new Step(Phase.GUARD, step, guard.checkQuery(), List.of(), 0);
       if (queries + 1 > budget) {
         guard.keepPending(); // no query left to check it: keep the step
         return null;
       }
+    } else if (adaptive != null && adaptive.due(step)) {
+      s = new Step(Phase.PROBE, step, adaptive.queries(), List.of(), 0);
     } else {
       s = planned(Phase.TRAIN, step, scale(step), -1);
     }
@@ -238,6 +257,10 @@ public final class AskTellOptimizer {
         updater.dropNewest();
         yield Told.of(undo, loss, acc, 0, Double.NaN, true);
       }
+      case PROBE -> {
+        adaptive.observe(step, answers);
+        yield Told.nothing(loss, acc);
+      }
       case TRAIN -> train(s, answers, loss, acc);
     };
   }
@@ -251,8 +274,10 @@ public final class AskTellOptimizer {
       return Told.nothing(loss, acc);
     }
     nanRun = 0;
-    double factor = method.lrDecay().factor(k0, bigA, cfg.alpha(), plannedSteps);
-    StepGains gains = new StepGains(calibration.gains(), factor, cfg.firstStep(), cfg.maxStepFactor() * cfg.firstStep());
+    double factor = lrFactor(k0);
+    // the cap on a move follows the learning rate where it is measured: it guards against noise spikes, not a larger step
+    double cap = cfg.maxStepFactor() * cfg.firstStep() * (adaptive == null ? 1 : adaptive.multiplier());
+    StepGains gains = new StepGains(calibration.gains(), factor, cfg.firstStep(), cap);
     Move m = updater.apply(est, s.directions(), gains, shadow);
     guard.hold(m);
     return Told.of(m, loss, acc, est.size(), est.get(0).value(), false);
@@ -272,7 +297,12 @@ public final class AskTellOptimizer {
 
   /** Learning-rate gain of block {@code b} at step {@code i} (0 before calibration). */
   public double gain(int b, long i) {
-    return calibration.gain(b) * method.lrDecay().factor(i, bigA, cfg.alpha(), plannedSteps);
+    return calibration.gain(b) * lrFactor(i);
+  }
+
+  /** The learning rate at step {@code i} relative to the first step: the schedule's, or the measured one of {@code +adaptive} (as measured now). */
+  private double lrFactor(long i) {
+    return adaptive != null ? adaptive.factor(i, plannedSteps) : method.lrDecay().factor(i, bigA, cfg.alpha(), plannedSteps);
   }
 
   /** The weights the chip should hold now. */
@@ -327,7 +357,7 @@ public final class AskTellOptimizer {
 
   /** True between steps (no guard query outstanding, calibration over): where a checkpoint belongs. */
   public boolean atStepBoundary() {
-    return !guard.pending() && calibration.done() && guard.measured();
+    return !guard.pending() && calibration.done() && guard.measured() && (adaptive == null || adaptive.measured());
   }
 
   public double noiseSigma() {
@@ -338,7 +368,7 @@ public final class AskTellOptimizer {
   public OptimizerState state() {
     if (!atStepBoundary()) throw new IllegalStateException("state is taken between steps");
     return new OptimizerState(method.id(), step, queries, nanSteps, nanRun, guard.rejected(), calibration.gains(), guard.reference(), guard.noiseSigma(),
-        updater.state(), shadow.values());
+        updater.state(), shadow.values(), adaptive == null ? null : adaptive.state());
   }
 
   /** Continues from a {@link #state} taken by an optimiser of the same method, chip and seed. */
@@ -351,6 +381,12 @@ public final class AskTellOptimizer {
     calibration.restore(s.gains());
     guard.restore(s.guardReference(), s.guardSigma(), s.rejected());
     shadow.set(s.weights());
+    if (adaptive != null) {
+      // a state without it (none before format 5 can name +adaptive) measures the floor again
+      if (s.stepSize() != null) adaptive.restore(s.stepSize());
+    } else if (s.stepSize() != null) {
+      throw new TrainingException("the checkpoint holds a measured step size, which " + method.id() + " does not use");
+    }
     try {
       updater.restore(s.rule());
     } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package io.noprop.controller.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.controller.opt.rule.RuleState;
+import io.noprop.controller.opt.schedule.StepSizeState;
 import io.noprop.protocol.msg.DirectionMask;
 import io.noprop.protocol.msg.SeedTerm;
 import java.io.ByteArrayInputStream;
@@ -21,7 +22,7 @@ import java.util.zip.CRC32C;
 
 /**
  * The checkpoint file, versioned: it writes format {@link #FORMAT} and reads every format since the
- * optimiser state was saved (2, 3 and 4); any other number is refused with what to do.
+ * optimiser state was saved (2 to 5); any other number is refused with what to do.
  *
  * <pre>
  *   "NPCK" | u32 format | u32 n | n bytes JSON metadata | u32 vectors |
@@ -29,7 +30,9 @@ import java.util.zip.CRC32C;
  *       u32 CRC32C of every byte before it (format 4 on)                         (big-endian)
  * </pre>
  *
- * Format 4 is format 3 with the checksum: flipped bytes inside a float vector used to load as
+ * Format 5 is format 4 with the measured learning rate of {@code +adaptive} ({@code "step_size":
+ * {"multiplier", "reference", "sigma", "probed_at", "grown", "shrunk"}}, or null for other methods);
+ * older formats load without it. Format 4 is format 3 with the checksum: flipped bytes inside a float vector used to load as
  * plausible-looking weights (-34.7, 90.7) and a resumed run went on with them. A file whose
  * checksum does not match is refused as {@link CorruptCheckpointException} before anything in it is
  * believed. Formats 2 and 3 have no checksum; their weights are still checked to be finite.
@@ -44,7 +47,7 @@ import java.util.zip.CRC32C;
  */
 final class CheckpointCodec {
   static final int MAGIC = 0x4E50434B; // "NPCK"
-  static final int FORMAT = 4;
+  static final int FORMAT = 5;
   /** The first format with a checksum. */
   static final int CHECKSUMMED = 4;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,6 +77,7 @@ final class CheckpointCodec {
     Map<String, float[]> vectors = new LinkedHashMap<>();
     vectors.put("weights", o.weights());
     opt.put("rule", ruleJson(o.rule(), vectors));
+    opt.put("step_size", stepSizeJson(o.stepSize()));
     meta.put("optimizer", opt);
     byte[] json = JSON.writeValueAsBytes(meta);
 
@@ -128,6 +132,25 @@ final class CheckpointCodec {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(file, 0, length))) {
       return decode(in, length, name);
     }
+  }
+
+  private static Map<String, Object> stepSizeJson(StepSizeState s) {
+    if (s == null) return null;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("multiplier", s.multiplier());
+    m.put("reference", s.reference()); // NaN is written as the string "NaN"
+    m.put("sigma", s.sigma());
+    m.put("probed_at", s.probedAt());
+    m.put("grown", s.grown());
+    m.put("shrunk", s.shrunk());
+    return m;
+  }
+
+  /** Format 5's measured learning rate; null when the run had none (and in formats 3 and 4, which never hold one). */
+  private static StepSizeState stepSize(Object o) {
+    if (o == null) return null;
+    Map<?, ?> m = (Map<?, ?>) o;
+    return new StepSizeState(num(m, "multiplier"), num(m, "reference"), num(m, "sigma"), lng(m, "probed_at"), lng(m, "grown"), lng(m, "shrunk"));
   }
 
   private static Map<String, Object> ruleJson(RuleState s, Map<String, float[]> vectors) {
@@ -246,7 +269,7 @@ final class CheckpointCodec {
       default -> throw new IllegalArgumentException("unknown update rule state '" + rule.get("kind") + "'");
     };
     return new OptimizerState((String) s.get("method"), lng(s, "step"), lng(s, "queries"), lng(s, "nan_steps"), integer(s, "nan_run"), lng(s, "rejected"),
-        doubles(s.get("gains")), num(s, "guard_reference"), num(s, "guard_sigma"), r, vectors.get("weights"));
+        doubles(s.get("gains")), num(s, "guard_reference"), num(s, "guard_sigma"), r, vectors.get("weights"), stepSize(s.get("step_size")));
   }
 
   /** Format 2: one loose map with every rule's fields; momentum terms as {seed, coefficient bits, offset, length or -1 for whole, density}. */

@@ -1,6 +1,7 @@
 package io.noprop.controller.train;
 
 import io.noprop.controller.opt.rule.RuleState;
+import io.noprop.controller.opt.schedule.StepSizeState;
 
 /**
  * The ask/tell optimiser at a step boundary, as a checkpoint holds it: with the run seed and the
@@ -17,12 +18,19 @@ import io.noprop.controller.opt.rule.RuleState;
  * @param guardSigma the guard's noise standard deviation (NaN without a guard)
  * @param rule the update rule's own state
  * @param weights the shadow weights: what the chip holds
+ * @param stepSize the measured learning rate of {@code +adaptive}, or null (other methods, and checkpoints before format 5)
  */
 public record OptimizerState(String method, long step, long queries, long nanSteps, int nanRun, long rejected, double[] gains, double guardReference,
-    double guardSigma, RuleState rule, float[] weights) {
+    double guardSigma, RuleState rule, float[] weights, StepSizeState stepSize) {
   public OptimizerState {
     gains = gains.clone();
     weights = weights.clone();
+  }
+
+  /** A state without a measured learning rate. */
+  public OptimizerState(String method, long step, long queries, long nanSteps, int nanRun, long rejected, double[] gains, double guardReference,
+      double guardSigma, RuleState rule, float[] weights) {
+    this(method, step, queries, nanSteps, nanRun, rejected, gains, guardReference, guardSigma, rule, weights, null);
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.controller.opt.estimator.Direction;
 import io.noprop.controller.opt.estimator.Estimate;
 import io.noprop.controller.opt.rule.RuleState;
+import io.noprop.controller.opt.schedule.AdaptiveStepSize;
 import io.noprop.protocol.msg.Capability;
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
@@ -145,7 +146,7 @@ class AskTellOptimizerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"spsa", "spsa+momentum", "spsa+sign", "spsa+adam", "nspsa4+constant", "es8", "layerwise", "sparse50", "mgd4+cosine", "spsa+guard1"})
+  @ValueSource(strings = {"spsa", "spsa+momentum", "spsa+sign", "spsa+adam", "nspsa4+constant", "es8", "layerwise", "sparse50", "mgd4+cosine", "spsa+guard1", "nspsa4+adaptive", "es8+adaptive"})
   void everyMethodDescendsTheQuadratic(String spec) {
     double start = loss(new AskTellOptimizer(INFO, 0, Method.parse(spec), OptimizerConfig.DEFAULT, 5, 100, 1).weights());
     double end = descend(spec, 20_000);
@@ -218,6 +219,54 @@ class AskTellOptimizerTest {
       assertEquals(o.rule(), s.rule());
     }
     assertTrue(opt.atStepBoundary());
+  }
+
+  /** Drives {@code opt} against the exact quadratic for {@code steps} asks (or to the end of its budget); returns the chip's weights. */
+  static float[] drive(AskTellOptimizer opt, float[] chip, int steps, int[] probes) {
+    AskTellOptimizer.Step s;
+    for (int i = 0; i < steps && (s = opt.ask()) != null; i++) {
+      if (s.phase() == AskTellOptimizer.Phase.PROBE) probes[0]++;
+      AskTellOptimizer.Told t = opt.tell(s, answer(s, chip));
+      if (t.update() != null) for (SeedTerm term : t.update().terms()) term.addTo(chip, P);
+    }
+    return chip;
+  }
+
+  @Test
+  void theAdaptiveRateProbesWithinTheBudgetAndResumesFromItsCheckpointBitForBit() throws IOException {
+    Method m = Method.parse("nspsa4+adaptive");
+    OptimizerConfig cfg = OptimizerConfig.DEFAULT.withFirstStep(0.05).withC(0.05);
+    AskTellOptimizer a = new AskTellOptimizer(INFO, 0, m, cfg, 5, 6000, 1);
+    int[] probes = {0};
+    float[] chip = drive(a, a.weights(), 300, probes);
+    while (!a.atStepBoundary()) chip = drive(a, chip, 1, probes);
+    // through the file format, as a resumed run reads it
+    Checkpoint saved = new Checkpoint("test:quadratic", LAYERS, 5, 6000, 0, a.state(), "x");
+    OptimizerState restored = CheckpointCodec.decode(CheckpointCodec.encode(saved), "checkpoint.bin").optimizer();
+    assertNotNull(restored.stepSize());
+    assertEquals(a.state().stepSize(), restored.stepSize());
+    AskTellOptimizer b = new AskTellOptimizer(INFO, 0, m, cfg, 5, 6000, 1);
+    b.restore(restored);
+    float[] chipB = drive(b, chip.clone(), Integer.MAX_VALUE, new int[1]);
+    float[] chipA = drive(a, chip, Integer.MAX_VALUE, probes);
+    assertArrayEquals(chipA, chipB);
+    assertEquals(a.state().stepSize(), b.state().stepSize());
+    assertTrue(a.queries() <= 6000);
+    long trainSteps = a.step();
+    assertTrue(probes[0] >= 1 + trainSteps / AdaptiveStepSize.MAX_INTERVAL, probes[0] + " probes over " + trainSteps + " steps: the floor, then one per interval");
+    assertTrue(a.state().stepSize().grown() > 0, "the exact quadratic falls clearly at first: the rate grew");
+  }
+
+  @Test
+  void aStateWithAMeasuredRateIsRefusedByAMethodWithout() {
+    AskTellOptimizer a = new AskTellOptimizer(INFO, 0, Method.parse("spsa+adaptive"), OptimizerConfig.DEFAULT, 5, 2000, 1);
+    drive(a, a.weights(), 100, new int[1]);
+    while (!a.atStepBoundary()) drive(a, a.weights(), 1, new int[1]);
+    OptimizerState s = a.state();
+    OptimizerState renamed = new OptimizerState("spsa", s.step(), s.queries(), s.nanSteps(), s.nanRun(), s.rejected(), s.gains(), s.guardReference(),
+        s.guardSigma(), s.rule(), s.weights(), s.stepSize());
+    AskTellOptimizer plain = new AskTellOptimizer(INFO, 0, Method.parse("spsa"), OptimizerConfig.DEFAULT, 5, 2000, 1);
+    assertTrue(assertThrows(TrainingException.class, () -> plain.restore(renamed)).getMessage().contains("measured step size"));
   }
 
   @Test

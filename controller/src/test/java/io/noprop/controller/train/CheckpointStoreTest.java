@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.controller.opt.rule.RuleState;
+import io.noprop.controller.opt.schedule.StepSizeState;
 import io.noprop.protocol.msg.DirectionMask;
 import io.noprop.protocol.msg.SeedTerm;
 import java.io.IOException;
@@ -136,6 +137,29 @@ class CheckpointStoreTest {
     Files.write(dir.resolve(CheckpointStore.FILE), b);
     CorruptCheckpointException e = assertThrows(CorruptCheckpointException.class, () -> new CheckpointStore(dir).load());
     assertTrue(e.getMessage().contains("weights[" + (c.weights().length - 1) + "] is NaN"), e.getMessage());
+  }
+
+  @Test
+  void theMeasuredStepSizeRoundTripsAndIsAbsentForOtherMethods() throws IOException {
+    CheckpointStore s = new CheckpointStore(tmp);
+    StepSizeState st = new StepSizeState(3.814697265625, Double.NaN, 0.0125, 640, 9, 4);
+    OptimizerState o = new OptimizerState("nspsa4+adaptive", 650, 5300, 0, 0, 0, new double[] {0.3}, Double.NaN, Double.NaN, RuleState.NONE, WEIGHTS, st);
+    s.save(new Checkpoint("sim:rram", new int[] {2, 1, 1}, 9, 1000, 1.5, o, "chip-7"));
+    assertEquals(st, s.load().optimizer().stepSize(), "NaN reference included");
+    s.save(sample(3));
+    assertEquals(null, s.load().optimizer().stepSize());
+  }
+
+  @Test
+  void formatFourCheckpointsStillLoadWithoutAStepSize() throws IOException {
+    // written by main at e72817d: sim:rram?layers=4-8-2, a 4-feature CSV, spsa+momentum, seed 1, budget 2000
+    Checkpoint c = formatTwo("v4-spsa+momentum.bin", tmp);
+    assertEquals("spsa+momentum", c.optimizer().method());
+    assertEquals(992, c.step());
+    assertEquals(2000, c.queries());
+    assertEquals(58, c.weights().length);
+    assertTrue(c.optimizer().rule() instanceof RuleState.MomentumState);
+    assertEquals(null, c.optimizer().stepSize());
   }
 
   @Test

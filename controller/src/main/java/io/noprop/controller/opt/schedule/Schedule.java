@@ -2,15 +2,16 @@ package io.noprop.controller.opt.schedule;
 
 /**
  * How a gain decays over the run, as a factor of its first-step value: {@link Spall} (the
- * default), {@link Constant} or {@link Cosine} for the learning rate; Spall or Constant
+ * default), {@link Constant}, {@link Cosine} or {@link Adaptive} for the learning rate; Spall or Constant
  * ({@code +cfixed}) for the perturbation scale.
  */
 public interface Schedule {
   Schedule SPALL = new Spall();
   Schedule CONSTANT = new Constant();
   Schedule COSINE = new Cosine();
+  Schedule ADAPTIVE = new Adaptive();
 
-  /** The spec option: {@code spall}, {@code constant}, {@code cosine}. */
+  /** The spec option: {@code spall}, {@code constant}, {@code cosine}, {@code adaptive}. */
   String id();
 
   /**
@@ -29,7 +30,8 @@ public interface Schedule {
       case "spall" -> SPALL;
       case "constant" -> CONSTANT;
       case "cosine" -> COSINE;
-      default -> throw new IllegalArgumentException("unknown schedule '" + id + "'; choose one of spall, constant, cosine");
+      case "adaptive" -> ADAPTIVE;
+      default -> throw new IllegalArgumentException("unknown schedule '" + id + "'; choose one of spall, constant, cosine, adaptive");
     };
   }
 }
