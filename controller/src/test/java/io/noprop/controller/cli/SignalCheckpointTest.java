@@ -35,7 +35,11 @@ class SignalCheckpointTest {
 
   private Process child(List<String> args, Path log) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+    // A shell that starts a job with '&' (CI runners, nohup, scripts) hands its children SIGINT
+    // ignored, and the JVM installs no handler for a signal ignored at birth: Ctrl-C never reaches
+    // the run. Perl (always on Debian) puts SIGINT back to its default before the JVM starts, as
+    // a terminal's Ctrl-C would find it.
+    List<String> cmd = new ArrayList<>(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"", java, "-Xmx256m", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
         NopropCommand.class.getName()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
