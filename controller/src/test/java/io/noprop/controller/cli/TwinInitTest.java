@@ -15,8 +15,6 @@ import io.noprop.driver.mqtt.MqttSettings;
 import io.noprop.driver.serial.SerialChipServer;
 import io.noprop.driver.serial.SocatPair;
 import io.noprop.driver.spi.ChipBackends;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,13 +37,8 @@ class TwinInitTest {
   static final String LAYERS = "4-8-2";
   @TempDir Path tmp;
 
-  record Result(int code, String out, String err) {}
-
-  static Result run(List<String> args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = NopropCommand.execute(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(code, out.toString(), err.toString());
+  static CliRunner.Result run(List<String> args) {
+    return CliRunner.run(args.toArray(String[]::new));
   }
 
   /** The run's arguments; {@code more} adds options or, named again, replaces their values. */
@@ -71,7 +64,7 @@ class TwinInitTest {
   @Test
   void aTwinRunReportsTwinProgrammedAndFinalAccuracyApartAndRecordsTheTwin() throws Exception {
     Path dir = tmp.resolve("harsh");
-    Result r = run(train("sim:harsh?layers=" + LAYERS, dir, "--init", "twin"));
+    CliRunner.Result r = run(train("sim:harsh?layers=" + LAYERS, dir, "--init", "twin"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("twin: write noise 0.06") && r.err().contains("(HELLO prog_noise)"), r.err());
     assertTrue(r.err().contains("programmed: test accuracy"), r.err());
@@ -92,7 +85,7 @@ class TwinInitTest {
   @Test
   void aResumedTwinRunTrainsNoSecondTwinAndEndsWithTheUninterruptedWeights() throws Exception {
     Path whole = tmp.resolve("whole");
-    Result w = run(train("sim:ideal?layers=" + LAYERS, whole, "--init", "twin"));
+    CliRunner.Result w = run(train("sim:ideal?layers=" + LAYERS, whole, "--init", "twin"));
     assertEquals(0, w.code(), w.err());
     Path cut = tmp.resolve("cut");
     Files.createDirectories(cut);
@@ -100,7 +93,7 @@ class TwinInitTest {
     Files.copy(whole.resolve(CheckpointStore.PREVIOUS), cut.resolve(CheckpointStore.FILE));
     assertTrue(new CheckpointStore(cut).load().step() < new CheckpointStore(whole).load().step());
 
-    Result resumed = run(List.of("train", "--resume", "--out", cut.toString(), "--quiet"));
+    CliRunner.Result resumed = run(List.of("train", "--resume", "--out", cut.toString(), "--quiet"));
     assertEquals(0, resumed.code(), resumed.err());
     assertFalse(resumed.err().contains("twin: test accuracy"), "no second twin: " + resumed.err());
     assertFalse(resumed.err().contains("programmed: test accuracy"), "no second programming: " + resumed.err());
@@ -112,9 +105,9 @@ class TwinInitTest {
 
   @Test
   void scratchIsTheDefaultAndATwinStartsElsewhere() throws Exception {
-    Result byDefault = run(train("sim:ideal?layers=" + LAYERS, tmp.resolve("default")));
-    Result scratch = run(train("sim:ideal?layers=" + LAYERS, tmp.resolve("scratch"), "--init", "scratch"));
-    Result twin = run(train("sim:ideal?layers=" + LAYERS, tmp.resolve("twin"), "--init", "twin", "--budget", "100"));
+    CliRunner.Result byDefault = run(train("sim:ideal?layers=" + LAYERS, tmp.resolve("default")));
+    CliRunner.Result scratch = run(train("sim:ideal?layers=" + LAYERS, tmp.resolve("scratch"), "--init", "scratch"));
+    CliRunner.Result twin = run(train("sim:ideal?layers=" + LAYERS, tmp.resolve("twin"), "--init", "twin", "--budget", "100"));
     assertEquals(0, byDefault.code() + scratch.code() + twin.code(), byDefault.err() + scratch.err() + twin.err());
     assertArrayEquals(weights(tmp.resolve("default")), weights(tmp.resolve("scratch")));
     Map<?, ?> s = json(tmp.resolve("default").resolve("summary.json"));
@@ -127,10 +120,10 @@ class TwinInitTest {
 
   @Test
   void anUnknownInitOrNoTwinEpochsIsRefusedBeforeAnyWork() throws Exception {
-    Result bad = run(train("sim:ideal?layers=" + LAYERS, tmp.resolve("bad"), "--init", "pretrained"));
+    CliRunner.Result bad = run(train("sim:ideal?layers=" + LAYERS, tmp.resolve("bad"), "--init", "pretrained"));
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--init must be scratch or twin: pretrained"), bad.err());
-    Result zero = run(train("sim:ideal?layers=" + LAYERS, tmp.resolve("zero"), "--init", "twin", "--twin-epochs", "0"));
+    CliRunner.Result zero = run(train("sim:ideal?layers=" + LAYERS, tmp.resolve("zero"), "--init", "twin", "--twin-epochs", "0"));
     assertEquals(2, zero.code());
     assertTrue(zero.err().contains("--twin-epochs must be at least 1: 0"), zero.err());
     assertFalse(Files.exists(tmp.resolve("bad").resolve("run.json")));
@@ -147,7 +140,7 @@ class TwinInitTest {
       serving.setDaemon(true);
       serving.start();
       Path dir = tmp.resolve("serial");
-      Result r = run(train("serial:" + pair.a() + "?baud=921600&timeout_ms=500", dir, "--init", "twin"));
+      CliRunner.Result r = run(train("serial:" + pair.a() + "?baud=921600&timeout_ms=500", dir, "--init", "twin"));
       assertEquals(0, r.code(), r.err());
       assertArrayEquals(weights(local), weights(dir));
       assertEquals(json(local.resolve("summary.json")).get("programmed_accuracy"), json(dir.resolve("summary.json")).get("programmed_accuracy"));
@@ -162,7 +155,7 @@ class TwinInitTest {
         MqttChipServer chip = new MqttChipServer(MqttSettings.of(b.url(), Map.of(), Map.of()), "chip-1",
             ChipBackends.create("sim", "ideal", Map.of("layers", LAYERS)))) {
       Path dir = tmp.resolve("mqtt");
-      Result r = run(train("mqtt://127.0.0.1:" + b.port() + "/chip-1", dir, "--init", "twin"));
+      CliRunner.Result r = run(train("mqtt://127.0.0.1:" + b.port() + "/chip-1", dir, "--init", "twin"));
       assertEquals(0, r.code(), r.err());
       assertArrayEquals(weights(local), weights(dir));
       assertEquals(json(local.resolve("summary.json")).get("programmed_accuracy"), json(dir.resolve("summary.json")).get("programmed_accuracy"));
