@@ -121,10 +121,14 @@ class FleetDeviceTest {
       w = new float[f.info().parameterCount()];
       f.writeWeights(w);
       f.update(new UpdateRequest(Distribution.RADEMACHER, List.of(new SeedTerm(1, 0.125f))));
-      f.evaluateGroups(pairs(3)); // every lane has run its UPDATE
+      // A step that passes its deadline drops the pairs of a slow lane, so "this lane has run its
+      // UPDATE" is awaited on the chip itself, not assumed after one step.
+      while (chips.get(1).evaluates == 0) f.evaluateGroups(pairs(3)); // chip 1 ran UPDATE 1, then an evaluation
       chips.get(1).weights[0] += 0.5f; // the chip's cells moved behind the controller's back
       f.update(new UpdateRequest(Distribution.RADEMACHER, List.of(new SeedTerm(2, 0.125f))));
-      f.evaluateGroups(pairs(3));
+      // the read-back after UPDATE 2 runs on chip 1's lane; step until that lane has got there
+      int before = chips.get(1).evaluates;
+      while (chips.get(1).evaluates == before) f.evaluateGroups(pairs(3));
       assertEquals(1, f.stats().reprograms(), f.stats().toString());
     }
     float[] want = expected(expected(w, 1, 0.125f), 2, 0.125f);
