@@ -220,6 +220,7 @@ final class TrainCommand implements Callable<Integer> {
       runRecord = record != null ? RunManifest.resumed(record, typed, split, out) : RunManifest.started(spec, typed, started, split, d.uri(), hello, cfg);
       Trainer trainer = new Trainer(d, split, cfg, progress).calibrated(settings).stoppable(signals.request()).recording(runRecord);
       if (init.twin() && !resume) { // a resumed run continues from its checkpoint: the twin is never trained twice
+        trainer.checkPlan(); // a budget below one step fails now, not after the twin's backprop
         TwinStart twin = TwinStart.train(hello, calibration, init.config(), split, cfg.optimizer().initScale(), seed, err::println);
         runRecord.put(TwinStart.RECORD, twin.record());
         trainer.startingFrom(twin.weights());

@@ -94,6 +94,16 @@ public final class Trainer {
     this.listener = listener;
   }
 
+  /**
+   * Fails as {@link #run} would on a plan that cannot run at all (a chip the method cannot drive, a
+   * budget below one step), so that a caller can check before costly preparation (a twin's backprop).
+   */
+  public Trainer checkPlan() {
+    checkCompatible(device.info());
+    new AskTellOptimizer(device.info(), TRAIN_SLOT, cfg.method(), cfg.optimizer(), cfg.seed(), cfg.budget(), device.parallelism());
+    return this;
+  }
+
   public RunSummary run() throws IOException {
     long t0 = System.nanoTime();
     checkCompatible(device.info());

@@ -119,6 +119,15 @@ class TwinInitTest {
   }
 
   @Test
+  void aBudgetBelowOneStepIsRefusedBeforeTheTwinTrains() throws Exception {
+    CliRunner.Result r = run(train("sim:ideal?layers=" + LAYERS, tmp.resolve("tiny"), "--init", "twin", "--budget", "4", "--method", "es8"));
+    assertTrue(r.code() != 0, r.err());
+    assertTrue(r.err().contains("a step of es8 needs 16 queries, more than the budget of 4"), r.err());
+    assertFalse(r.err().contains("twin: test accuracy"), "no twin was trained: " + r.err());
+    assertFalse(Files.exists(tmp.resolve("tiny").resolve("run.json")));
+  }
+
+  @Test
   void anUnknownInitOrNoTwinEpochsIsRefusedBeforeAnyWork() throws Exception {
     CliRunner.Result bad = run(train("sim:ideal?layers=" + LAYERS, tmp.resolve("bad"), "--init", "pretrained"));
     assertEquals(2, bad.code());
