@@ -1,9 +1,9 @@
 package io.noprop.controller.twin;
 
+import io.noprop.controller.baseline.BackpropBaseline;
 import io.noprop.controller.baseline.SoftwareTwin;
 import io.noprop.controller.data.Dataset;
 import io.noprop.controller.train.Evaluation;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -28,55 +28,13 @@ public final class HardwareAwareTwin {
 
   /** Trains from {@code init}; returns the float weights (program them with {@link ChipModel#programmed}). */
   public float[] train(float[] init, Dataset train, long seed) {
-    SoftwareTwin twin = new SoftwareTwin(layers);
-    if (init.length != twin.parameterCount()) throw new IllegalArgumentException(init.length + " weights for a " + twin.parameterCount() + "-parameter network");
-    float[] w = init.clone();
-    int n = w.length;
-    boolean[] stuck = new boolean[n];
+    boolean[] stuck = new boolean[init.length];
     if (cfg.hardwareAware()) for (int i : chip.stuckIndices()) stuck[i] = true;
-    float[] seen = new float[n];
-    float[] grad = new float[n];
-    double[] m = new double[n];
-    double[] v = new double[n];
-    double b1 = 0.9;
-    double b2 = 0.999;
+    SplittableRandom shuffle = new SplittableRandom(seed);
+    SplittableRandom noise = shuffle.split();
     double sigma = chip.noiseStd();
-    long t = 0;
-    int[] order = new int[train.rows()];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    SplittableRandom rnd = new SplittableRandom(seed);
-    SplittableRandom noise = rnd.split();
-    for (int e = 0; e < cfg.epochs(); e++) {
-      for (int i = order.length - 1; i > 0; i--) {
-        int j = rnd.nextInt(i + 1);
-        int tmp = order[i];
-        order[i] = order[j];
-        order[j] = tmp;
-      }
-      for (int start = 0; start < order.length; start += cfg.batch()) {
-        int end = Math.min(order.length, start + cfg.batch());
-        onChip(w, seen, sigma, noise);
-        Arrays.fill(grad, 0f);
-        for (int k = start; k < end; k++) {
-          int label = twin.load(train, order[k]);
-          twin.forward(seen, label);
-          twin.backward(seen, label, grad);
-        }
-        t++;
-        double scale = 1.0 / (end - start);
-        double c1 = 1 - Math.pow(b1, t);
-        double c2 = 1 - Math.pow(b2, t);
-        for (int i = 0; i < n; i++) {
-          if (stuck[i]) continue;
-          double g = grad[i] * scale;
-          m[i] = b1 * m[i] + (1 - b1) * g;
-          v[i] = b2 * v[i] + (1 - b2) * g * g;
-          double step = cfg.lr() * (m[i] / c1) / (Math.sqrt(v[i] / c2) + 1e-8);
-          w[i] = (float) Math.max(chip.lo(), Math.min(chip.hi(), w[i] - step));
-        }
-      }
-    }
-    return w;
+    return new BackpropBaseline(cfg.epochs(), cfg.batch(), cfg.lr())
+        .train(new SoftwareTwin(layers), init, train, chip.lo(), chip.hi(), stuck, (w, out) -> onChip(w, out, sigma, noise), shuffle);
   }
 
   /** The weights one evaluation on the chip would see: programmed, plus one draw of the noise. */
