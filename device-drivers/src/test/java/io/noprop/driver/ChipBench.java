@@ -1,20 +1,17 @@
 package io.noprop.driver;
 
 import io.noprop.driver.link.InProcessLink;
-import io.noprop.driver.mqtt.MqttChipServer;
-import io.noprop.driver.mqtt.MqttSettings;
-import io.noprop.driver.serial.SerialChipServer;
-import io.noprop.driver.serial.SocatPair;
 import io.noprop.protocol.chip.ChipBackend;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
 
 /**
  * A chip (any {@link ChipBackend}: a simulated chip, a fake) served one way and a {@link Device}
- * talking to it: the test kit's one way to build "a chip plus a device". Closing the bench closes
- * the device, then the server, then the line, in that order, whatever failed.
+ * talking to it: the test kit's one way to build "a chip plus a device". The served part is a
+ * {@link ServedChip}; tests that open the device themselves (through the CLI, with URI options)
+ * use that alone. Closing the bench closes the device, then the server, then the line, in that
+ * order, whatever failed.
  *
  * <pre>{@code
  * try (ChipBench bench = ChipBench.overPty(chip, tmp)) {          // socat pty pair, SerialChipServer
@@ -25,9 +22,6 @@ import java.util.Map;
  * }</pre>
  */
 public final class ChipBench implements AutoCloseable {
-  /** The serial servers' line rate; a pty ignores it, a real port would not. */
-  public static final int BAUD = 921_600;
-
   private final Device device;
   private final String uri;
   private final Deque<AutoCloseable> toClose;
@@ -46,43 +40,26 @@ public final class ChipBench implements AutoCloseable {
     return new ChipBench(d, uri, closing);
   }
 
-  /**
-   * The chip served by {@link SerialChipServer} on one end of a fresh socat pty pair under
-   * {@code dir}, the device opened as {@code serial:} on the other end (needs socat).
-   */
+  /** {@link ServedChip#overPty} under {@code dir}, the device opened as {@code serial:} on the other end (needs socat). */
   public static ChipBench overPty(ChipBackend chip, Path dir) {
-    Deque<AutoCloseable> closing = new ArrayDeque<>();
-    try {
-      SocatPair pair = SocatPair.start(dir, "bench");
-      closing.push(pair);
-      SerialChipServer server = new SerialChipServer(chip, pair.b(), BAUD);
-      server.open();
-      Thread serving = new Thread(server::serve, "serial-chip " + pair.b());
-      serving.start();
-      closing.push(() -> serving.join(2000));
-      closing.push(server);
-      String uri = "serial:" + pair.a();
-      Device d = Devices.open(uri);
-      closing.push(d);
-      return new ChipBench(d, uri, closing);
-    } catch (RuntimeException e) {
-      closeAll(closing, e);
-      throw e;
-    }
+    return opened(ServedChip.overPty(chip, dir, "bench"));
   }
 
-  /** The chip served by {@link MqttChipServer} as {@code name} on the broker at {@code brokerUrl} (tcp://host:port). */
+  /** {@link ServedChip#overMqtt} as {@code name} on the broker at {@code brokerUrl} (tcp://host:port), the device opened to it. */
   public static ChipBench overMqtt(ChipBackend chip, String brokerUrl, String name) {
+    return opened(ServedChip.overMqtt(chip, brokerUrl, name));
+  }
+
+  /** A device opened to {@code served}; closing the bench closes both. */
+  private static ChipBench opened(ServedChip<?> served) {
     Deque<AutoCloseable> closing = new ArrayDeque<>();
+    closing.push(served);
     try {
-      MqttChipServer server = new MqttChipServer(MqttSettings.of(brokerUrl, Map.of(), Map.of()), name, chip);
-      closing.push(server);
-      String uri = "mqtt://" + brokerUrl.substring(brokerUrl.indexOf("://") + 3) + "/" + name;
-      Device d = Devices.open(uri);
+      Device d = Devices.open(served.uri());
       closing.push(d);
-      return new ChipBench(d, uri, closing);
+      return new ChipBench(d, served.uri(), closing);
     } catch (RuntimeException e) {
-      closeAll(closing, e);
+      ServedChip.closeAll(closing, e);
       throw e;
     }
   }
@@ -98,24 +75,7 @@ public final class ChipBench implements AutoCloseable {
 
   @Override
   public void close() {
-    RuntimeException first = closeAll(toClose, null);
+    RuntimeException first = ServedChip.closeAll(toClose, null);
     if (first != null) throw first;
-  }
-
-  /** Closes newest first; keeps going past failures and returns the first one (added to {@code primary} if given). */
-  private static RuntimeException closeAll(Deque<AutoCloseable> closing, RuntimeException primary) {
-    RuntimeException first = null;
-    while (!closing.isEmpty()) {
-      try {
-        closing.pop().close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        if (primary != null) primary.addSuppressed(e);
-        else if (first == null) first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
-        else first.addSuppressed(e);
-      }
-    }
-    return first;
   }
 }

@@ -1,14 +1,11 @@
 package io.noprop.driver;
 
 import io.noprop.driver.fault.WireFault;
-import io.noprop.driver.link.Link;
+import io.noprop.driver.link.CountingWireLink;
 import io.noprop.driver.link.LinkDownException;
 import io.noprop.protocol.chip.ChipBackend;
 import io.noprop.protocol.chip.ChipEndpoint;
 import io.noprop.protocol.frame.Frame;
-import io.noprop.protocol.frame.FrameCodec;
-import io.noprop.protocol.frame.FrameDecoder;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedList;
@@ -22,7 +19,7 @@ import java.util.List;
  * (the reply held until just before the reply to the next send). Replies never take time to arrive, so a
  * missing reply is an immediate timeout and these tests do not sleep.
  */
-final class FaultyLink implements Link {
+final class FaultyLink extends CountingWireLink {
   private static final EnumSet<WireFault> SUPPORTED = EnumSet.of(WireFault.DROP_REQUEST, WireFault.DROP_REPLY,
       WireFault.CORRUPT_REQUEST, WireFault.CORRUPT_REPLY, WireFault.DUPLICATE_FRAME, WireFault.REORDER_FRAMES);
 
@@ -35,11 +32,6 @@ final class FaultyLink implements Link {
   boolean closed;
   /** Receives that found nothing: each is a timeout as the client sees it. */
   int emptyReceives;
-  private final FrameDecoder decoder = new FrameDecoder(0xFFFF);
-  private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
-  private final List<byte[]> held = new ArrayList<>();
-  private long bytesSent;
-  private long bytesReceived;
 
   FaultyLink(ChipBackend backend) {
     this.endpoint = new ChipEndpoint(backend);
@@ -64,10 +56,8 @@ final class FaultyLink implements Link {
     if (closed) throw new LinkDownException("test link is closed", null);
     sent.add(frame);
     WireFault fault = script.isEmpty() ? otherwise : script.poll();
-    byte[] wire = FrameCodec.toWire(frame);
-    bytesSent += wire.length;
-    for (byte[] late : held) arrive(late);
-    held.clear();
+    byte[] wire = toWire(frame);
+    releaseHeld();
     if (fault == WireFault.DROP_REQUEST) return;
     if (fault == WireFault.CORRUPT_REQUEST) damage(wire);
     byte[] reply = endpoint.onBytes(wire, 0, wire.length);
@@ -81,7 +71,7 @@ final class FaultyLink implements Link {
         arrive(reply);
         arrive(reply);
       }
-      case REORDER_FRAMES -> held.add(reply);
+      case REORDER_FRAMES -> hold(reply);
       case CORRUPT_REPLY -> {
         damage(reply);
         arrive(reply);
@@ -96,26 +86,11 @@ final class FaultyLink implements Link {
     wire[i] ^= wire[i] == 1 ? 2 : 1;
   }
 
-  private void arrive(byte[] bytes) {
-    bytesReceived += bytes.length;
-    decoder.feed(bytes, 0, bytes.length, inbox::add, e -> { });
-  }
-
   @Override
   public Frame receive(long timeoutNanos) {
-    Frame f = inbox.poll();
+    Frame f = nextArrived();
     if (f == null) emptyReceives++;
     return f;
-  }
-
-  @Override
-  public long bytesSent() {
-    return bytesSent;
-  }
-
-  @Override
-  public long bytesReceived() {
-    return bytesReceived;
   }
 
   @Override

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.noprop.driver.ServedChip;
 import io.noprop.driver.mqtt.EmbeddedBroker;
 import io.noprop.driver.mqtt.MqttChipServer;
-import io.noprop.driver.mqtt.MqttSettings;
 import io.noprop.driver.spi.ChipBackends;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,10 +19,8 @@ class MqttCommandsTest {
   @Test
   void devicesListsServedChipsWithTheirHelloSummary() throws Exception {
     try (EmbeddedBroker b = new EmbeddedBroker();
-        MqttChipServer one = new MqttChipServer(MqttSettings.of(b.url(), Map.of(), Map.of()), "chip-1",
-            ChipBackends.create("sim", "ideal", Map.of("layers", "16-8-4")));
-        MqttChipServer two = new MqttChipServer(MqttSettings.of(b.url(), Map.of(), Map.of()), "chip-2",
-            ChipBackends.create("sim", "rram", Map.of()))) {
+        ServedChip<MqttChipServer> one = ServedChip.overMqtt(ChipBackends.create("sim", "ideal", Map.of("layers", "16-8-4")), b.url(), "chip-1");
+        ServedChip<MqttChipServer> two = ServedChip.overMqtt(ChipBackends.create("sim", "rram", Map.of()), b.url(), "chip-2")) {
       NopropCommandTest.Result r = NopropCommandTest.run("devices", "--broker", b.url(), "--wait-ms", "2000");
       assertEquals(0, r.code(), r.err());
       assertTrue(r.out().matches("(?s).*chip-1\\s+online\\s+sim:ideal\\s+\\[16,8,4\\].*"), r.out());
@@ -33,7 +31,7 @@ class MqttCommandsTest {
       assertEquals("chip-1", json.get(0).get("id").asText());
       assertEquals(16, json.get(0).get("hello").get("layers").get(0).asInt());
 
-      NopropCommandTest.Result info = NopropCommandTest.run("info", "--device", "mqtt://127.0.0.1:" + b.port() + "/chip-2");
+      NopropCommandTest.Result info = NopropCommandTest.run("info", "--device", two.uri());
       assertEquals(0, info.code(), info.err());
       assertTrue(info.out().contains("sim:rram"), info.out());
     }

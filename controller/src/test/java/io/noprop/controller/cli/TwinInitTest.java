@@ -9,11 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.controller.data.TestData;
 import io.noprop.controller.train.CheckpointStore;
+import io.noprop.driver.ServedChip;
 import io.noprop.driver.mqtt.EmbeddedBroker;
 import io.noprop.driver.mqtt.MqttChipServer;
-import io.noprop.driver.mqtt.MqttSettings;
 import io.noprop.driver.serial.SerialChipServer;
-import io.noprop.driver.serial.SocatPair;
 import io.noprop.driver.spi.ChipBackends;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,14 +141,9 @@ class TwinInitTest {
   void aTwinRunOverASerialPtyEndsWithTheInProcessWeights() throws Exception {
     Path local = tmp.resolve("local");
     assertEquals(0, run(train("sim:ideal?layers=" + LAYERS, local, "--init", "twin")).code());
-    try (SocatPair pair = SocatPair.start(tmp, "twin");
-        SerialChipServer server = new SerialChipServer(ChipBackends.create("sim", "ideal", Map.of("layers", LAYERS)), pair.b(), 921600)) {
-      server.open();
-      Thread serving = new Thread(server::serve, "chip");
-      serving.setDaemon(true);
-      serving.start();
+    try (ServedChip<SerialChipServer> chip = ServedChip.overPty(ChipBackends.create("sim", "ideal", Map.of("layers", LAYERS)), tmp, "twin")) {
       Path dir = tmp.resolve("serial");
-      CliRunner.Result r = run(train("serial:" + pair.a() + "?baud=921600&timeout_ms=500", dir, "--init", "twin"));
+      CliRunner.Result r = run(train(chip.uri() + "?baud=921600&timeout_ms=500", dir, "--init", "twin"));
       assertEquals(0, r.code(), r.err());
       assertArrayEquals(weights(local), weights(dir));
       assertEquals(json(local.resolve("summary.json")).get("programmed_accuracy"), json(dir.resolve("summary.json")).get("programmed_accuracy"));
@@ -161,10 +155,9 @@ class TwinInitTest {
     Path local = tmp.resolve("local");
     assertEquals(0, run(train("sim:ideal?layers=" + LAYERS, local, "--init", "twin")).code());
     try (EmbeddedBroker b = new EmbeddedBroker();
-        MqttChipServer chip = new MqttChipServer(MqttSettings.of(b.url(), Map.of(), Map.of()), "chip-1",
-            ChipBackends.create("sim", "ideal", Map.of("layers", LAYERS)))) {
+        ServedChip<MqttChipServer> chip = ServedChip.overMqtt(ChipBackends.create("sim", "ideal", Map.of("layers", LAYERS)), b.url(), "chip-1")) {
       Path dir = tmp.resolve("mqtt");
-      CliRunner.Result r = run(train("mqtt://127.0.0.1:" + b.port() + "/chip-1", dir, "--init", "twin"));
+      CliRunner.Result r = run(train(chip.uri(), dir, "--init", "twin"));
       assertEquals(0, r.code(), r.err());
       assertArrayEquals(weights(local), weights(dir));
       assertEquals(json(local.resolve("summary.json")).get("programmed_accuracy"), json(dir.resolve("summary.json")).get("programmed_accuracy"));

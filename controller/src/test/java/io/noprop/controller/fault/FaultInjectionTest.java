@@ -19,6 +19,7 @@ import io.noprop.driver.Devices;
 import io.noprop.driver.ProtocolDevice;
 import io.noprop.driver.ResilientDevice;
 import io.noprop.driver.RetryPolicy;
+import io.noprop.driver.ServedChip;
 import io.noprop.driver.fault.FaultPlan;
 import io.noprop.driver.fault.FaultyChip;
 import io.noprop.driver.fault.FaultyFrameLink;
@@ -365,8 +366,7 @@ class FaultInjectionTest {
     final SocatPair chipPair;
     final Relay relay;
     final Device device;
-    SerialChipServer server;
-    Thread serving;
+    ServedChip<SerialChipServer> served;
 
     SerialBench(Path dir, FaultPlan plan, WireFault fault) throws Exception {
       SocatPair.requireSocat();
@@ -386,24 +386,15 @@ class FaultInjectionTest {
       };
       this.relay = new Relay(hostPair.b(), chipPair.a(), damage, damage);
       startServer();
-      this.device = Devices.open("serial:" + hostPair.a() + "?timeout_ms=200&attempts=12&reconnect_s=20");
+      this.device = Devices.open(served.uri() + "?timeout_ms=200&attempts=12&reconnect_s=20");
     }
 
     private void startServer() {
-      server = new SerialChipServer(chip, chipPair.b(), 921600);
-      server.open();
-      serving = new Thread(server::serve, "faulty-chip");
-      serving.setDaemon(true);
-      serving.start();
+      served = ServedChip.onLine(chip, chipPair.b(), hostPair.a());
     }
 
     private void stopServer() {
-      server.close();
-      try {
-        serving.join(5000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      served.close();
     }
 
     @Override
@@ -450,7 +441,7 @@ class FaultInjectionTest {
     final MqttSettings settings;
     final Device device;
     final MqttFaultProxy proxy;
-    volatile MqttChipServer server;
+    volatile ServedChip<MqttChipServer> served;
 
     MqttBench(Path dir, FaultPlan plan, WireFault fault) {
       this.plan = plan;
@@ -462,7 +453,7 @@ class FaultInjectionTest {
       this.embedded = real ? null : new EmbeddedBroker();
       String url = real ? mosquitto.url() : embedded.url();
       this.settings = MqttSettings.of(url, Map.of(), Map.of());
-      this.server = new MqttChipServer(settings, "chip-f", chip);
+      this.served = ServedChip.overMqtt(chip, url, "chip-f");
       // byte damage needs the payloads: a proxy on the broker between chip id "front" and the chip
       boolean bytes = fault == WireFault.CORRUPT_BYTES || fault == WireFault.DROP_BYTES;
       this.proxy = bytes ? new MqttFaultProxy(settings, "front", "chip-f", plan) : null;
@@ -486,6 +477,7 @@ class FaultInjectionTest {
 
     @Override
     public String diagnosis() {
+      MqttChipServer server = served.server();
       return "\nchip server " + server.chip() + " (boot " + server.boot() + "): " + server.served() + " requests served, connected=" + server.connected()
           + ", subscribed=" + server.subscribed() + ", guard reconnects=" + server.manualReconnects()
           + (mosquitto != null ? "\nmosquitto log:\n" + mosquitto.logTail(60) : "");
@@ -498,9 +490,9 @@ class FaultInjectionTest {
         mosquitto.restart();
       } else {
         plan.count(WireFault.CHIP_RESET);
-        server.close();
+        served.close();
         chip.powerCycle();
-        server = new MqttChipServer(settings, "chip-f", chip);
+        served = ServedChip.overMqtt(chip, settings.broker(), "chip-f");
       }
     }
 
@@ -508,7 +500,7 @@ class FaultInjectionTest {
     public void close() {
       device.close();
       if (proxy != null) proxy.close();
-      server.close();
+      served.close();
       if (mosquitto != null) mosquitto.close();
       if (embedded != null) embedded.close();
     }

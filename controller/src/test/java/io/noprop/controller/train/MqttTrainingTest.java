@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.data.TestData;
 import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.driver.ChipBench;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
+import io.noprop.driver.ServedChip;
 import io.noprop.driver.fleet.FleetDevice;
 import io.noprop.driver.fleet.FleetStats;
 import io.noprop.driver.mqtt.EmbeddedBroker;
 import io.noprop.driver.mqtt.Mosquitto;
 import io.noprop.driver.mqtt.MqttChipServer;
-import io.noprop.driver.mqtt.MqttSettings;
 import io.noprop.driver.spi.ChipBackends;
 import io.noprop.protocol.chip.ChipBackend;
 import io.noprop.protocol.chip.ForwardingChipBackend;
@@ -112,9 +113,8 @@ class MqttTrainingTest {
   void trainingOverMosquittoEndsWithTheInProcessWeights() throws IOException {
     Mosquitto.requireInstalled();
     try (Mosquitto m = new Mosquitto(tmp.resolve("broker").toFile().mkdirs() ? tmp.resolve("broker") : tmp, null, null);
-        MqttChipServer chip = new MqttChipServer(MqttSettings.of(m.url(), Map.of(), Map.of()), "chip-1", idealChip());
-        Device d = Devices.open("mqtt://127.0.0.1:" + m.port() + "/chip-1")) {
-      RunSummary s = train(d, tmp.resolve("mqtt"), 2000, SPSA, TrainListener.NONE);
+        ChipBench chip = ChipBench.overMqtt(idealChip(), m.url(), "chip-1")) {
+      RunSummary s = train(chip.device(), tmp.resolve("mqtt"), 2000, SPSA, TrainListener.NONE);
       assertTrue(s.testAccuracy() > 0.85, "test accuracy " + s.testAccuracy());
     }
     assertArrayEquals(inProcess("local", 2000, SPSA), weights("mqtt"));
@@ -126,12 +126,11 @@ class MqttTrainingTest {
     Path dir = tmp.resolve("broker");
     dir.toFile().mkdirs();
     try (Mosquitto m = new Mosquitto(dir, null, null);
-        MqttChipServer chip = new MqttChipServer(MqttSettings.of(m.url(), Map.of(), Map.of()), "chip-1", idealChip());
-        Device d = Devices.open("mqtt://127.0.0.1:" + m.port() + "/chip-1")) {
+        ChipBench chip = ChipBench.overMqtt(idealChip(), m.url(), "chip-1")) {
       // The broker is stopped and started again between two steps: every connection to it died,
       // so the rest of the run (100 steps) goes through the controller's and the chip's reconnect.
       AtStep restart = new AtStep(150, m::restart);
-      RunSummary s = train(d, tmp.resolve("mqtt"), 2000, SPSA, restart);
+      RunSummary s = train(chip.device(), tmp.resolve("mqtt"), 2000, SPSA, restart);
       assertTrue(restart.fired && s.steps() > restart.atStep, "the restart fired mid-run: " + s.steps() + " steps");
     }
     assertArrayEquals(inProcess("local", 2000, SPSA), weights("mqtt"));
@@ -197,10 +196,9 @@ class MqttTrainingTest {
   void aFleetOfThreeChipsTrainsOneModelLikeThreePairsInProcess() throws IOException {
     OptimizerConfig three = SPSA.withPairs(3);
     try (EmbeddedBroker b = new EmbeddedBroker()) {
-      MqttSettings s = MqttSettings.of(b.url(), Map.of(), Map.of());
-      List<MqttChipServer> chips = new ArrayList<>();
+      List<ServedChip<MqttChipServer>> chips = new ArrayList<>();
       try {
-        for (int i = 1; i <= 3; i++) chips.add(new MqttChipServer(s, "chip-" + i, idealChip()));
+        for (int i = 1; i <= 3; i++) chips.add(ServedChip.overMqtt(idealChip(), b.url(), "chip-" + i));
         // a generous deadline: a pair dropped on a loaded machine would (rightly) change the weights
         try (Device d = Devices.open("mqtt://127.0.0.1:" + b.port() + "/chip-1,chip-2,chip-3?deadline_ms=20000")) {
           assertEquals(3, d.parallelism());
@@ -213,9 +211,9 @@ class MqttTrainingTest {
           assertEquals(0, f.droppedGroups(), f.toString());
           assertEquals(0, f.failures(), f.toString());
         }
-        for (MqttChipServer c : chips) assertTrue(c.served() > 300, c.chip() + " did its share: " + c.served());
+        for (ServedChip<MqttChipServer> c : chips) assertTrue(c.server().served() > 300, c.server().chip() + " did its share: " + c.server().served());
       } finally {
-        chips.forEach(MqttChipServer::close);
+        chips.forEach(ServedChip::close);
       }
     }
     assertArrayEquals(inProcess("local", 3000, three), weights("fleet"));
@@ -224,16 +222,15 @@ class MqttTrainingTest {
   @Test
   void aFleetDropsAChipThatGoesOfflineAndRejoinsItReprogrammed() throws Exception {
     try (EmbeddedBroker b = new EmbeddedBroker()) {
-      MqttSettings s = MqttSettings.of(b.url(), Map.of(), Map.of());
-      List<MqttChipServer> chips = new ArrayList<>();
+      List<ServedChip<MqttChipServer>> chips = new ArrayList<>();
       try {
-        for (int i = 1; i <= 3; i++) chips.add(new MqttChipServer(s, "chip-" + i, idealChip()));
+        for (int i = 1; i <= 3; i++) chips.add(ServedChip.overMqtt(idealChip(), b.url(), "chip-" + i));
         String fleet = "mqtt://127.0.0.1:" + b.port() + "/chip-1,chip-2,chip-3?rejoin_ms=50";
         try (Device d = Devices.open(fleet)) {
           FleetDevice fd = (FleetDevice) d;
           AtStep offline = new AtStep(100, () -> chips.get(1).close());
           // a fresh chip under the same name: no weights, no data
-          AtStep back = new AtStep(120, () -> chips.add(new MqttChipServer(s, "chip-2", idealChip())));
+          AtStep back = new AtStep(120, () -> chips.add(ServedChip.overMqtt(idealChip(), b.url(), "chip-2")));
           RunSummary r = train(d, tmp.resolve("fleet"), 3000, SPSA, both(offline, back));
           assertTrue(back.fired && r.steps() > back.atStep, "chip-2 left and came back mid-run: " + r.steps() + " steps");
           assertTrue(r.testAccuracy() > 0.85, "test accuracy " + r.testAccuracy());
@@ -251,7 +248,7 @@ class MqttTrainingTest {
           }
         }
       } finally {
-        chips.forEach(MqttChipServer::close);
+        chips.forEach(ServedChip::close);
       }
     }
   }
@@ -283,9 +280,8 @@ class MqttTrainingTest {
     // going on at the deadline with the other chip's pairs, the run could not have finished.
     GatedChip stuck = new GatedChip(idealChip());
     try (EmbeddedBroker b = new EmbeddedBroker()) {
-      MqttSettings s = MqttSettings.of(b.url(), Map.of(), Map.of());
-      try (MqttChipServer fast = new MqttChipServer(s, "fast", idealChip());
-          MqttChipServer slow = new MqttChipServer(s, "stuck", stuck)) {
+      try (ServedChip<MqttChipServer> fast = ServedChip.overMqtt(idealChip(), b.url(), "fast");
+          ServedChip<MqttChipServer> slow = ServedChip.overMqtt(stuck, b.url(), "stuck")) {
         Device d = Devices.open("mqtt://127.0.0.1:" + b.port() + "/fast,stuck?deadline_ms=100");
         try {
           RunSummary r = train(d, tmp.resolve("fleet"), 2000, SPSA, TrainListener.NONE);

@@ -1,13 +1,8 @@
 package io.noprop.driver.fault;
 
-import io.noprop.driver.link.Link;
+import io.noprop.driver.link.CountingWireLink;
 import io.noprop.driver.link.LinkDownException;
 import io.noprop.protocol.frame.Frame;
-import io.noprop.protocol.frame.FrameCodec;
-import io.noprop.protocol.frame.FrameDecoder;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * An in-process link to a {@link FaultyChip} that carries the real wire bytes (COBS, CRC) and
@@ -16,15 +11,10 @@ import java.util.List;
  * executed the request, and reconnects), and chip resets. Replies arrive at once, so a lost one
  * is an immediate timeout and the suite does not sleep.
  */
-public final class FaultyWireLink implements Link {
+public final class FaultyWireLink extends CountingWireLink {
   private final FaultyChip chip;
   private final FaultPlan plan;
-  private final FrameDecoder decoder = new FrameDecoder(0xFFFF);
-  private final ArrayDeque<Frame> inbox = new ArrayDeque<>();
-  private final List<byte[]> held = new ArrayList<>();
   private boolean down;
-  private long sent;
-  private long received;
 
   public FaultyWireLink(FaultyChip chip, FaultPlan plan) {
     this.chip = chip;
@@ -35,12 +25,11 @@ public final class FaultyWireLink implements Link {
   public void send(Frame frame) {
     if (down) throw new LinkDownException("cable pulled", null);
     if (plan.roll(WireFault.CHIP_RESET)) chip.powerCycle();
-    byte[] wire = FrameCodec.toWire(frame);
-    sent += wire.length;
+    byte[] wire = toWire(frame);
     if (plan.roll(WireFault.PULL_CABLE)) {
       if (plan.nextInt(2) == 0) chip.endpoint().onBytes(wire, 0, wire.length); // executed; the reply dies with the cable
       down = true;
-      held.clear();
+      dropHeld();
       throw new LinkDownException("cable pulled during " + frame, null);
     }
     if (plan.roll(WireFault.DROP_FRAME)) return; // the request never arrives
@@ -53,12 +42,11 @@ public final class FaultyWireLink implements Link {
     if (reply.length > 0 && plan.roll(WireFault.DROP_FRAME)) reply = new byte[0]; // the reply is lost
     reply = plan.damage(reply);
     if (reply.length > 0 && plan.roll(WireFault.REORDER_FRAMES)) {
-      held.add(reply); // arrives after the next reply
+      hold(reply); // arrives after the next reply
       return;
     }
     arrive(reply);
-    for (byte[] late : held) arrive(late);
-    held.clear();
+    releaseHeld();
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
@@ -68,35 +56,20 @@ public final class FaultyWireLink implements Link {
     return out;
   }
 
-  private void arrive(byte[] bytes) {
-    received += bytes.length;
-    decoder.feed(bytes, 0, bytes.length, inbox::add, e -> { });
-  }
-
   @Override
   public Frame receive(long timeoutNanos) {
     if (down) throw new LinkDownException("cable pulled", null);
-    return inbox.poll();
+    return nextArrived();
   }
 
   /** The cable is plugged back in at once; bytes in flight were lost. */
   @Override
   public boolean reconnect() {
     down = false;
-    inbox.clear();
+    dropArrived();
     byte[] flush = {0}; // as SerialLink does on open: end whatever partial frame the chip holds
     chip.endpoint().onBytes(flush, 0, 1);
     return true;
-  }
-
-  @Override
-  public long bytesSent() {
-    return sent;
-  }
-
-  @Override
-  public long bytesReceived() {
-    return received;
   }
 
   @Override
