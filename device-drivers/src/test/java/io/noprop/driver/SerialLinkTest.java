@@ -49,17 +49,9 @@ class SerialLinkTest {
     return c;
   }
 
-  private SerialChipServer serve(FakeChip chip, String path) throws InterruptedException {
-    SerialChipServer server = new SerialChipServer(chip, path, 921600);
-    server.open();
-    Thread t = new Thread(server::serve, "chip-" + path);
-    t.setDaemon(true);
-    t.start();
-    keep(() -> {
-      server.close();
-      t.join(2000);
-    });
-    return server;
+  /** The chip served on {@code chipEnd}, reached at {@code hostEnd}; stopped after the test. */
+  private ServedChip<SerialChipServer> serve(FakeChip chip, String chipEnd, String hostEnd) {
+    return keep(ServedChip.onLine(chip, chipEnd, hostEnd));
   }
 
   private static UpdateRequest update(int seed, float coeff) {
@@ -70,8 +62,8 @@ class SerialLinkTest {
   void pingAndUpdateCrossAPtyAndEveryByteIsCounted() throws Exception {
     SocatPair pair = keep(SocatPair.start(tmp, "p"));
     FakeChip chip = FakeChip.small();
-    SerialChipServer server = serve(chip, pair.b());
-    Device d = keep(Devices.open("serial:" + pair.a() + FAST));
+    ServedChip<SerialChipServer> served = serve(chip, pair.b(), pair.a());
+    Device d = keep(Devices.open(served.uri() + FAST));
     assertEquals("fake-0", d.info().deviceId());
     d.ping(new byte[] {1, 2, 3, 0, 5});
     d.update(update(7, 0.25f));
@@ -80,8 +72,8 @@ class SerialLinkTest {
     // Everything the controller sent (flush byte included) is what the chip's parser saw.
     // the flush byte needs no reply, so the chip may count it after the last reply arrived: wait for it
     // (the class timeout guards a hang)
-    while (server.endpoint().parserStats().bytes() < w.bytesSent()) Thread.sleep(5);
-    assertEquals(w.bytesSent(), server.endpoint().parserStats().bytes());
+    while (served.server().endpoint().parserStats().bytes() < w.bytesSent()) Thread.sleep(5);
+    assertEquals(w.bytesSent(), served.server().endpoint().parserStats().bytes());
     assertTrue(w.bytesReceived() > 0 && w.retries() == 0, w.toString());
   }
 
@@ -139,7 +131,7 @@ class SerialLinkTest {
   @Test
   void aPeerSpeakingProtocolVersion2IsRefused() throws Exception {
     SocatPair pair = keep(SocatPair.start(tmp, "p"));
-    serve(new FakeChip(2, 100, 1 << 20, 4, 3, 2), pair.b());
+    serve(new FakeChip(2, 100, 1 << 20, 4, 3, 2), pair.b(), pair.a());
     DeviceException e = assertThrows(DeviceException.class, () -> Devices.open("serial:" + pair.a() + FAST));
     assertEquals(DeviceException.Kind.PROTOCOL, e.kind());
     assertTrue(e.getMessage().startsWith("protocol version 2 not supported: serial:" + pair.a()), e.getMessage());
@@ -189,7 +181,7 @@ class SerialLinkTest {
     SocatPair hostPair = keep(SocatPair.start(tmp, "host"));
     SocatPair chipPair = keep(SocatPair.start(tmp, "chip"));
     FakeChip chip = FakeChip.small();
-    serve(chip, chipPair.b());
+    serve(chip, chipPair.b(), hostPair.a());
     AtomicInteger up = new AtomicInteger();
     AtomicInteger down = new AtomicInteger();
     AtomicBoolean on = new AtomicBoolean(false);
@@ -217,7 +209,7 @@ class SerialLinkTest {
     SocatPair hostPair = keep(SocatPair.start(tmp, "host"));
     SocatPair chipPair = keep(SocatPair.start(tmp, "chip"));
     FakeChip chip = FakeChip.small();
-    serve(chip, chipPair.b());
+    serve(chip, chipPair.b(), hostPair.a());
     FrameDecoder watch = new FrameDecoder(0xFFFF);
     AtomicBoolean unplugged = new AtomicBoolean(false);
     List<Integer> chipSaw = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -259,13 +251,13 @@ class SerialLinkTest {
   void anotherChipOnTheLineAfterAReconnectIsRefused() throws Exception {
     SocatPair pair = keep(SocatPair.start(tmp, "p"));
     FakeChip first = FakeChip.small();
-    SerialChipServer s1 = serve(first, pair.b());
+    ServedChip<SerialChipServer> s1 = serve(first, pair.b(), pair.a());
     Device d = keep(Devices.open("serial:" + pair.a() + FAST));
     s1.close();
     Thread.sleep(300);
     pair.kill();
     pair.restart();
-    serve(new FakeChip(1, 100, 1 << 20, 4, 5, 2), pair.b());
+    serve(new FakeChip(1, 100, 1 << 20, 4, 5, 2), pair.b(), pair.a());
     DeviceException e = assertThrows(DeviceException.class, () -> d.ping(new byte[] {1}));
     assertEquals(DeviceException.Kind.PROTOCOL, e.kind());
     assertTrue(e.getMessage().startsWith("after reconnecting, serial:" + pair.a()) && e.getMessage().contains("another chip"), e.getMessage());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.noprop.driver.Device;
 import io.noprop.driver.Devices;
 import io.noprop.driver.FakeChip;
-import java.util.Map;
+import io.noprop.driver.ServedChip;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class MqttLinkTest {
   @Test
   void anOpenWhoseConnectionDropsAtTheSubscribeRetriesWithinTheConnectTimeout() {
     try (EmbeddedBroker broker = new EmbeddedBroker();
-        MqttChipServer chip = new MqttChipServer(MqttSettings.of(broker.url(), Map.of(), Map.of()), "chip-1", FakeChip.small());
+        ServedChip<MqttChipServer> chip = ServedChip.overMqtt(FakeChip.small(), broker.url(), "chip-1");
         SubscribeCuttingProxy proxy = new SubscribeCuttingProxy(broker.port(), 2)) {
       // a one-chip open and a fleet member open both go through MqttLink's open
       try (Device d = Devices.open("mqtt://127.0.0.1:" + proxy.port() + "/chip-1?connect_timeout_ms=60000")) {
