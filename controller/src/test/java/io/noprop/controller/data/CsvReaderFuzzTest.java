@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -80,7 +82,14 @@ class CsvReaderFuzzTest {
   }
 
   @AfterAll
-  static void report() {
+  static void reportAndCleanUp() {
     System.out.printf("fuzz CsvReader: %d executions, %d datasets accepted%n", executions, accepted);
+    if (file != null) { // the temporary directory this class made, with whatever the last input left in it
+      try (Stream<Path> files = Files.walk(file.getParent())) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException ignored) {
+        // best effort: /tmp is cleaned by the system anyway
+      }
+    }
   }
 }

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -106,7 +108,14 @@ class CheckpointStoreFuzzTest {
   }
 
   @AfterAll
-  static void report() {
+  static void reportAndCleanUp() {
     System.out.printf("fuzz CheckpointStore: %d executions, %d checkpoints accepted%n", executions, accepted);
+    if (dir != null) { // the temporary directory this class made, with whatever the last input left in it
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException ignored) {
+        // best effort: /tmp is cleaned by the system anyway
+      }
+    }
   }
 }
