@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Coverage-guided fuzzing of the profile reader: arbitrary text as {@code profile.json}, and for
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
  * (finite, positive) or throws {@link IOException} naming the file; nothing unchecked escapes.
  */
 class CalibrationProfileFuzzTest {
+  @TempDir static Path tmp; // one per class, removed by JUnit after the last input
   private static Path file;
   private static long executions;
   private static long accepted;
@@ -24,7 +26,7 @@ class CalibrationProfileFuzzTest {
   @FuzzTest(maxDuration = "2h")
   void anyProfileLoadsOrFailsWithIoException(FuzzedDataProvider in) throws IOException {
     executions++;
-    if (file == null) file = Files.createTempDirectory("profile-fuzz").resolve("profile.json");
+    if (file == null) file = tmp.resolve("profile.json");
     String text = in.consumeInt(0, 3) != 3 ? shaped(in) : in.consumeRemainingAsString();
     Files.write(file, text.getBytes(StandardCharsets.UTF_8));
     CalibrationProfile p;

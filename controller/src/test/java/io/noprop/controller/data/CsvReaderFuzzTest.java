@@ -9,9 +9,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Coverage-guided fuzzing of {@link CsvReader}: arbitrary text (and arbitrary bytes) as a CSV
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
  * throws {@link DataException}; nothing else escapes.
  */
 class CsvReaderFuzzTest {
+  @TempDir static Path tmp; // one per class, removed by JUnit after the last input
   private static Path file;
   private static long executions;
   private static long accepted;
@@ -27,7 +27,7 @@ class CsvReaderFuzzTest {
   @FuzzTest(maxDuration = "2h")
   void anyCsvLoadsOrFailsWithDataException(FuzzedDataProvider in) throws IOException {
     executions++;
-    if (file == null) file = Files.createTempDirectory("csv-fuzz").resolve("data.csv");
+    if (file == null) file = tmp.resolve("data.csv");
     CsvReader.LabelColumn col = in.consumeBoolean() ? CsvReader.LabelColumn.FIRST : CsvReader.LabelColumn.LAST;
     int mode = in.consumeInt(0, 3);
     byte[] bytes = mode < 2 ? table(in).getBytes(StandardCharsets.UTF_8)
@@ -82,14 +82,7 @@ class CsvReaderFuzzTest {
   }
 
   @AfterAll
-  static void reportAndCleanUp() {
+  static void report() {
     System.out.printf("fuzz CsvReader: %d executions, %d datasets accepted%n", executions, accepted);
-    if (file != null) { // the temporary directory this class made, with whatever the last input left in it
-      try (Stream<Path> files = Files.walk(file.getParent())) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      } catch (IOException ignored) {
-        // best effort: /tmp is cleaned by the system anyway
-      }
-    }
   }
 }

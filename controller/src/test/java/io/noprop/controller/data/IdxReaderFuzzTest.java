@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Coverage-guided fuzzing of {@link IdxReader}: arbitrary image and label files, gzipped or not,
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
  * fuzz JVM's small heap (sizes are bounded by the bytes present, not by the header), no hang.
  */
 class IdxReaderFuzzTest {
+  @TempDir static Path tmp; // one per class, removed by JUnit after the last input
   private static Path dir;
   private static long executions;
   private static long accepted;
@@ -28,7 +30,7 @@ class IdxReaderFuzzTest {
   @FuzzTest(maxDuration = "2h")
   void anyIdxPairLoadsOrFailsWithDataException(FuzzedDataProvider in) throws IOException {
     executions++;
-    if (dir == null) dir = Files.createTempDirectory("idx-fuzz");
+    if (dir == null) dir = tmp;
     int classes = 256 - in.consumeInt(0, 255);
     boolean shaped = in.consumeInt(0, 3) != 3;
     int rows = in.consumeInt(0, 7) != 7 ? in.consumeInt(1, 40) : in.consumeInt();

@@ -11,9 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Coverage-guided fuzzing of the checkpoint reader: arbitrary bytes as {@code checkpoint.bin},
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
  * file in its message; no unchecked exception, no allocation beyond the file's size.
  */
 class CheckpointStoreFuzzTest {
+  @TempDir static Path tmp; // one per class, removed by JUnit after the last input
   private static Path dir;
   private static long executions;
   private static long accepted;
@@ -30,7 +30,7 @@ class CheckpointStoreFuzzTest {
   @FuzzTest(maxDuration = "2h")
   void anyCheckpointFileLoadsOrFailsWithIoException(FuzzedDataProvider in) throws IOException {
     executions++;
-    if (dir == null) dir = Files.createTempDirectory("ckpt-fuzz");
+    if (dir == null) dir = tmp;
     CheckpointStore store = new CheckpointStore(dir);
     Files.write(store.file(), in.consumeInt(0, 3) != 3 ? container(in) : in.consumeRemainingAsBytes());
     Checkpoint c;
@@ -108,14 +108,7 @@ class CheckpointStoreFuzzTest {
   }
 
   @AfterAll
-  static void reportAndCleanUp() {
+  static void report() {
     System.out.printf("fuzz CheckpointStore: %d executions, %d checkpoints accepted%n", executions, accepted);
-    if (dir != null) { // the temporary directory this class made, with whatever the last input left in it
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      } catch (IOException ignored) {
-        // best effort: /tmp is cleaned by the system anyway
-      }
-    }
   }
 }
