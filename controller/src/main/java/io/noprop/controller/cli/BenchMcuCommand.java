@@ -68,9 +68,11 @@ final class BenchMcuCommand implements Callable<Integer> {
     Path where = link != null ? link : Path.of(System.getProperty("java.io.tmpdir"), "noprop-" + board);
     Path work = Files.createTempDirectory("noprop-" + board);
     QemuBoard q = QemuBoard.start(board, elf, work, where);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> { // Ctrl-C: stop QEMU; its log is not needed then
       try {
+        boolean ours = q.isAlive();
         q.close();
+        if (ours) OutputDirectory.delete(work);
       } catch (Exception e) {
         // exiting anyway; QEMU goes with its monitor socket
       }
@@ -81,8 +83,13 @@ final class BenchMcuCommand implements Callable<Integer> {
     out.printf("  reset button: echo system_reset | socat - UNIX-CONNECT:%s%n", q.monitorSocket());
     out.flush();
     int code = q.waitFor();
+    if (code == 0) { // asked to quit (the monitor's quit): nothing to look into
+      err.println("noprop: QEMU quit");
+      OutputDirectory.delete(work);
+      return 0;
+    }
     err.println("noprop: QEMU exited with " + code + "; its log: " + q.log());
-    return code == 0 ? 0 : 1;
+    return 1;
   }
 
   /** The firmware writes its diagnostics block within microseconds of booting; a few tries cover a slow host. */

@@ -51,7 +51,8 @@ final class OutputDirectory {
     }
   }
 
-  private static void delete(Path f) throws IOException {
+  /** Deletes a file, or a directory and everything in it. */
+  static void delete(Path f) throws IOException {
     if (!Files.isDirectory(f)) {
       Files.delete(f);
       return;

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -22,8 +24,14 @@ public final class FashionPool7 {
       if ("true".equals(System.getenv("CI"))) fail(why);
       Assumptions.abort(why);
     }
-    Path cache = Files.createTempDirectory("noprop-fm-cache");
-    DatasetSplit s = new FashionMnist(null, cache, FashionMnist.SYSTEM_DIR, List.of(), false).load();
-    return new DatasetSplit(ImagePooling.pool(s.train().head(train), 7), ImagePooling.pool(s.test().head(test), 7));
+    Path cache = Files.createTempDirectory("noprop-fm-cache"); // the loader's working space, gone once loaded
+    try {
+      DatasetSplit s = new FashionMnist(null, cache, FashionMnist.SYSTEM_DIR, List.of(), false).load();
+      return new DatasetSplit(ImagePooling.pool(s.train().head(train), 7), ImagePooling.pool(s.test().head(test), 7));
+    } finally {
+      try (Stream<Path> files = Files.walk(cache)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
   }
 }
