@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,11 +26,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Wait;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -89,25 +92,25 @@ class ViewBrowserTest {
       for (int k = 1; k <= 3; k++) row(log, k);
       server = LiveViewServer.start(List.of(root), InetAddress.getLoopbackAddress(), 0);
       browser.get("http://127.0.0.1:" + server.port() + "/");
-      WebDriverWait wait = new WebDriverWait(browser, HANG_GUARD);
+      Wait<WebDriver> wait = waiting();
 
       // the page loads and draws the running run's three rows
       By liveLoss = By.cssSelector("section[data-run='running-run'] svg[data-metric='loss']");
       wait.until(d -> !d.findElements(liveLoss).isEmpty() && "3".equals(d.findElement(liveLoss).getAttribute("data-points")));
-      assertEquals("running", browser.findElement(By.cssSelector("section[data-run='running-run']")).getAttribute("data-status"));
+      assertEquals("running", attribute(By.cssSelector("section[data-run='running-run']"), "data-status"));
       assertEquals("480", value("running-run", "queries"));
 
       // the run trains on: two more rows, and the page follows without a reload
       for (int k = 4; k <= 5; k++) row(log, k);
       wait.until(d -> "5".equals(d.findElement(liveLoss).getAttribute("data-points")));
       By liveAcc = By.cssSelector("section[data-run='running-run'] svg[data-metric='accuracy']");
-      assertEquals("5", browser.findElement(liveAcc).getAttribute("data-points"));
+      assertEquals("5", attribute(liveAcc, "data-points"));
       assertEquals("800", value("running-run", "queries"));
-      assertEquals("800", browser.findElement(By.cssSelector("section[data-run='running-run'] td[data-field='queries']")).getText());
+      assertEquals("800", text("running-run", "queries"));
     }
 
     // the finished run: every figure the page shows is summary.json's
-    wait(browser).until(d -> !d.findElements(By.cssSelector("section[data-run='finished-run'][data-status='finished']")).isEmpty());
+    waiting().until(d -> !d.findElements(By.cssSelector("section[data-run='finished-run'][data-status='finished']")).isEmpty());
     for (String k : new String[] {"test_accuracy", "test_loss", "queries", "steps", "wire_bytes_sent", "wire_bytes_received", "wall_seconds", "chip_seconds",
         "chip_joules"}) {
       assertTrue(summary.containsKey(k), "summary.json has " + k + ": " + summary);
@@ -116,8 +119,8 @@ class ViewBrowserTest {
     assertEquals(String.format(Locale.ROOT, "%.4f", ((Number) summary.get("test_accuracy")).doubleValue()), text("finished-run", "test_accuracy"));
     assertEquals(String.format(Locale.ROOT, "%,d", ((Number) summary.get("queries")).longValue()), text("finished-run", "queries"));
     assertEquals(String.format(Locale.ROOT, "%,d", ((Number) summary.get("wire_bytes_sent")).longValue()), text("finished-run", "wire_bytes_sent"));
-    WebElement overview = browser.findElement(By.cssSelector("#overview tr[data-run='finished-run']"));
-    assertTrue(overview.getText().contains(String.format(Locale.ROOT, "%.4f test", ((Number) summary.get("test_accuracy")).doubleValue())), overview.getText());
+    String overview = read(By.cssSelector("#overview tr[data-run='finished-run']"), WebElement::getText);
+    assertTrue(overview.contains(String.format(Locale.ROOT, "%.4f test", ((Number) summary.get("test_accuracy")).doubleValue())), overview);
 
     File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
     Path target = Path.of("target", "live-view.png");
@@ -129,15 +132,28 @@ class ViewBrowserTest {
     log.row(10L * k, 160L * k, 2.3 - 0.15 * k, 0.1 + 0.08 * k, 0.01, 0.1, 0.5, 0, 1.5 * k, 1000L * k, 500L * k);
   }
 
-  private WebDriverWait wait(WebDriver d) {
-    return new WebDriverWait(d, HANG_GUARD);
+  /**
+   * The page redraws its tables on every poll, so an element found a moment ago may be gone by the
+   * time it is read (StaleElementReferenceException): every read finds its element afresh, and a
+   * read that met a redraw is made again.
+   */
+  private Wait<WebDriver> waiting() {
+    return new WebDriverWait(browser, HANG_GUARD).ignoring(StaleElementReferenceException.class);
+  }
+
+  private String read(By where, Function<WebElement, String> what) {
+    return waiting().until(d -> what.apply(d.findElement(where)));
+  }
+
+  private String attribute(By where, String name) {
+    return read(where, e -> e.getAttribute(name));
   }
 
   private String value(String run, String field) {
-    return browser.findElement(By.cssSelector("section[data-run='" + run + "'] td[data-field='" + field + "']")).getAttribute("data-value");
+    return attribute(By.cssSelector("section[data-run='" + run + "'] td[data-field='" + field + "']"), "data-value");
   }
 
   private String text(String run, String field) {
-    return browser.findElement(By.cssSelector("section[data-run='" + run + "'] td[data-field='" + field + "']")).getText();
+    return read(By.cssSelector("section[data-run='" + run + "'] td[data-field='" + field + "']"), WebElement::getText);
   }
 }
