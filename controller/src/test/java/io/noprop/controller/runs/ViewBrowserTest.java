@@ -122,6 +122,12 @@ class ViewBrowserTest {
     String overview = read(By.cssSelector("#overview tr[data-run='finished-run']"), WebElement::getText);
     assertTrue(overview.contains(String.format(Locale.ROOT, "%.4f test", ((Number) summary.get("test_accuracy")).doubleValue())), overview);
 
+    // the overview is updated in place, as the cards are: a row found before a poll is the page's after it
+    WebElement row = browser.findElement(By.cssSelector("#overview tr[data-run='finished-run']"));
+    String polls = attribute(By.tagName("body"), "data-polls");
+    waiting().until(d -> !polls.equals(d.findElement(By.tagName("body")).getAttribute("data-polls")));
+    assertTrue(row.getText().contains(" test"), row.getText()); // a redrawn table would throw StaleElementReferenceException
+
     File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
     Path target = Path.of("target", "live-view.png");
     Files.createDirectories(target.getParent());
