@@ -1,5 +1,6 @@
 package io.noprop.driver;
 
+import io.noprop.driver.fleet.FleetChipStatus;
 import io.noprop.driver.fleet.FleetStats;
 import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DatasetHeader;
@@ -45,6 +46,11 @@ public interface Device extends AutoCloseable {
   /** How the chips of a fleet fared (dropped pairs, failures, rejoins); empty for a single chip on its own link. */
   default Optional<FleetStats> fleetStats() {
     return Optional.empty();
+  }
+
+  /** Every chip of a fleet, in URI order, online or not; empty for a single chip on its own link. */
+  default List<FleetChipStatus> fleetChips() {
+    return List.of();
   }
 
   /** Clears the device's datasets and zeroes its weights. */

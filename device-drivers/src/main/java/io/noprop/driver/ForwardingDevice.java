@@ -1,5 +1,6 @@
 package io.noprop.driver;
 
+import io.noprop.driver.fleet.FleetChipStatus;
 import io.noprop.driver.fleet.FleetStats;
 import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DatasetHeader;
@@ -59,6 +60,11 @@ public abstract class ForwardingDevice implements Device {
   @Override
   public Optional<FleetStats> fleetStats() {
     return delegate.fleetStats();
+  }
+
+  @Override
+  public List<FleetChipStatus> fleetChips() {
+    return delegate.fleetChips();
   }
 
   @Override

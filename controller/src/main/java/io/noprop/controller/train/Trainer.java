@@ -6,7 +6,7 @@ import io.noprop.controller.opt.Method;
 import io.noprop.controller.opt.OptimizerConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.WireStats;
-import io.noprop.driver.fleet.FleetDevice;
+import io.noprop.driver.fleet.FleetChipStatus;
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.EvalResult;
@@ -208,7 +208,8 @@ public final class Trainer {
             WireStats w = device.wireStats();
             metrics.row(step, opt.queries(), emaLoss, emaAcc, opt.gain(0, step), opt.scale(step), lastEstimate, clipped, wall(priorWall, t0), w.bytesSent(),
                 w.bytesReceived());
-            if (device instanceof FleetDevice f) FleetRecord.write(cfg.out(), step, f.chips()); // the live view's "chips online"
+            List<FleetChipStatus> chips = device.fleetChips();
+            if (!chips.isEmpty()) FleetRecord.write(cfg.out(), step, chips); // the live view's "chips online"
           }
         }
         // after the step's guard query, if it has one: a checkpoint holds whole steps only

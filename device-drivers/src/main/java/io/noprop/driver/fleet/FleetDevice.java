@@ -540,7 +540,8 @@ public final class FleetDevice implements Device {
   }
 
   /** Every chip of the fleet, in URI order, online or not. */
-  public List<FleetChipStatus> chips() {
+  @Override
+  public List<FleetChipStatus> fleetChips() {
     List<FleetChipStatus> out = new ArrayList<>();
     for (Member m : members) out.add(new FleetChipStatus(m.name, m.up, m.lastError == null ? "" : m.lastError));
     return out;
