@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * What the controller knows about a chip's weights, from its HELLO and a calibration profile only
- * (never from the simulator: ARCHITECTURE.md, "The software twin"). The twin trains against it.
+ * (never from the simulator: the controller does not depend on it, {@code ArchitectureTest}). The twin trains against it.
  *
  * @param lo lowest weight (HELLO)
  * @param hi highest weight (HELLO)
