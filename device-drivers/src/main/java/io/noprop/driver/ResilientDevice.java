@@ -116,6 +116,15 @@ public final class ResilientDevice implements Device {
   }
 
   @Override
+  public void writeBasis(int index, float[] vector) {
+    shadow.writeBasis(index, vector);
+    guarded(() -> {
+      inner.writeBasis(index, vector);
+      return null;
+    }, false);
+  }
+
+  @Override
   public void uploadDataset(DatasetHeader header, byte[] packedRows) {
     guarded(() -> {
       inner.uploadDataset(header, packedRows);

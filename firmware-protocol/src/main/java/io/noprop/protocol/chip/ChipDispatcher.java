@@ -1,6 +1,7 @@
 package io.noprop.protocol.chip;
 
 import io.noprop.protocol.frame.Frame;
+import io.noprop.protocol.msg.BasisChunk;
 import io.noprop.protocol.frame.FrameCodec;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
@@ -122,6 +123,10 @@ public final class ChipDispatcher {
           yield new byte[0];
         }
         case READ_WEIGHTS -> backend.readWeights(ReadWeightsRequest.decode(p)).encode();
+        case BASIS_WRITE -> {
+          backend.writeBasis(BasisChunk.decode(p));
+          yield new byte[0];
+        }
         case STATS -> {
           expectEmpty(p, "STATS");
           yield backend.stats().encode();
