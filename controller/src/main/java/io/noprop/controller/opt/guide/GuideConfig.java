@@ -10,11 +10,11 @@ package io.noprop.controller.opt.guide;
  * @param batch training rows of the twin's gradient at each refresh
  */
 public record GuideConfig(int vectors, double alpha, int refreshEvery, int batch) {
-  public static final int VECTORS = 1;
-  public static final double ALPHA = 0.5;
+  public static final int VECTORS = 2;
+  public static final double ALPHA = 0.9;
   public static final int REFRESH_EVERY = 20;
   public static final int BATCH = 1024;
-  /** The settings of controller/TWIN.md's "Twin-guided directions" table. */
+  /** The best of controller/TWIN.md's "Twin-guided directions" table at a refresh every 20 steps (sim:rram, 20,000 queries). */
   public static final GuideConfig DEFAULT = new GuideConfig(VECTORS, ALPHA, REFRESH_EVERY, BATCH);
 
   public GuideConfig {
