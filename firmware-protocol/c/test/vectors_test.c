@@ -1215,6 +1215,84 @@ static void test_sessions(int root) {
   }
 }
 
+/* ---- GUIDED on the example backend: BASIS_WRITE, NO_BASIS, the weights after a guided UPDATE --- */
+static np_chip_t gc;
+
+/* One request to gc; its single reply frame in *f (its payload stays valid until the next call). */
+static int ex_call(uint8_t type, uint16_t seq, const uint8_t *payload, uint16_t len, np_frame_t *f) {
+  static uint8_t raw[4096];
+  static np_parser_t p;
+  uint8_t wire[NP_COBS_MAX(4096) + 1];
+  size_t n = np_frame_encode(NP_VERSION, type, seq, payload, len, raw), k, i;
+  int frames = 0;
+  k = np_cobs_encode(raw, n, wire);
+  wire[k++] = 0;
+  sink_len = 0;
+  np_chip_feed(&gc, wire, k);
+  np_parser_init(&p);
+  for (i = 0; i < sink_len; i++)
+    if (np_parser_feed(&p, sink_buf[i], f) == NP_PARSE_FRAME) frames++;
+  return frames == 1;
+}
+
+static void test_example_guided(void) {
+  const np_hello_t *h = ex_hello(1u);
+  uint32_t params = np_param_count(h->layer_sizes, h->layers), i;
+  static float w[64], b0[64], want[64];
+  const float *rows[1] = {b0};
+  uint8_t pl[1024];
+  np_writer_t wr;
+  np_frame_t f;
+  np_guide_t one = {1, 0.94868326f, 0.31622776f}, three = {3, 0.94868326f, 0.31622776f};
+  uint32_t seeds[2] = {7u, 0x2545f491u};
+  float coef[2] = {0.125f, -0.0625f};
+  uint16_t seq = 1;
+  CHECK(h->max_basis == 2 && (h->capabilities & NP_CAP_DIRECTION_GUIDED), "example HELLO: max_basis %u with DIRECTION_GUIDED", h->max_basis);
+  CHECK(params <= 64, "example parameters %lu", (unsigned long)params);
+  np_chip_init(&gc, h, &ex_backend, NULL, collect, NULL);
+  for (i = 0; i < params; i++) {
+    w[i] = 0.05f * (float)i - 0.4f;
+    b0[i] = 1.5f - 0.2f * (float)i;
+  }
+  CHECK(ex_call(NP_RESET, seq++, NULL, 0, &f) && f.type == (NP_RESET | NP_REPLY_BIT), "RESET");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_weights_encode(&wr, 0, (uint16_t)params, w);
+  CHECK(ex_call(NP_WRITE_WEIGHTS, seq++, pl, (uint16_t)wr.pos, &f) && f.type == (NP_WRITE_WEIGHTS | NP_REPLY_BIT), "WRITE_WEIGHTS");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_update_encode_guided(&wr, &one, 2, seeds, coef);
+  CHECK(ex_call(NP_UPDATE, seq++, pl, (uint16_t)wr.pos, &f) && error_code(&f) == NP_E_NO_BASIS, "guided UPDATE before BASIS_WRITE: NO_BASIS");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_basis_write_encode(&wr, 0, 0, (uint16_t)params, b0);
+  CHECK(ex_call(NP_BASIS_WRITE, seq++, pl, (uint16_t)wr.pos, &f) && f.type == (NP_BASIS_WRITE | NP_REPLY_BIT), "BASIS_WRITE of vector 0");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_basis_write_encode(&wr, 2, 0, 1, b0);
+  CHECK(ex_call(NP_BASIS_WRITE, seq++, pl, (uint16_t)wr.pos, &f) && error_code(&f) == NP_E_OUT_OF_RANGE, "BASIS_WRITE of vector 2 of 2: OUT_OF_RANGE");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_update_encode_guided(&wr, &three, 2, seeds, coef);
+  CHECK(ex_call(NP_UPDATE, seq++, pl, (uint16_t)wr.pos, &f) && error_code(&f) == NP_E_OUT_OF_RANGE, "guided UPDATE over 3 vectors of 2: OUT_OF_RANGE");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_update_encode_guided(&wr, &one, 2, seeds, coef);
+  CHECK(ex_call(NP_UPDATE, seq++, pl, (uint16_t)wr.pos, &f) && f.type == (NP_UPDATE | NP_REPLY_BIT), "guided UPDATE after BASIS_WRITE");
+  memcpy(want, w, sizeof w);
+  np_add_guided(want, want, params, seeds[0], coef[0], 1, one.full, one.guided, rows);
+  np_add_guided(want, want, params, seeds[1], coef[1], 1, one.full, one.guided, rows);
+  CHECK(f.len == 4 && np_get_u32(f.payload) == np_clip(want, params, -1.0f, 1.0f), "guided UPDATE clipped count");
+  np_wr_init(&wr, pl, sizeof pl);
+  {
+    np_read_weights_t q = {0, (uint16_t)params, NP_SOURCE_TARGET};
+    np_weights_t got;
+    const char *why;
+    np_read_weights_encode(&wr, &q);
+    CHECK(ex_call(NP_READ_WEIGHTS, seq++, pl, (uint16_t)wr.pos, &f) && np_weights_decode(f.payload, f.len, &got, &why) == NP_OK, "READ_WEIGHTS");
+    for (i = 0; i < params && i < got.count; i++)
+      CHECK(np_f32_bits(np_weights_value(&got, i)) == np_f32_bits(want[i]), "weight %lu after the guided UPDATE", (unsigned long)i);
+  }
+  CHECK(ex_call(NP_RESET, seq++, NULL, 0, &f), "RESET");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_update_encode_guided(&wr, &one, 1, seeds, coef);
+  CHECK(ex_call(NP_UPDATE, seq++, pl, (uint16_t)wr.pos, &f) && error_code(&f) == NP_E_NO_BASIS, "RESET forgets the basis: NO_BASIS");
+}
+
 int main(int argc, char **argv) {
   FILE *fp;
   static char text[1 << 20];
@@ -1249,6 +1327,7 @@ int main(int argc, char **argv) {
   test_updates(root);
   test_masked(root);
   test_guided(root);
+  test_example_guided();
   test_spsa(root);
   test_chip(root);
   test_messages(root);
