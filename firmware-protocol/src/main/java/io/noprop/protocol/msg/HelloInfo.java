@@ -59,12 +59,15 @@ public record HelloInfo(
     }
   }
 
-  /** A chip without GUIDED directions (max basis 0). */
+  /**
+   * A chip without GUIDED directions (max basis 0): a DIRECTION_GUIDED bit in {@code capabilities}
+   * is dropped, so a description copied from another chip's HELLO stays consistent.
+   */
   public HelloInfo(int protocolVersion, String firmwareVersion, String deviceId, String model, int[] layerSizes, float weightMin,
       float weightMax, long weightLevels, int capabilities, int maxPayload, int maxBatch, int datasetSlots, long maxDatasetBytes,
       Map<String, String> properties, long bootCount) {
-    this(protocolVersion, firmwareVersion, deviceId, model, layerSizes, weightMin, weightMax, weightLevels, capabilities, maxPayload,
-        maxBatch, datasetSlots, maxDatasetBytes, properties, bootCount, 0);
+    this(protocolVersion, firmwareVersion, deviceId, model, layerSizes, weightMin, weightMax, weightLevels,
+        capabilities & ~Capability.DIRECTION_GUIDED.bit, maxPayload, maxBatch, datasetSlots, maxDatasetBytes, properties, bootCount, 0);
   }
 
   /** A chip that does not track boots (boot count 0). */
