@@ -144,6 +144,26 @@ static int masked_unknown(np_chip_t *c, const char *what) {
   return NP_E_MALFORMED_PAYLOAD;
 }
 
+/* Likewise distribution 3 without DIRECTION_GUIDED (section 9.2). */
+static int guided_unknown(np_chip_t *c, const char *what) {
+  np_msg_clear(c);
+  np_msg_str(c, what);
+  np_msg_str(c, ": unknown distribution code 3 (no DIRECTION_GUIDED)");
+  return NP_E_MALFORMED_PAYLOAD;
+}
+
+/* A GUIDED mix may name at most max_basis vectors; whether they were written is the backend's. */
+static int guide_error(np_chip_t *c, const np_guide_t *g) {
+  if (g->vectors <= c->hello->max_basis) return NP_OK;
+  np_msg_clear(c);
+  np_msg_str(c, "guided direction over ");
+  np_msg_u32(c, g->vectors);
+  np_msg_str(c, " basis vectors; this chip stores ");
+  np_msg_u32(c, c->hello->max_basis);
+  np_msg_str(c, " (max_basis)");
+  return NP_E_OUT_OF_RANGE;
+}
+
 static int not_supported(np_chip_t *c, const char *what) {
   np_msg_clear(c);
   np_msg_str(c, what);
@@ -191,6 +211,7 @@ static int execute(np_chip_t *c, const np_frame_t *f, np_writer_t *w) {
       if (e.batch_mode == NP_BATCH_RANGE && !has_cap(c, NP_CAP_BATCH_RANGE)) return not_supported(c, "EVALUATE with a RANGE batch");
       if (e.batch_mode == NP_BATCH_SEEDED && !has_cap(c, NP_CAP_BATCH_SEEDED)) return not_supported(c, "EVALUATE with a SEEDED batch");
       if (e.distribution == NP_DIST_MASKED && !has_cap(c, NP_CAP_DIRECTION_MASKED)) return masked_unknown(c, "EVALUATE");
+      if (e.distribution == NP_DIST_GUIDED && !has_cap(c, NP_CAP_DIRECTION_GUIDED)) return guided_unknown(c, "EVALUATE");
       if (e.distribution == NP_DIST_RADEMACHER && !has_cap(c, NP_CAP_DIRECTION_RADEMACHER)) return not_supported(c, "EVALUATE with a RADEMACHER perturbation");
       if (e.slot >= h->dataset_slots) return slot_error(c, e.slot);
       if (e.count > h->max_batch) {
@@ -202,6 +223,7 @@ static int execute(np_chip_t *c, const np_frame_t *f, np_writer_t *w) {
         return NP_E_BATCH_TOO_LARGE;
       }
       if (e.distribution == NP_DIST_MASKED && (st = block_error(c, &e.mask)) != NP_OK) return st;
+      if (e.distribution == NP_DIST_GUIDED && (st = guide_error(c, &e.guide)) != NP_OK) return st;
       if (!b->evaluate) return not_supported(c, "EVALUATE");
       memset(&r, 0, sizeof r);
       if ((st = b->evaluate(c, c->ctx, &e, &r)) != NP_OK) return st;
@@ -213,6 +235,7 @@ static int execute(np_chip_t *c, const np_frame_t *f, np_writer_t *w) {
       uint32_t clipped = 0;
       if ((st = np_update_decode(f->payload, f->len, &u, &why)) != NP_OK) break;
       if (u.distribution == NP_DIST_MASKED && !has_cap(c, NP_CAP_DIRECTION_MASKED)) return masked_unknown(c, "UPDATE");
+      if (u.distribution == NP_DIST_GUIDED && !has_cap(c, NP_CAP_DIRECTION_GUIDED)) return guided_unknown(c, "UPDATE");
       if (!has_cap(c, NP_CAP_UPDATE_SEEDED) || (u.distribution == NP_DIST_RADEMACHER && !has_cap(c, NP_CAP_DIRECTION_RADEMACHER)) || !b->update)
         return not_supported(c, "UPDATE");
       if (u.distribution == NP_DIST_MASKED) { /* every block checked before any term is applied */
@@ -223,6 +246,7 @@ static int execute(np_chip_t *c, const np_frame_t *f, np_writer_t *w) {
           if ((st = block_error(c, &m)) != NP_OK) return st;
         }
       }
+      if (u.distribution == NP_DIST_GUIDED && (st = guide_error(c, &u.guide)) != NP_OK) return st;
       if ((st = b->update(c, c->ctx, &u, &clipped)) != NP_OK) return st;
       np_update_result_encode(w, clipped);
       return NP_OK;
@@ -267,6 +291,22 @@ static int execute(np_chip_t *c, const np_frame_t *f, np_writer_t *w) {
       if (w->overflow || w->pos != 6u + 4u * (size_t)q.count) return np_fail(c, NP_E_INTERNAL, "READ_WEIGHTS backend wrote the wrong number of values");
       return NP_OK;
     }
+    case NP_BASIS_WRITE: {
+      np_basis_write_t bw;
+      if ((st = np_basis_write_decode(f->payload, f->len, &bw, &why)) != NP_OK) break;
+      if (!has_cap(c, NP_CAP_DIRECTION_GUIDED) || !b->basis_write) return not_supported(c, "BASIS_WRITE");
+      if (bw.index >= h->max_basis) {
+        np_msg_clear(c);
+        np_msg_str(c, "basis vector ");
+        np_msg_u32(c, bw.index);
+        np_msg_str(c, " beyond this chip's ");
+        np_msg_u32(c, h->max_basis);
+        np_msg_str(c, " (max_basis)");
+        return NP_E_OUT_OF_RANGE;
+      }
+      if (bw.run.offset + bw.run.count > c->params) return range_error(c, bw.run.offset, bw.run.count);
+      return b->basis_write(c, c->ctx, &bw);
+    }
     case NP_STATS: {
       np_stats_t s;
       if (f->len != 0) {
@@ -290,7 +330,7 @@ static int execute(np_chip_t *c, const np_frame_t *f, np_writer_t *w) {
 static int known_request(uint8_t type) {
   switch (type) {
     case NP_HELLO: case NP_PING: case NP_RESET: case NP_EVALUATE: case NP_UPDATE:
-    case NP_WRITE_WEIGHTS: case NP_READ_WEIGHTS: case NP_DATA_DEFINE: case NP_DATA_WRITE: case NP_STATS:
+    case NP_WRITE_WEIGHTS: case NP_READ_WEIGHTS: case NP_DATA_DEFINE: case NP_DATA_WRITE: case NP_STATS: case NP_BASIS_WRITE:
       return 1;
     default:
       return 0;

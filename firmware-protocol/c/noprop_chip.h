@@ -27,7 +27,8 @@ typedef struct {
   int (*data_define)(np_chip_t *chip, void *ctx, const np_data_define_t *d);
   /* Slot < dataset_slots already checked; rows_len, row range and labels are the backend's. */
   int (*data_write)(np_chip_t *chip, void *ctx, const np_data_write_t *d);
-  /* Slot, count <= max_batch, capabilities and a MASKED block (within the parameters) already checked. */
+  /* Slot, count <= max_batch, capabilities, a MASKED block (within the parameters) and a GUIDED
+     mix (vectors <= max_basis) already checked. */
   int (*evaluate)(np_chip_t *chip, void *ctx, const np_evaluate_t *e, np_eval_result_t *out);
   /* Apply the terms in order, clip once at the end (np_add_rademacher, np_clip; MASKED:
      np_update_mask and np_add_masked). Distribution, capabilities and every block checked. */
@@ -39,6 +40,12 @@ typedef struct {
   /* Optional: the cost counters since boot or RESET (STATS). NULL, or HELLO without
      NP_CAP_STATS, is answered NOT_SUPPORTED. Counters never decrease between RESETs. */
   int (*stats)(np_chip_t *chip, void *ctx, np_stats_t *out);
+  /* Optional: store a run of basis vector b->index of the GUIDED directions (index < max_basis and
+     the run within the parameters already checked; values finite). NULL, or HELLO without
+     NP_CAP_DIRECTION_GUIDED, is answered NOT_SUPPORTED. A backend with it marks the vector
+     written, forgets every vector at RESET, answers NO_BASIS for a GUIDED EVALUATE or UPDATE over
+     a vector never written, and applies GUIDED terms and reads with np_add_guided. */
+  int (*basis_write)(np_chip_t *chip, void *ctx, const np_basis_write_t *b);
 } np_backend_t;
 
 struct np_chip {

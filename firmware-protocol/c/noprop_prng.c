@@ -59,6 +59,22 @@ void np_perturb_into(const float *src, float *dst, uint32_t count, uint32_t seed
   }
 }
 
+void np_add_guided(const float *src, float *dst, uint32_t count, uint32_t seed, float a,
+                   unsigned vectors, float full, float guided, const float *const *B) {
+  uint32_t k = np_key(seed, NP_DOMAIN_DIRECTION), zbits = np_word(np_key(seed, NP_DOMAIN_GUIDE), 0), bits = 0, n;
+  unsigned j;
+  for (n = 0; n < count; n++) {
+    float g = 0.0f, r, d, m;
+    if ((n & 31u) == 0) bits = np_word(k, n >> 5);
+    for (j = 0; j < vectors; j++) g = g + (((zbits >> j) & 1u) ? -B[j][n] : B[j][n]);
+    r = ((bits >> (n & 31u)) & 1u) ? -full : full;
+    m = guided * g; /* each product rounded before its sum (-ffp-contract=off) */
+    d = r + m;
+    m = a * d;
+    dst[n] = src[n] + m;
+  }
+}
+
 uint32_t np_clip(float *w, uint32_t count, float lo, float hi) {
   uint32_t n, clipped = 0;
   for (n = 0; n < count; n++) {

@@ -15,6 +15,7 @@
 #define NP_DOMAIN_DIRECTION 0x44495231u /* "DIR1" */
 #define NP_DOMAIN_BATCH 0x42415431u     /* "BAT1" */
 #define NP_DOMAIN_MASK 0x4D534B31u      /* "MSK1": keep mask of sparse MASKED directions */
+#define NP_DOMAIN_GUIDE 0x47554931u     /* "GUI1": basis signs of GUIDED directions */
 
 uint32_t np_mix(uint32_t x);
 uint32_t np_key(uint32_t seed, uint32_t domain);
@@ -35,6 +36,11 @@ int np_masked_keep(uint32_t seed, uint32_t n, uint8_t density);
    copying the weights, perturbed reads. Dense blocks match np_add_rademacher entry for entry. */
 void np_add_masked(float *w, uint32_t offset, uint32_t length, uint8_t density, uint32_t seed, float a);
 /* Clips w[0, count) to [lo, hi]; returns how many values were set to a bound (UPDATE's reply). */
+/* dst[n] = src[n] + a * d_n for n in [0, count), d the GUIDED direction of seed over the basis
+   B[0 .. vectors-1] mixed by full and guided (PROTOCOL.md 9.2), in the specified f32 order.
+   dst may equal src (UPDATE). Build with -ffp-contract=off: no fused multiply-add. */
+void np_add_guided(const float *src, float *dst, uint32_t count, uint32_t seed, float a,
+                   unsigned vectors, float full, float guided, const float *const *B);
 uint32_t np_clip(float *w, uint32_t count, float lo, float hi);
 
 #endif

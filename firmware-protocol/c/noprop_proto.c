@@ -373,6 +373,7 @@ void np_hello_encode(np_writer_t *w, const np_hello_t *h) {
     np_wr_str(w, h->prop_value[i].s, h->prop_value[i].len);
   }
   np_wr_u32(w, h->boot_count);
+  if (h->capabilities & NP_CAP_DIRECTION_GUIDED) np_wr_u8(w, h->max_basis);
 }
 
 int np_hello_decode(const uint8_t *p, size_t n, np_hello_t *h, const char **why) {
@@ -405,6 +406,10 @@ int np_hello_decode(const uint8_t *p, size_t n, np_hello_t *h, const char **why)
     h->prop_value[i] = rd_str(&r);
   }
   h->boot_count = np_rd_u32(&r);
+  h->max_basis = (h->capabilities & NP_CAP_DIRECTION_GUIDED) ? np_rd_u8(&r) : 0u;
+  if (!r.short_read && (h->capabilities & NP_CAP_DIRECTION_GUIDED) && (h->max_basis == 0 || h->max_basis > NP_MAX_GUIDE_VECTORS)) {
+    FAIL("HELLO max_basis must be 1..32 with DIRECTION_GUIDED");
+  }
   return rd_done(&r, why);
 }
 
@@ -422,6 +427,29 @@ void np_evaluate_encode(np_writer_t *w, const np_evaluate_t *e) {
     np_wr_u32(w, e->mask.length);
     np_wr_u8(w, e->mask.density);
   }
+  if (e->distribution == NP_DIST_GUIDED) {
+    np_wr_u8(w, e->guide.vectors);
+    np_wr_f32(w, e->guide.full);
+    np_wr_f32(w, e->guide.guided);
+  }
+}
+
+static void guide_none(np_guide_t *g) {
+  g->vectors = 0;
+  g->full = 1.0f;
+  g->guided = 0.0f;
+}
+
+static void rd_guide(np_reader_t *r, np_guide_t *g) {
+  g->vectors = np_rd_u8(r);
+  g->full = np_rd_f32(r);
+  g->guided = np_rd_f32(r);
+}
+
+static const char *guide_invalid(const np_guide_t *g) {
+  if (g->vectors == 0 || g->vectors > NP_MAX_GUIDE_VECTORS) return "GUIDED direction needs 1..32 basis vectors";
+  if (!np_f32_finite(g->full) || !np_f32_finite(g->guided)) return "GUIDED coefficients must be finite";
+  return NULL;
 }
 
 static void mask_whole(np_mask_t *m) {
@@ -459,13 +487,16 @@ int np_evaluate_decode(const uint8_t *p, size_t n, np_evaluate_t *e, const char 
   e->scale = np_rd_f32(&r);
   if (e->distribution == NP_DIST_MASKED) rd_mask(&r, &e->mask);
   else mask_whole(&e->mask);
+  if (e->distribution == NP_DIST_GUIDED) rd_guide(&r, &e->guide);
+  else guide_none(&e->guide);
   if ((st = rd_done(&r, why)) != NP_OK) return st;
   if (e->batch_mode > NP_BATCH_SEEDED) FAIL("unknown batch mode");
   if (e->count == 0) FAIL("batch count is 0");
-  if (e->distribution > NP_DIST_MASKED) FAIL("unknown distribution code");
+  if (e->distribution > NP_DIST_GUIDED) FAIL("unknown distribution code");
   if (sign != 0x01 && sign != 0xFF) FAIL("sign must be +1 or -1");
   if (!np_f32_finite(e->scale) || !(e->scale >= 0.0f)) FAIL("scale must be finite and >= 0");
   if (e->distribution == NP_DIST_MASKED && (*why = mask_invalid(&e->mask)) != NULL) return NP_E_MALFORMED_PAYLOAD;
+  if (e->distribution == NP_DIST_GUIDED && (*why = guide_invalid(&e->guide)) != NULL) return NP_E_MALFORMED_PAYLOAD;
   return NP_OK;
 }
 
@@ -518,6 +549,19 @@ void np_update_encode(np_writer_t *w, uint8_t distribution, unsigned terms, cons
   }
 }
 
+void np_update_encode_guided(np_writer_t *w, const np_guide_t *g, unsigned terms, const uint32_t *seeds, const float *coefficients) {
+  unsigned k;
+  np_wr_u8(w, NP_DIST_GUIDED);
+  np_wr_u8(w, (uint8_t)terms);
+  np_wr_u8(w, g->vectors);
+  np_wr_f32(w, g->full);
+  np_wr_f32(w, g->guided);
+  for (k = 0; k < terms; k++) {
+    np_wr_u32(w, seeds[k]);
+    np_wr_f32(w, coefficients[k]);
+  }
+}
+
 void np_update_encode_masked(np_writer_t *w, unsigned terms, const uint32_t *seeds, const float *coefficients, const np_mask_t *masks) {
   unsigned k;
   np_wr_u8(w, NP_DIST_MASKED);
@@ -538,10 +582,13 @@ int np_update_decode(const uint8_t *p, size_t n, np_update_t *u, const char **wh
   np_rd_init(&r, p, n);
   u->distribution = np_rd_u8(&r);
   u->terms = np_rd_u8(&r);
-  if (!r.short_read && u->distribution != NP_DIST_RADEMACHER && u->distribution != NP_DIST_MASKED) FAIL("UPDATE needs distribution RADEMACHER or MASKED");
+  if (!r.short_read && (u->distribution == NP_DIST_NONE || u->distribution > NP_DIST_GUIDED)) FAIL("UPDATE needs distribution RADEMACHER, MASKED or GUIDED");
+  if (u->distribution == NP_DIST_GUIDED) rd_guide(&r, &u->guide);
+  else guide_none(&u->guide);
   u->raw = np_rd_bytes(&r, term_bytes(u->distribution) * u->terms);
   if ((st = rd_done(&r, why)) != NP_OK) return st;
   if (u->terms == 0) FAIL("UPDATE with no terms");
+  if (u->distribution == NP_DIST_GUIDED && (*why = guide_invalid(&u->guide)) != NULL) return NP_E_MALFORMED_PAYLOAD;
   for (k = 0; k < u->terms; k++) {
     uint32_t seed;
     float c;
@@ -550,6 +597,23 @@ int np_update_decode(const uint8_t *p, size_t n, np_update_t *u, const char **wh
     if (!np_f32_finite(c)) FAIL("UPDATE coefficient is not finite");
     np_update_mask(u, k, &m);
     if (u->distribution == NP_DIST_MASKED && (*why = mask_invalid(&m)) != NULL) return NP_E_MALFORMED_PAYLOAD;
+  }
+  return NP_OK;
+}
+
+void np_basis_write_encode(np_writer_t *w, uint8_t index, uint32_t offset, uint16_t count, const float *values) {
+  np_wr_u8(w, index);
+  np_weights_encode(w, offset, count, values);
+}
+
+int np_basis_write_decode(const uint8_t *p, size_t n, np_basis_write_t *b, const char **why) {
+  unsigned i;
+  int st;
+  if (n < 1) FAIL("BASIS_WRITE payload too short");
+  b->index = p[0];
+  if ((st = np_weights_decode(p + 1, n - 1, &b->run, why)) != NP_OK) return st;
+  for (i = 0; i < b->run.count; i++) {
+    if (!np_f32_finite(np_weights_value(&b->run, i))) FAIL("BASIS_WRITE value is not finite");
   }
   return NP_OK;
 }

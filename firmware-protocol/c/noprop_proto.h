@@ -40,7 +40,7 @@
 enum {
   NP_HELLO = 0x01, NP_PING = 0x02, NP_RESET = 0x03,
   NP_EVALUATE = 0x10, NP_UPDATE = 0x11, NP_WRITE_WEIGHTS = 0x12, NP_READ_WEIGHTS = 0x13,
-  NP_STATS = 0x14,
+  NP_STATS = 0x14, NP_BASIS_WRITE = 0x15,
   NP_DATA_DEFINE = 0x20, NP_DATA_WRITE = 0x21,
   NP_ERROR = 0xFF, NP_REPLY_BIT = 0x80
 };
@@ -51,18 +51,22 @@ enum {
   NP_E_CORRUPT_FRAME = 1, NP_E_UNSUPPORTED_VERSION = 2, NP_E_UNKNOWN_TYPE = 3,
   NP_E_MALFORMED_PAYLOAD = 4, NP_E_OUT_OF_RANGE = 5, NP_E_NO_DATASET = 6,
   NP_E_BATCH_TOO_LARGE = 7, NP_E_PAYLOAD_TOO_LARGE = 8, NP_E_NOT_SUPPORTED = 9,
-  NP_E_BUSY = 10, NP_E_INTERNAL = 11, NP_E_SEQUENCE_REUSED = 12, NP_E_RESERVED_SEQ = 13
+  NP_E_BUSY = 10, NP_E_INTERNAL = 11, NP_E_SEQUENCE_REUSED = 12, NP_E_RESERVED_SEQ = 13,
+  NP_E_NO_BASIS = 14
 };
 
 /* Capability bits (HELLO). */
 enum {
   NP_CAP_BATCH_RANGE = 0x01, NP_CAP_BATCH_SEEDED = 0x02, NP_CAP_DIRECTION_RADEMACHER = 0x04,
   NP_CAP_UPDATE_SEEDED = 0x08, NP_CAP_WRITE_WEIGHTS = 0x10, NP_CAP_READ_WEIGHTS = 0x20,
-  NP_CAP_READ_PROGRAMMED = 0x40, NP_CAP_STATS = 0x80, NP_CAP_DIRECTION_MASKED = 0x100
+  NP_CAP_READ_PROGRAMMED = 0x40, NP_CAP_STATS = 0x80, NP_CAP_DIRECTION_MASKED = 0x100,
+  NP_CAP_DIRECTION_GUIDED = 0x200
 };
 
 enum { NP_BATCH_RANGE = 0, NP_BATCH_SEEDED = 1 };
-enum { NP_DIST_NONE = 0, NP_DIST_RADEMACHER = 1, NP_DIST_MASKED = 2 };
+enum { NP_DIST_NONE = 0, NP_DIST_RADEMACHER = 1, NP_DIST_MASKED = 2, NP_DIST_GUIDED = 3 };
+/* Basis vectors a GUIDED direction can name: one PRNG word of signs (section 9.2). */
+#define NP_MAX_GUIDE_VECTORS 32u
 enum { NP_ENC_U8 = 0, NP_ENC_F32 = 1 };
 enum { NP_SOURCE_TARGET = 0, NP_SOURCE_PROGRAMMED = 1 };
 
@@ -208,6 +212,9 @@ typedef struct {
      counter in non-volatile memory and add 1 at boot (skipping 0), or draw a random non-zero value
      at boot from a hardware RNG. 0 means "not tracked". PROTOCOL.md, HELLO. */
   uint32_t boot_count;
+  /* Basis vectors stored for GUIDED directions, 1..32, sent (as a trailing u8) only with
+     NP_CAP_DIRECTION_GUIDED; 0 without it. */
+  uint8_t max_basis;
 } np_hello_t;
 
 /* The block of a MASKED direction (section 9.1): entries [offset, offset + length), each kept
@@ -220,6 +227,14 @@ typedef struct {
 #define NP_MASK_BYTES 9u
 #define NP_DENSE 255u
 
+/* The mix of a GUIDED direction (section 9.2): d = full * r + guided * sum_{j<vectors} z_j B_j.
+   On the wire: u8 vectors | f32 full | f32 guided. Decoders set {0, 1, 0} for other distributions. */
+typedef struct {
+  uint8_t vectors;
+  float full, guided;
+} np_guide_t;
+#define NP_GUIDE_BYTES 9u
+
 typedef struct {
   uint8_t slot, batch_mode;
   uint32_t start_or_seed;
@@ -229,6 +244,7 @@ typedef struct {
   int8_t sign;
   float scale;
   np_mask_t mask; /* distribution MASKED only: 27-byte payload instead of 18 */
+  np_guide_t guide; /* distribution GUIDED only: 27-byte payload instead of 18 */
 } np_evaluate_t;
 
 typedef struct { float loss; uint16_t correct, count; uint32_t clipped; } np_eval_result_t;
@@ -237,6 +253,7 @@ typedef struct {
   uint8_t distribution;
   uint8_t terms;
   const uint8_t *raw; /* terms x (u32 seed, f32 coefficient), MASKED: then u32 offset, u32 length, u8 density */
+  np_guide_t guide;   /* GUIDED: the one mix of every term (before the terms on the wire) */
 } np_update_t;
 void np_update_term(const np_update_t *u, unsigned k, uint32_t *seed, float *coefficient);
 /* The block of term k of a MASKED UPDATE; {0, 0, 255} for RADEMACHER. */
@@ -258,6 +275,11 @@ typedef struct {
 float np_weights_value(const np_weights_t *c, unsigned i);
 
 typedef struct { uint32_t offset; uint16_t count; uint8_t source; } np_read_weights_t;
+/* BASIS_WRITE: u8 index | u32 offset | u16 n | n x f32 (each finite). */
+typedef struct {
+  uint8_t index;
+  np_weights_t run;
+} np_basis_write_t;
 typedef struct { uint8_t slot; uint32_t rows; uint16_t features, classes; uint8_t encoding; } np_data_define_t;
 typedef struct { uint8_t slot; uint32_t first_row; uint16_t row_count; const uint8_t *rows; size_t rows_len; } np_data_write_t;
 typedef struct { uint16_t code; np_str_t message; } np_error_t;
@@ -279,7 +301,11 @@ int np_eval_result_decode(const uint8_t *p, size_t n, np_eval_result_t *r, const
 void np_update_encode(np_writer_t *w, uint8_t distribution, unsigned terms, const uint32_t *seeds, const float *coefficients);
 /* Distribution MASKED: each term also carries its block. */
 void np_update_encode_masked(np_writer_t *w, unsigned terms, const uint32_t *seeds, const float *coefficients, const np_mask_t *masks);
+/* Distribution GUIDED: one mix for every term. */
+void np_update_encode_guided(np_writer_t *w, const np_guide_t *g, unsigned terms, const uint32_t *seeds, const float *coefficients);
 int np_update_decode(const uint8_t *p, size_t n, np_update_t *u, const char **why);
+void np_basis_write_encode(np_writer_t *w, uint8_t index, uint32_t offset, uint16_t count, const float *values);
+int np_basis_write_decode(const uint8_t *p, size_t n, np_basis_write_t *b, const char **why);
 void np_update_result_encode(np_writer_t *w, uint32_t clipped);
 int np_update_result_decode(const uint8_t *p, size_t n, uint32_t *clipped, const char **why);
 void np_stats_encode(np_writer_t *w, const np_stats_t *s);

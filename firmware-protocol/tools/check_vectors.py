@@ -41,6 +41,7 @@ def word(k, counter):
 DIRECTION = 0x44495231
 BATCH = 0x42415431
 MASK = 0x4D534B31
+GUIDE = 0x47554931  # ASCII "GUI1": the basis signs of GUIDED directions (section 9.2)
 
 
 def masked_z(seed, offset, length, density, n):
@@ -49,6 +50,17 @@ def masked_z(seed, offset, length, density, n):
         return 0
     keep = (word(key(seed, MASK), n >> 2) >> (8 * (n & 3))) & 0xFF
     return rademacher(seed, n) if keep <= density else 0
+
+
+def guided_d(seed, n, k, full, guided, basis):
+    # PROTOCOL.md 9.2: g summed in j order, then d = r + guided * g, each operation rounded to f32
+    zbits = word(key(seed, GUIDE), 0)
+    g = 0.0
+    for j in range(k):
+        b = basis[j][n]
+        g = r32(g + (-b if (zbits >> j) & 1 else b))
+    r = -full if rademacher(seed, n) < 0 else full
+    return r32(r + r32(guided * g))
 
 
 def rademacher(seed, n):
@@ -116,6 +128,10 @@ def string(s):
     return u8(len(b)) + b
 
 
+def guide(f):
+    return u8(f["vectors"]) + fbits(f["full_bits"]) + fbits(f["guided_bits"])
+
+
 def payload_from_fields(msg, direction, f):
     """The payload layouts of PROTOCOL.md, section "Messages"."""
     if msg == "HELLO" and direction == "request":
@@ -130,7 +146,7 @@ def payload_from_fields(msg, direction, f):
         return p
     if msg == "PING":
         return bytes.fromhex(f["data"])
-    if msg in ("RESET", "DATA_DEFINE", "DATA_WRITE", "WRITE_WEIGHTS") and direction == "reply":
+    if msg in ("RESET", "DATA_DEFINE", "DATA_WRITE", "WRITE_WEIGHTS", "BASIS_WRITE") and direction == "reply":
         return b""
     if msg == "RESET":
         return b""
@@ -140,16 +156,18 @@ def payload_from_fields(msg, direction, f):
         return u8(f["slot"]) + u32(f["first_row"]) + u16(f["row_count"]) + bytes.fromhex(f["rows"])
     if msg in ("WRITE_WEIGHTS", "READ_WEIGHTS") and "values_bits" in f:
         return u32(f["offset"]) + u16(len(f["values_bits"])) + b"".join(fbits(v) for v in f["values_bits"])
+    if msg == "BASIS_WRITE":
+        return u8(f["index"]) + u32(f["offset"]) + u16(len(f["values_bits"])) + b"".join(fbits(v) for v in f["values_bits"])
     if msg == "READ_WEIGHTS":
         return u32(f["offset"]) + u16(f["count"]) + u8(f["source"])
     if msg == "EVALUATE" and direction == "request":
         return (u8(f["slot"]) + u8(f["batch_mode"]) + u32(f["batch_start_or_seed"]) + u16(f["batch_count"])
                 + u8(f["distribution"]) + u32(f["seed"]) + i8(f["sign"]) + fbits(f["scale_bits"])
-                + (mask(f) if f["distribution"] == 2 else b""))
+                + (mask(f) if f["distribution"] == 2 else b"") + (guide(f) if f["distribution"] == 3 else b""))
     if msg == "EVALUATE":
         return fbits(f["loss_bits"]) + u16(f["correct"]) + u16(f["count"]) + u32(f["clipped"])
     if msg == "UPDATE" and direction == "request":
-        return (u8(f["distribution"]) + u8(len(f["terms"]))
+        return (u8(f["distribution"]) + u8(len(f["terms"])) + (guide(f) if f["distribution"] == 3 else b"")
                 + b"".join(u32(t["seed"]) + fbits(t["coefficient_bits"]) + (mask(t) if f["distribution"] == 2 else b"")
                            for t in f["terms"]))
     if msg == "UPDATE":
@@ -165,7 +183,7 @@ def payload_from_fields(msg, direction, f):
 
 
 TYPES = {"HELLO": 0x01, "PING": 0x02, "RESET": 0x03, "EVALUATE": 0x10, "UPDATE": 0x11, "WRITE_WEIGHTS": 0x12,
-         "READ_WEIGHTS": 0x13, "STATS": 0x14, "DATA_DEFINE": 0x20, "DATA_WRITE": 0x21, "ERROR": 0xFF}
+         "READ_WEIGHTS": 0x13, "STATS": 0x14, "BASIS_WRITE": 0x15, "DATA_DEFINE": 0x20, "DATA_WRITE": 0x21, "ERROR": 0xFF}
 
 
 def r32(x):
@@ -421,6 +439,26 @@ def main():
         expect("masked update " + c["name"], [bits(x) for x in w], c["expected_bits"])
         expect("masked update clipped " + c["name"], clipped, c["clipped"])
 
+    for c in v["guided_perturbed_reads"]:
+        a = c["sign"] * f32(c["scale_bits"])
+        basis = [[f32(x) for x in row] for row in c["basis_bits"]]
+        full, guided = f32(c["full_bits"]), f32(c["guided_bits"])
+        expect("guide signs " + c["name"], "%08x" % word(key(c["seed"], GUIDE), 0), c["guide_signs"])
+        got = [bits(f32(w) + r32(a * guided_d(c["seed"], n, c["vectors"], full, guided, basis))) for n, w in enumerate(c["weights_bits"])]
+        expect("guided perturbed read " + c["name"], got, c["expected_bits"])
+
+    for c in v["guided_updates"]:
+        w = [f32(b) for b in c["weights_bits"]]
+        basis = [[f32(x) for x in row] for row in c["basis_bits"]]
+        full, guided = f32(c["full_bits"]), f32(c["guided_bits"])
+        for t in c["terms"]:
+            coef = f32(t["coefficient_bits"])
+            w = [r32(x + r32(coef * guided_d(t["seed"], n, c["vectors"], full, guided, basis))) for n, x in enumerate(w)]
+        lo, hi = f32(c["weight_min_bits"]), f32(c["weight_max_bits"])
+        clipped = sum(1 for x in w if x < lo or x > hi)
+        w = [min(max(x, lo), hi) for x in w]
+        expect("guided update " + c["name"], [bits(x) for x in w], c["expected_bits"])
+        expect("guided update clipped " + c["name"], clipped, c["clipped"])
 
     for c in v["forward"]:
         w = [f32(b) for b in c["weights_bits"]]

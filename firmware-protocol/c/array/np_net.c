@@ -329,4 +329,4 @@ static int net_read_weights(np_chip_t *c, void *ctx, const np_read_weights_t *q,
   return NP_OK;
 }
 
-const np_backend_t np_net_backend = {net_reset, net_define, net_write, net_evaluate, net_update, net_write_weights, net_read_weights, NULL};
+const np_backend_t np_net_backend = {net_reset, net_define, net_write, net_evaluate, net_update, net_write_weights, net_read_weights, NULL, NULL};

@@ -25,6 +25,14 @@
 #define EX_DEVICE_ID "c-example-0001"
 #endif
 #define EX_SLOTS 4
+/* Basis vectors stored for GUIDED directions (PROTOCOL.md 9.2): 4 x EX_PARAMS floats; 0 leaves
+   DIRECTION_GUIDED out of HELLO. */
+#ifndef EX_MAX_BASIS
+#define EX_MAX_BASIS 2
+#endif
+#if EX_MAX_BASIS > 32
+#error "EX_MAX_BASIS: a GUIDED direction names at most 32 basis vectors"
+#endif
 #define EX_PARAMS (EX_IN * EX_HIDDEN + EX_HIDDEN + EX_HIDDEN * EX_OUT + EX_OUT)
 #define W_MIN (-1.0f)
 #define W_MAX 1.0f
@@ -47,6 +55,10 @@ static uint8_t mem[EX_DATASET_MEM];
 static slot_t slots[EX_SLOTS];
 static float target[EX_PARAMS];
 static float effective[EX_PARAMS];
+#if EX_MAX_BASIS > 0
+static float basis[EX_MAX_BASIS][EX_PARAMS];
+static uint8_t basis_written[EX_MAX_BASIS];
+#endif
 static const uint16_t sizes[3] = {EX_IN, EX_HIDDEN, EX_OUT};
 
 #define STR_(x) #x
@@ -71,7 +83,8 @@ const np_hello_t *ex_hello(uint32_t boot_count) {
     hello.weight_max = W_MAX;
     hello.weight_levels = 0;
     hello.capabilities = NP_CAP_BATCH_RANGE | NP_CAP_BATCH_SEEDED | NP_CAP_DIRECTION_RADEMACHER | NP_CAP_UPDATE_SEEDED | NP_CAP_WRITE_WEIGHTS
-                         | NP_CAP_READ_WEIGHTS | NP_CAP_DIRECTION_MASKED;
+                         | NP_CAP_READ_WEIGHTS | NP_CAP_DIRECTION_MASKED | (EX_MAX_BASIS > 0 ? NP_CAP_DIRECTION_GUIDED : 0u);
+    hello.max_basis = EX_MAX_BASIS;
     hello.max_payload = NP_MAX_PAYLOAD;
     hello.max_batch = EX_MAX_BATCH;
     hello.dataset_slots = EX_SLOTS;
@@ -91,6 +104,45 @@ static int ex_reset(np_chip_t *c, void *ctx) {
   (void)ctx;
   memset(target, 0, sizeof target);
   memset(slots, 0, sizeof slots);
+#if EX_MAX_BASIS > 0
+  memset(basis, 0, sizeof basis);
+  memset(basis_written, 0, sizeof basis_written);
+#endif
+  return NP_OK;
+}
+
+#if EX_MAX_BASIS > 0
+/* The rows np_add_guided reads. */
+static const float *const *basis_rows(void) {
+  static const float *rows[EX_MAX_BASIS];
+  unsigned j;
+  for (j = 0; j < EX_MAX_BASIS; j++) rows[j] = basis[j];
+  return rows;
+}
+
+static int ex_basis_write(np_chip_t *c, void *ctx, const np_basis_write_t *b) {
+  unsigned i;
+  (void)c;
+  (void)ctx;
+  for (i = 0; i < b->run.count; i++) basis[b->index][b->run.offset + i] = np_weights_value(&b->run, i);
+  basis_written[b->index] = 1;
+  return NP_OK;
+}
+#endif
+
+/* NO_BASIS unless the first g->vectors basis vectors were written since boot or RESET (the
+   dispatcher checked vectors <= max_basis). */
+static int basis_ready(np_chip_t *c, const np_guide_t *g) {
+  unsigned j;
+  for (j = 0; j < g->vectors; j++) {
+#if EX_MAX_BASIS > 0
+    if (basis_written[j]) continue;
+#endif
+    np_fail(c, NP_E_NO_BASIS, "basis vector ");
+    np_msg_u32(c, j);
+    np_msg_str(c, " was not written since boot or RESET (BASIS_WRITE first)");
+    return NP_E_NO_BASIS;
+  }
   return NP_OK;
 }
 
@@ -262,10 +314,15 @@ static int ex_evaluate(np_chip_t *c, void *ctx, const np_evaluate_t *e, np_eval_
     np_msg_str(c, " rows");
     return NP_E_OUT_OF_RANGE;
   }
-  if ((e->distribution == NP_DIST_RADEMACHER || e->distribution == NP_DIST_MASKED) && e->scale != 0.0f) {
+  if (e->distribution == NP_DIST_GUIDED && basis_ready(c, &e->guide) != NP_OK) return NP_E_NO_BASIS; /* at any scale */
+  if (e->distribution != NP_DIST_NONE && e->scale != 0.0f) {
     uint32_t n;
     if (e->distribution == NP_DIST_RADEMACHER) {
       np_perturb_into(target, effective, EX_PARAMS, e->seed, (float)e->sign * e->scale);
+#if EX_MAX_BASIS > 0
+    } else if (e->distribution == NP_DIST_GUIDED) {
+      np_add_guided(target, effective, EX_PARAMS, e->seed, (float)e->sign * e->scale, e->guide.vectors, e->guide.full, e->guide.guided, basis_rows());
+#endif
     } else { /* the block only; the dispatcher checked it lies within the parameters */
       memcpy(effective, target, sizeof effective);
       np_add_masked(effective, e->mask.offset, e->mask.length, e->mask.density, e->seed, (float)e->sign * e->scale);
@@ -302,8 +359,8 @@ static int ex_evaluate(np_chip_t *c, void *ctx, const np_evaluate_t *e, np_eval_
 
 static int ex_update(np_chip_t *c, void *ctx, const np_update_t *u, uint32_t *clipped) {
   unsigned k;
-  (void)c;
   (void)ctx;
+  if (u->distribution == NP_DIST_GUIDED && basis_ready(c, &u->guide) != NP_OK) return NP_E_NO_BASIS; /* before any term */
   for (k = 0; k < u->terms; k++) { /* terms in order, each one float addition per weight */
     uint32_t seed;
     float coef;
@@ -311,6 +368,9 @@ static int ex_update(np_chip_t *c, void *ctx, const np_update_t *u, uint32_t *cl
     np_update_term(u, k, &seed, &coef);
     np_update_mask(u, k, &m);
     if (u->distribution == NP_DIST_MASKED) np_add_masked(target, m.offset, m.length, m.density, seed, coef);
+#if EX_MAX_BASIS > 0
+    else if (u->distribution == NP_DIST_GUIDED) np_add_guided(target, target, EX_PARAMS, seed, coef, u->guide.vectors, u->guide.full, u->guide.guided, basis_rows());
+#endif
     else np_add_rademacher(target, EX_PARAMS, seed, coef);
   }
   *clipped = np_clip(target, EX_PARAMS, W_MIN, W_MAX); /* once, after all terms */
@@ -333,4 +393,8 @@ static int ex_read_weights(np_chip_t *c, void *ctx, const np_read_weights_t *q, 
   return NP_OK;
 }
 
-const np_backend_t ex_backend = {ex_reset, ex_define, ex_write, ex_evaluate, ex_update, ex_write_weights, ex_read_weights, NULL};
+#if EX_MAX_BASIS > 0
+const np_backend_t ex_backend = {ex_reset, ex_define, ex_write, ex_evaluate, ex_update, ex_write_weights, ex_read_weights, NULL, ex_basis_write};
+#else
+const np_backend_t ex_backend = {ex_reset, ex_define, ex_write, ex_evaluate, ex_update, ex_write_weights, ex_read_weights, NULL, NULL};
+#endif

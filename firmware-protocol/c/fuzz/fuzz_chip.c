@@ -36,7 +36,7 @@ static void on_reply(const np_frame_t *f) {
     np_error_t e;
     const char *why;
     CHECK(np_error_decode(f->payload, f->len, &e, &why) == NP_OK);
-    CHECK(e.code >= NP_E_CORRUPT_FRAME && e.code <= NP_E_RESERVED_SEQ);
+    CHECK(e.code >= NP_E_CORRUPT_FRAME && e.code <= NP_E_NO_BASIS);
     if (e.code == NP_E_CORRUPT_FRAME || e.code == NP_E_RESERVED_SEQ) CHECK(f->seq == NP_UNSOLICITED_SEQ);
   } else {
     CHECK(f->seq != NP_UNSOLICITED_SEQ); /* a request with the reserved seq is never executed */

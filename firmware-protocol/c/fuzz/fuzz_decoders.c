@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   p = data + 1;
   n = size - 1;
   np_wr_init(&w, out, sizeof out);
-  switch (data[0] % 12u) {
+  switch (data[0] % 13u) {
     case 0: {
       uint8_t v;
       if (np_hello_req_decode(p, n, &v, &why) != NP_OK) break;
@@ -76,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         CHECK(np_f32_finite(coefs[k]));
       }
       if (u.distribution == NP_DIST_MASKED) np_update_encode_masked(&w, u.terms, seeds, coefs, masks);
+      else if (u.distribution == NP_DIST_GUIDED) np_update_encode_guided(&w, &u.guide, u.terms, seeds, coefs);
       else np_update_encode(&w, u.distribution, u.terms, seeds, coefs);
       same(&w, p, n);
       break;
@@ -124,6 +125,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       np_data_write_t d;
       if (np_data_write_decode(p, n, &d, &why) != NP_OK) break;
       np_data_write_encode(&w, &d);
+      same(&w, p, n);
+      break;
+    }
+    case 11: {
+      np_basis_write_t b;
+      static float v[65535];
+      unsigned i;
+      if (np_basis_write_decode(p, n, &b, &why) != NP_OK) break;
+      for (i = 0; i < b.run.count; i++) {
+        v[i] = np_weights_value(&b.run, i);
+        CHECK(np_f32_finite(v[i]));
+      }
+      np_basis_write_encode(&w, b.index, b.run.offset, b.run.count, v);
       same(&w, p, n);
       break;
     }

@@ -19,7 +19,7 @@ DECODER = {
     ("EVALUATE", "reply"): 3, ("UPDATE", "request"): 4, ("UPDATE", "reply"): 5,
     ("STATS", "reply"): 6, ("WRITE_WEIGHTS", "request"): 7, ("READ_WEIGHTS", "reply"): 7,
     ("READ_WEIGHTS", "request"): 8, ("DATA_DEFINE", "request"): 9,
-    ("DATA_WRITE", "request"): 10, ("ERROR", "reply"): 11,
+    ("DATA_WRITE", "request"): 10, ("BASIS_WRITE", "request"): 11, ("ERROR", "reply"): 12,
 }
 
 

@@ -162,6 +162,21 @@ static void hello_from(int f, np_hello_t *h) {
 #undef STR
 }
 
+/* The vectors, full_bits and guided_bits of a GUIDED direction; {0, 1, 0} for the others. */
+static void guide_from(int f, uint8_t distribution, np_guide_t *g) {
+  g->vectors = 0;
+  g->full = 1.0f;
+  g->guided = 0.0f;
+  if (distribution != NP_DIST_GUIDED) return;
+  g->vectors = (uint8_t)num(f, "vectors");
+  g->full = bitsf(j_get(f, "full_bits"));
+  g->guided = bitsf(j_get(f, "guided_bits"));
+}
+
+static int same_guide(const np_guide_t *a, const np_guide_t *b) {
+  return a->vectors == b->vectors && np_f32_bits(a->full) == np_f32_bits(b->full) && np_f32_bits(a->guided) == np_f32_bits(b->guided);
+}
+
 static void evaluate_from(int f, np_evaluate_t *e) {
   e->slot = (uint8_t)num(f, "slot");
   e->batch_mode = (uint8_t)num(f, "batch_mode");
@@ -179,6 +194,7 @@ static void evaluate_from(int f, np_evaluate_t *e) {
     e->mask.length = num(f, "length");
     e->mask.density = (uint8_t)num(f, "density");
   }
+  guide_from(f, e->distribution, &e->guide);
 }
 
 static int same_mask(const np_mask_t *a, const np_mask_t *b) { return a->offset == b->offset && a->length == b->length && a->density == b->density; }
@@ -281,7 +297,7 @@ static size_t payload_from_fields(int v, uint8_t *out, const uint8_t *payload, s
     np_evaluate_encode(&w, &e);
     CHECK(np_evaluate_decode(payload, plen, &d, &why) == NP_OK && d.slot == e.slot && d.batch_mode == e.batch_mode
               && d.start_or_seed == e.start_or_seed && d.count == e.count && d.distribution == e.distribution && d.seed == e.seed
-              && d.sign == e.sign && np_f32_bits(d.scale) == np_f32_bits(e.scale) && same_mask(&d.mask, &e.mask),
+              && d.sign == e.sign && np_f32_bits(d.scale) == np_f32_bits(e.scale) && same_mask(&d.mask, &e.mask) && same_guide(&d.guide, &e.guide),
           "%s: decoded fields (%s)", name, why);
   } else if (!strcmp(msg, "EVALUATE")) {
     np_eval_result_t r, d;
@@ -300,8 +316,12 @@ static size_t payload_from_fields(int v, uint8_t *out, const uint8_t *payload, s
     for (k = 0, t = j_first(j_get(f, "terms")); t >= 0; t = j_next(t), k++) {
       if (num(f, "distribution") == NP_DIST_MASKED) masks[k] = mask_from(t);
     }
+    np_guide_t g;
+    guide_from(f, (uint8_t)num(f, "distribution"), &g);
     if (num(f, "distribution") == NP_DIST_MASKED) np_update_encode_masked(&w, n, seeds, coef, masks);
+    else if (num(f, "distribution") == NP_DIST_GUIDED) np_update_encode_guided(&w, &g, n, seeds, coef);
     else np_update_encode(&w, (uint8_t)num(f, "distribution"), n, seeds, coef);
+    CHECK(np_update_decode(payload, plen, &u, &why) != NP_OK || same_guide(&u.guide, &g), "%s: guide", name);
     CHECK(np_update_decode(payload, plen, &u, &why) == NP_OK && u.terms == n && u.distribution == num(f, "distribution"), "%s: decode (%s)", name, why);
     for (k = 0; k < n && k < u.terms; k++) {
       uint32_t s;
@@ -323,6 +343,13 @@ static size_t payload_from_fields(int v, uint8_t *out, const uint8_t *payload, s
     np_weights_encode(&w, num(f, "offset"), (uint16_t)n, fl_a);
     CHECK(np_weights_decode(payload, plen, &c, &why) == NP_OK && c.offset == num(f, "offset") && c.count == n, "%s: decode", name);
     for (i = 0; i < n && i < c.count; i++) CHECK(np_f32_bits(np_weights_value(&c, i)) == np_f32_bits(fl_a[i]), "%s: value %u", name, i);
+  } else if (!strcmp(msg, "BASIS_WRITE") && !strcmp(dir, "request")) {
+    unsigned n = floats_from(j_get(f, "values_bits"), fl_a), i;
+    np_basis_write_t b;
+    np_basis_write_encode(&w, (uint8_t)num(f, "index"), num(f, "offset"), (uint16_t)n, fl_a);
+    CHECK(np_basis_write_decode(payload, plen, &b, &why) == NP_OK && b.index == num(f, "index") && b.run.offset == num(f, "offset")
+              && b.run.count == n, "%s: decode (%s)", name, why);
+    for (i = 0; i < n && i < b.run.count; i++) CHECK(np_f32_bits(np_weights_value(&b.run, i)) == np_f32_bits(fl_a[i]), "%s: value %u", name, i);
   } else if (!strcmp(msg, "READ_WEIGHTS")) {
     np_read_weights_t q, d;
     q.offset = num(f, "offset");
@@ -533,6 +560,41 @@ static void test_updates(int root) {
   }
 }
 
+/* GUIDED reads and updates (section 9.2) through np_add_guided. */
+static void test_guided(int root) {
+  static float basis[3][64];
+  const float *rows[3] = {basis[0], basis[1], basis[2]};
+  int v, t, j;
+  char name[120];
+  const char *sections[2] = {"guided_perturbed_reads", "guided_updates"};
+  int sec;
+  for (sec = 0; sec < 2; sec++) {
+    for (v = j_first(j_get(root, sections[sec])); v >= 0; v = j_next(v)) {
+      unsigned n = floats_from(j_get(v, "weights_bits"), fl_a), m = floats_from(j_get(v, "expected_bits"), fl_b), i;
+      np_guide_t g;
+      j_str(j_get(v, "name"), name, sizeof name);
+      guide_from(v, NP_DIST_GUIDED, &g);
+      CHECK(n == m && n <= 64 && g.vectors <= 3, "%s: sizes", name);
+      for (j = 0, t = j_first(j_get(v, "basis_bits")); t >= 0 && j < 3; t = j_next(t), j++) CHECK(floats_from(t, basis[j]) == n, "%s: basis %d", name, j);
+      if (sec == 0) {
+        float a = (float)(int)j_int(j_get(v, "sign")) * bitsf(j_get(v, "scale_bits"));
+        char want[12];
+        j_str(j_get(v, "guide_signs"), want, sizeof want);
+        CHECK(strtoul(want, NULL, 16) == np_word(np_key(num(v, "seed"), NP_DOMAIN_GUIDE), 0), "%s: guide signs", name);
+        np_add_guided(fl_a, fl_a, n, num(v, "seed"), a, g.vectors, g.full, g.guided, rows);
+      } else {
+        uint32_t seeds[255], clipped;
+        float coef[255];
+        unsigned k, terms = terms_from(v, seeds, coef);
+        for (k = 0; k < terms; k++) np_add_guided(fl_a, fl_a, n, seeds[k], coef[k], g.vectors, g.full, g.guided, rows);
+        clipped = np_clip(fl_a, n, bitsf(j_get(v, "weight_min_bits")), bitsf(j_get(v, "weight_max_bits")));
+        CHECK(clipped == num(v, "clipped"), "%s: clipped %lu want %lu", name, (unsigned long)clipped, (unsigned long)num(v, "clipped"));
+      }
+      for (i = 0; i < n; i++) CHECK(np_f32_bits(fl_a[i]) == np_f32_bits(fl_b[i]), "%s: weight %u: %08lx want %08lx", name, i, (unsigned long)np_f32_bits(fl_a[i]), (unsigned long)np_f32_bits(fl_b[i]));
+    }
+  }
+}
+
 static void test_masked(int root) {
   int v, t;
   char name[120];
@@ -676,8 +738,17 @@ static int s_stats(np_chip_t *c, void *x, np_stats_t *out) {
   return NP_OK;
 }
 
-static const np_backend_t scripted = {s_reset, s_define, s_write, s_eval, s_update, s_ww, s_rw, s_stats};
-static const np_backend_t no_stats = {s_reset, s_define, s_write, s_eval, s_update, s_ww, s_rw, NULL};
+static unsigned calls_basis;
+static int s_basis(np_chip_t *c, void *x, const np_basis_write_t *b) {
+  (void)c;
+  (void)x;
+  (void)b;
+  calls_basis++;
+  return NP_OK;
+}
+
+static const np_backend_t scripted = {s_reset, s_define, s_write, s_eval, s_update, s_ww, s_rw, s_stats, s_basis};
+static const np_backend_t no_stats = {s_reset, s_define, s_write, s_eval, s_update, s_ww, s_rw, NULL, NULL};
 static np_chip_t chip;
 static np_hello_t hello;
 
@@ -723,6 +794,7 @@ static void test_chip(int root) {
   unsigned before;
   g_root = root;
   hello_from(j_get(frame_by_name(root, "HELLO reply"), "fields"), &hello);
+  hello.max_basis = 2; /* announced only while DIRECTION_GUIDED is set (BASIS_WRITE below) */
   np_chip_init(&chip, &hello, &scripted, NULL, sink, NULL);
   CHECK(chip.params == 23, "4-3-2 network has 23 parameters, got %lu", (unsigned long)chip.params);
 
@@ -735,6 +807,9 @@ static void test_chip(int root) {
     j_str(j_get(v, "name"), name, sizeof name);
     g_request = v;
     g_reply = r;
+    /* the frames' HELLO predates GUIDED (its reply bytes stay as they were); BASIS_WRITE needs the bit */
+    if (!strncmp(name, "BASIS_WRITE", 11)) hello.capabilities |= NP_CAP_DIRECTION_GUIDED;
+    else hello.capabilities &= ~(uint32_t)NP_CAP_DIRECTION_GUIDED;
     nw = hex_bytes(j_get(v, "wire"), buf_a);
     sink_len = 0;
     np_chip_feed(&chip, buf_a, nw);
@@ -748,6 +823,25 @@ static void test_chip(int root) {
     }
   }
   CHECK(calls_stats == 1, "backend STATS calls: %u", calls_stats);
+  CHECK(calls_basis == 1, "backend BASIS_WRITE calls: %u", calls_basis);
+  { /* BASIS_WRITE: an index beyond max_basis or a run beyond the parameters is OUT_OF_RANGE, before the backend */
+    np_writer_t bw;
+    float one = 1.0f;
+    hello.capabilities |= NP_CAP_DIRECTION_GUIDED;
+    np_wr_init(&bw, pl, sizeof pl);
+    np_basis_write_encode(&bw, 2, 0, 1, &one);
+    send_frame(1, NP_BASIS_WRITE, 50, pl, (uint16_t)bw.pos);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_OUT_OF_RANGE && calls_basis == 1, "BASIS_WRITE of vector 2 with max_basis 2");
+    np_wr_init(&bw, pl, sizeof pl);
+    np_basis_write_encode(&bw, 1, 22, 2, fl_a);
+    send_frame(1, NP_BASIS_WRITE, 51, pl, (uint16_t)bw.pos);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_OUT_OF_RANGE && calls_basis == 1, "BASIS_WRITE of [22, 24) on 23 parameters");
+    hello.capabilities &= ~(uint32_t)NP_CAP_DIRECTION_GUIDED;
+    np_wr_init(&bw, pl, sizeof pl);
+    np_basis_write_encode(&bw, 0, 0, 1, &one);
+    send_frame(1, NP_BASIS_WRITE, 52, pl, (uint16_t)bw.pos);
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_NOT_SUPPORTED && calls_basis == 1, "BASIS_WRITE without DIRECTION_GUIDED");
+  }
   /* STATS with a payload is MALFORMED_PAYLOAD; a backend without the hook answers NOT_SUPPORTED. */
   {
     g_request = frame_by_name(root, "STATS request");
@@ -947,7 +1041,7 @@ static void test_chip(int root) {
     CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "RADEMACHER EVALUATE with a block: trailing bytes");
     tmp[8] = 3;
     send_frame(1, NP_EVALUATE, 59, tmp, 27);
-    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "EVALUATE with distribution 3");
+    CHECK(reply_frame(&f) && error_code(&f) == NP_E_MALFORMED_PAYLOAD, "EVALUATE with distribution 3 on a chip without DIRECTION_GUIDED");
     CHECK(calls_eval == before + 1, "refused MASKED EVALUATEs reached the backend");
 
     g_request = up;
@@ -1121,6 +1215,84 @@ static void test_sessions(int root) {
   }
 }
 
+/* ---- GUIDED on the example backend: BASIS_WRITE, NO_BASIS, the weights after a guided UPDATE --- */
+static np_chip_t gc;
+
+/* One request to gc; its single reply frame in *f (its payload stays valid until the next call). */
+static int ex_call(uint8_t type, uint16_t seq, const uint8_t *payload, uint16_t len, np_frame_t *f) {
+  static uint8_t raw[4096];
+  static np_parser_t p;
+  uint8_t wire[NP_COBS_MAX(4096) + 1];
+  size_t n = np_frame_encode(NP_VERSION, type, seq, payload, len, raw), k, i;
+  int frames = 0;
+  k = np_cobs_encode(raw, n, wire);
+  wire[k++] = 0;
+  sink_len = 0;
+  np_chip_feed(&gc, wire, k);
+  np_parser_init(&p);
+  for (i = 0; i < sink_len; i++)
+    if (np_parser_feed(&p, sink_buf[i], f) == NP_PARSE_FRAME) frames++;
+  return frames == 1;
+}
+
+static void test_example_guided(void) {
+  const np_hello_t *h = ex_hello(1u);
+  uint32_t params = np_param_count(h->layer_sizes, h->layers), i;
+  static float w[64], b0[64], want[64];
+  const float *rows[1] = {b0};
+  uint8_t pl[1024];
+  np_writer_t wr;
+  np_frame_t f;
+  np_guide_t one = {1, 0.94868326f, 0.31622776f}, three = {3, 0.94868326f, 0.31622776f};
+  uint32_t seeds[2] = {7u, 0x2545f491u};
+  float coef[2] = {0.125f, -0.0625f};
+  uint16_t seq = 1;
+  CHECK(h->max_basis == 2 && (h->capabilities & NP_CAP_DIRECTION_GUIDED), "example HELLO: max_basis %u with DIRECTION_GUIDED", h->max_basis);
+  CHECK(params <= 64, "example parameters %lu", (unsigned long)params);
+  np_chip_init(&gc, h, &ex_backend, NULL, collect, NULL);
+  for (i = 0; i < params; i++) {
+    w[i] = 0.05f * (float)i - 0.4f;
+    b0[i] = 1.5f - 0.2f * (float)i;
+  }
+  CHECK(ex_call(NP_RESET, seq++, NULL, 0, &f) && f.type == (NP_RESET | NP_REPLY_BIT), "RESET");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_weights_encode(&wr, 0, (uint16_t)params, w);
+  CHECK(ex_call(NP_WRITE_WEIGHTS, seq++, pl, (uint16_t)wr.pos, &f) && f.type == (NP_WRITE_WEIGHTS | NP_REPLY_BIT), "WRITE_WEIGHTS");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_update_encode_guided(&wr, &one, 2, seeds, coef);
+  CHECK(ex_call(NP_UPDATE, seq++, pl, (uint16_t)wr.pos, &f) && error_code(&f) == NP_E_NO_BASIS, "guided UPDATE before BASIS_WRITE: NO_BASIS");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_basis_write_encode(&wr, 0, 0, (uint16_t)params, b0);
+  CHECK(ex_call(NP_BASIS_WRITE, seq++, pl, (uint16_t)wr.pos, &f) && f.type == (NP_BASIS_WRITE | NP_REPLY_BIT), "BASIS_WRITE of vector 0");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_basis_write_encode(&wr, 2, 0, 1, b0);
+  CHECK(ex_call(NP_BASIS_WRITE, seq++, pl, (uint16_t)wr.pos, &f) && error_code(&f) == NP_E_OUT_OF_RANGE, "BASIS_WRITE of vector 2 of 2: OUT_OF_RANGE");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_update_encode_guided(&wr, &three, 2, seeds, coef);
+  CHECK(ex_call(NP_UPDATE, seq++, pl, (uint16_t)wr.pos, &f) && error_code(&f) == NP_E_OUT_OF_RANGE, "guided UPDATE over 3 vectors of 2: OUT_OF_RANGE");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_update_encode_guided(&wr, &one, 2, seeds, coef);
+  CHECK(ex_call(NP_UPDATE, seq++, pl, (uint16_t)wr.pos, &f) && f.type == (NP_UPDATE | NP_REPLY_BIT), "guided UPDATE after BASIS_WRITE");
+  memcpy(want, w, sizeof w);
+  np_add_guided(want, want, params, seeds[0], coef[0], 1, one.full, one.guided, rows);
+  np_add_guided(want, want, params, seeds[1], coef[1], 1, one.full, one.guided, rows);
+  CHECK(f.len == 4 && np_get_u32(f.payload) == np_clip(want, params, -1.0f, 1.0f), "guided UPDATE clipped count");
+  np_wr_init(&wr, pl, sizeof pl);
+  {
+    np_read_weights_t q = {0, (uint16_t)params, NP_SOURCE_TARGET};
+    np_weights_t got;
+    const char *why;
+    np_read_weights_encode(&wr, &q);
+    CHECK(ex_call(NP_READ_WEIGHTS, seq++, pl, (uint16_t)wr.pos, &f) && np_weights_decode(f.payload, f.len, &got, &why) == NP_OK, "READ_WEIGHTS");
+    for (i = 0; i < params && i < got.count; i++)
+      CHECK(np_f32_bits(np_weights_value(&got, i)) == np_f32_bits(want[i]), "weight %lu after the guided UPDATE", (unsigned long)i);
+  }
+  CHECK(ex_call(NP_RESET, seq++, NULL, 0, &f), "RESET");
+  np_wr_init(&wr, pl, sizeof pl);
+  np_update_encode_guided(&wr, &one, 1, seeds, coef);
+  CHECK(ex_call(NP_UPDATE, seq++, pl, (uint16_t)wr.pos, &f) && error_code(&f) == NP_E_NO_BASIS, "RESET forgets the basis: NO_BASIS");
+}
+
 int main(int argc, char **argv) {
   FILE *fp;
   static char text[1 << 20];
@@ -1154,6 +1326,8 @@ int main(int argc, char **argv) {
   test_perturbed_reads(root);
   test_updates(root);
   test_masked(root);
+  test_guided(root);
+  test_example_guided();
   test_spsa(root);
   test_chip(root);
   test_messages(root);

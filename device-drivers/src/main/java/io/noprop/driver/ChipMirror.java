@@ -29,8 +29,10 @@ public final class ChipMirror {
    * @param uploads every upload since the last RESET, in order (a slot uploaded twice appears twice)
    * @param version changes with every change of the target weights
    * @param weights the target weights, or null while unknown (the chip's own initial weights)
+   * @param basis the basis vectors of GUIDED directions written since the last RESET (null rows: not written), or null for none
+   * @param basisVersion changes with every basis write
    */
-  public record State(long epoch, List<Upload> uploads, long version, float[] weights) {
+  public record State(long epoch, List<Upload> uploads, long version, float[] weights, float[][] basis, long basisVersion) {
     /** The last upload of each slot, in the order they were last uploaded: what a blank chip needs. */
     public List<Upload> latestPerSlot() {
       Map<Integer, Upload> last = new LinkedHashMap<>();
@@ -50,19 +52,27 @@ public final class ChipMirror {
     private long epoch = -1;
     private int uploads;
     private long version = -1;
+    private long basisVersion = -1;
 
     /** The chip rebooted: it holds nothing. */
     public void forget() {
       epoch = -1;
       uploads = 0;
       version = -1;
+      basisVersion = -1;
     }
 
-    /** The chip was RESET to this state (cleared datasets, zero weights). */
+    /** The chip was RESET to this state (cleared datasets, zero weights, no basis). */
     public void resetTo(State s) {
       epoch = s.epoch();
       uploads = s.uploads().size();
       version = s.version();
+      basisVersion = s.basisVersion();
+    }
+
+    /** The chip took the basis write that led to {@code next}. */
+    public void basisWritten(State next) {
+      basisVersion = next.basisVersion();
     }
 
     /** The chip took the UPDATE that led to {@code next}. */
@@ -81,8 +91,9 @@ public final class ChipMirror {
 
     /**
      * Brings the chip to {@code target}: datasets it lacks (all of them, last per slot, when it is
-     * blank or from another epoch; a chip from another epoch is RESET first), then the weights if
-     * their version differs. Returns true when weights were written.
+     * blank or from another epoch; a chip from another epoch is RESET first), the basis vectors if
+     * their version differs, then the weights if their version differs. Returns true when weights
+     * were written.
      */
     public boolean bring(Device d, State target) {
       if (epoch != target.epoch()) {
@@ -94,6 +105,10 @@ public final class ChipMirror {
       for (; uploads < target.uploads().size(); uploads++) {
         Upload u = target.uploads().get(uploads);
         d.uploadDataset(u.header(), u.rows());
+      }
+      if (target.basis() != null && basisVersion != target.basisVersion()) {
+        for (int j = 0; j < target.basis().length; j++) if (target.basis()[j] != null) d.writeBasis(j, target.basis()[j]);
+        basisVersion = target.basisVersion();
       }
       if (target.weights() != null && version != target.version()) {
         d.writeWeights(target.weights());
@@ -107,7 +122,7 @@ public final class ChipMirror {
   private final int parameters;
   private final float lo;
   private final float hi;
-  private volatile State state = new State(0, List.of(), 0, null);
+  private volatile State state = new State(0, List.of(), 0, null, null, 0);
 
   public ChipMirror(int parameters, float weightMin, float weightMax) {
     this.parameters = parameters;
@@ -123,13 +138,24 @@ public final class ChipMirror {
     State s = state;
     List<Upload> u = new ArrayList<>(s.uploads());
     u.add(new Upload(header, rows));
-    state = new State(s.epoch(), List.copyOf(u), s.version(), s.weights());
+    state = new State(s.epoch(), List.copyOf(u), s.version(), s.weights(), s.basis(), s.basisVersion());
   }
 
   public void write(float[] w) {
     if (w.length != parameters) throw new IllegalArgumentException("the chip holds " + parameters + " parameters, got " + w.length);
     State s = state;
-    state = new State(s.epoch(), s.uploads(), s.version() + 1, w.clone());
+    state = new State(s.epoch(), s.uploads(), s.version() + 1, w.clone(), s.basis(), s.basisVersion());
+  }
+
+  /** Mirrors a whole basis vector {@code index} written with BASIS_WRITE (the drivers always write whole vectors). */
+  public void writeBasis(int index, float[] vector) {
+    if (vector.length != parameters) throw new IllegalArgumentException("a basis vector has " + parameters + " entries, got " + vector.length);
+    State s = state;
+    int n = Math.max(index + 1, s.basis() == null ? 0 : s.basis().length);
+    float[][] b = new float[n][];
+    if (s.basis() != null) System.arraycopy(s.basis(), 0, b, 0, s.basis().length);
+    b[index] = vector.clone();
+    state = new State(s.epoch(), s.uploads(), s.version(), s.weights(), b, s.basisVersion() + 1);
   }
 
   /** Mirrors an UPDATE; returns the clipped count the chip must report, or -1 while the weights are unknown. */
@@ -137,15 +163,15 @@ public final class ChipMirror {
     State s = state;
     if (s.weights() == null) return -1;
     float[] w = s.weights().clone();
-    long clipped = UpdateRequest.apply(w, request.terms(), lo, hi);
-    state = new State(s.epoch(), s.uploads(), s.version() + 1, w);
+    long clipped = UpdateRequest.apply(w, request.terms(), s.basis(), lo, hi);
+    state = new State(s.epoch(), s.uploads(), s.version() + 1, w, s.basis(), s.basisVersion());
     return clipped;
   }
 
-  /** RESET: no datasets, every parameter 0. */
+  /** RESET: no datasets, every parameter 0, no basis. */
   public void reset() {
     State s = state;
-    state = new State(s.epoch() + 1, List.of(), s.version() + 1, new float[parameters]);
+    state = new State(s.epoch() + 1, List.of(), s.version() + 1, new float[parameters], null, s.basisVersion() + 1);
   }
 
   /** True before anything was uploaded, written or reset: a blank chip needs nothing from the mirror. */

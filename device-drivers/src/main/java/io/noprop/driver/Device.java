@@ -87,6 +87,15 @@ public interface Device extends AutoCloseable {
   /** Writes the whole parameter vector, chunked to the device's payload limit. */
   void writeWeights(float[] weights);
 
+  /**
+   * Stores basis vector {@code index} of the GUIDED directions (BASIS_WRITE, chunked to the payload
+   * limit). Only for a device whose HELLO has {@code DIRECTION_GUIDED} and {@code index < maxBasis};
+   * this default refuses.
+   */
+  default void writeBasis(int index, float[] vector) {
+    throw new DeviceException(DeviceException.Kind.PROTOCOL, uri() + " stores no basis for guided directions");
+  }
+
   /** Reads the whole parameter vector. */
   float[] readWeights(ReadWeightsRequest.Source source);
 

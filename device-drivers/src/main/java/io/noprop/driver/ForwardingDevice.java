@@ -103,6 +103,11 @@ public abstract class ForwardingDevice implements Device {
   }
 
   @Override
+  public void writeBasis(int index, float[] vector) {
+    delegate.writeBasis(index, vector);
+  }
+
+  @Override
   public float[] readWeights(ReadWeightsRequest.Source source) {
     return delegate.readWeights(source);
   }

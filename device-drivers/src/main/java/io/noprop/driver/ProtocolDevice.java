@@ -2,6 +2,7 @@ package io.noprop.driver;
 
 import io.noprop.driver.link.Link;
 import io.noprop.protocol.frame.FrameCodec;
+import io.noprop.protocol.msg.BasisChunk;
 import io.noprop.protocol.msg.Capability;
 import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DataRows;
@@ -227,6 +228,18 @@ public final class ProtocolDevice implements Device {
     for (int off = 0; off < weights.length; off += per) {
       float[] part = Arrays.copyOfRange(weights, off, Math.min(weights.length, off + per));
       call(MessageType.WRITE_WEIGHTS, new WeightsChunk(off, part).encode());
+    }
+  }
+
+  @Override
+  public void writeBasis(int index, float[] vector) {
+    if (vector.length != info.parameterCount()) {
+      throw new IllegalArgumentException(uri + " holds " + info.parameterCount() + " parameters, got a basis vector of " + vector.length);
+    }
+    int per = BasisChunk.capacity(info.maxPayload());
+    for (int off = 0; off < vector.length; off += per) {
+      float[] part = Arrays.copyOfRange(vector, off, Math.min(vector.length, off + per));
+      call(MessageType.BASIS_WRITE, new BasisChunk(index, off, part).encode());
     }
   }
 

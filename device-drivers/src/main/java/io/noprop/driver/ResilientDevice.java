@@ -64,7 +64,8 @@ public final class ResilientDevice implements Device {
 
   private boolean rebootBehind(DeviceException e) {
     if (inner.takeReboot()) return true;
-    if (e.kind() == DeviceException.Kind.DEVICE_ERROR && e.error() != null && e.error().knownCode() == ErrorCode.NO_DATASET) {
+    if (e.kind() == DeviceException.Kind.DEVICE_ERROR && e.error() != null
+        && (e.error().knownCode() == ErrorCode.NO_DATASET || e.error().knownCode() == ErrorCode.NO_BASIS)) { // what a chip that lost its memory answers
       inner.helloAgain();
       return inner.takeReboot();
     }
@@ -111,6 +112,15 @@ public final class ResilientDevice implements Device {
     blindUpdates = false;
     guarded(() -> {
       inner.writeWeights(weights);
+      return null;
+    }, false);
+  }
+
+  @Override
+  public void writeBasis(int index, float[] vector) {
+    shadow.writeBasis(index, vector);
+    guarded(() -> {
+      inner.writeBasis(index, vector);
       return null;
     }, false);
   }

@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.driver.link.InProcessLink;
 import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.DirectionMask;
 import io.noprop.protocol.msg.Distribution;
 import io.noprop.protocol.msg.FeatureEncoding;
+import io.noprop.protocol.msg.GuideMix;
 import io.noprop.protocol.msg.SeedTerm;
 import io.noprop.protocol.msg.UpdateRequest;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +73,45 @@ class ChipMirrorTest {
     float[] want = w.clone();
     assertEquals(UpdateRequest.apply(want, update(3, 0.25f).terms(), -1f, 1f), clipped);
     assertArrayEquals(want, mirror.weights());
+  }
+
+  @Test
+  void guidedUpdatesAreMirroredOverTheBasisAndABlankChipGetsTheBasisBeforeTheWeights() {
+    int n = chip.weights.length;
+    float[][] basis = new float[2][n];
+    for (int i = 0; i < n; i++) {
+      basis[0][i] = 0.5f - 0.1f * i;
+      basis[1][i] = 0.25f * (i % 3);
+    }
+    mirror.write(new float[n]);
+    mirror.writeBasis(0, basis[0]);
+    mirror.writeBasis(1, basis[1]);
+    GuideMix mix = GuideMix.of(2, 0.9);
+    List<SeedTerm> terms = List.of(new SeedTerm(3, 0.05f, DirectionMask.WHOLE, mix), new SeedTerm(4, -0.02f, DirectionMask.WHOLE, mix));
+    float[] want = new float[n];
+    assertEquals(UpdateRequest.apply(want, terms, basis, -1f, 1f), mirror.update(UpdateRequest.of(terms)));
+    assertArrayEquals(want, mirror.weights(), "the same arithmetic as the chip (PROTOCOL.md 9.2)");
+
+    List<String> calls = new ArrayList<>();
+    Device recording = new ForwardingDevice(device) {
+      @Override
+      public void writeBasis(int index, float[] vector) {
+        calls.add("basis " + index + " " + Arrays.equals(vector, basis[index]));
+      }
+
+      @Override
+      public void writeWeights(float[] weights) {
+        calls.add("weights");
+        super.writeWeights(weights);
+      }
+    };
+    ChipMirror.Holding held = new ChipMirror.Holding();
+    held.bring(recording, mirror.state());
+    assertEquals(List.of("basis 0 true", "basis 1 true", "weights"), calls);
+    held.bring(recording, mirror.state());
+    assertEquals(3, calls.size(), "nothing changed: nothing sent again");
+    mirror.reset();
+    assertNull(mirror.state().basis(), "RESET forgets the basis, as the chip does");
   }
 
   @Test

@@ -1,8 +1,10 @@
 package io.noprop.sim;
 
+import io.noprop.protocol.chip.BasisStore;
 import io.noprop.protocol.chip.ChipBackend;
 import io.noprop.protocol.chip.ChipException;
 import io.noprop.protocol.frame.FrameCodec;
+import io.noprop.protocol.msg.BasisChunk;
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.Capability;
 import io.noprop.protocol.msg.ChipStats;
@@ -101,17 +103,23 @@ public final class AnalogChip implements ChipBackend {
     return b == 0 ? 1 : b;
   }
 
+  /** Basis vectors stored for GUIDED directions (HELLO max_basis): memory is no constraint here. */
+  public static final int MAX_BASIS = 4;
+
+  private final BasisStore basis;
+
   public AnalogChip(SimConfig cfg) {
     this.cfg = cfg;
     int[] layers = cfg.layers();
     int caps = Capability.BATCH_RANGE.bit | Capability.BATCH_SEEDED.bit | Capability.DIRECTION_RADEMACHER.bit
         | Capability.UPDATE_SEEDED.bit | Capability.WRITE_WEIGHTS.bit | Capability.READ_WEIGHTS.bit | Capability.READ_PROGRAMMED.bit
-        | Capability.STATS.bit | Capability.DIRECTION_MASKED.bit;
+        | Capability.STATS.bit | Capability.DIRECTION_MASKED.bit | Capability.DIRECTION_GUIDED.bit;
     Map<String, String> props = new LinkedHashMap<>(cfg.describe());
     this.hello = new HelloInfo(FrameCodec.VERSION, FIRMWARE, "sim-" + cfg.preset() + "-" + cfg.seed(), "sim:" + cfg.preset(), layers,
         cfg.weightMin(), cfg.weightMax(), cfg.levels(), caps, cfg.maxPayload(), cfg.maxBatch(), DatasetStore.SLOTS, cfg.maxDatasetBytes(), props,
-        newBootCount());
+        newBootCount(), MAX_BASIS);
     this.params = hello.parameterCount();
+    this.basis = new BasisStore(MAX_BASIS, params);
     this.analog = new boolean[params];
     int off = 0;
     long tiles = 0;
@@ -219,6 +227,7 @@ public final class AnalogChip implements ChipBackend {
   @Override
   public void reset() {
     Arrays.fill(target, 0f);
+    basis.clear();
     data.clear();
     long s = cfg.seed() * 31;
     progNoise.reseed(s + 1);
@@ -258,6 +267,7 @@ public final class AnalogChip implements ChipBackend {
     } else {
       PerturbationPrng.batchRows(b.startOrSeed(), rows, batchRows, n);
     }
+    if (req.perturbation().distribution() == Distribution.GUIDED) basis.check(req.perturbation().guide()); // at any scale, as a mask
     float[] w = weightsFor(req.perturbation());
     float[] x = forward.input();
     int features = slot.header.features();
@@ -314,7 +324,9 @@ public final class AnalogChip implements ChipBackend {
     checkMask(p.mask()); // before the scale-0 shortcut: a block outside the vector is refused at any scale
     float[] base = readNow();
     if (p.distribution() == Distribution.NONE || p.scale() == 0f) return base;
-    if (p.mask().whole()) {
+    if (p.distribution() == Distribution.GUIDED) {
+      basis.perturbInto(base, effective, p);
+    } else if (p.mask().whole()) {
       PerturbationPrng.perturbInto(base, effective, params, p.seed(), p.amplitude());
     } else {
       System.arraycopy(base, 0, effective, 0, params);
@@ -334,9 +346,10 @@ public final class AnalogChip implements ChipBackend {
   @Override
   public UpdateResult update(UpdateRequest req) {
     for (SeedTerm t : req.terms()) checkMask(t.mask());
+    basis.check(req.terms());
     if (pulsed) Arrays.fill(delta, 0f);
     float[] acc = pulsed ? delta : target;
-    for (SeedTerm t : req.terms()) t.addTo(acc, params);
+    for (SeedTerm t : req.terms()) t.addTo(acc, params, basis.vectors());
     if (pulsed) for (int i = 0; i < params; i++) target[i] += delta[i];
     long clipped = 0;
     float lo = cfg.weightMin();
@@ -389,6 +402,11 @@ public final class AnalogChip implements ChipBackend {
     }
     stuck.apply(programmed);
     ledger.parallelPulses(total, most);
+  }
+
+  @Override
+  public void writeBasis(BasisChunk chunk) {
+    basis.write(chunk);
   }
 
   @Override

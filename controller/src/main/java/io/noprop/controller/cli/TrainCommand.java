@@ -15,6 +15,7 @@ import io.noprop.controller.train.RunStopped;
 import io.noprop.controller.train.RunSummary;
 import io.noprop.controller.train.Trainer;
 import io.noprop.controller.twin.TwinConfig;
+import io.noprop.controller.twin.TwinGradient;
 import io.noprop.controller.twin.TwinStart;
 import io.noprop.driver.Device;
 import io.noprop.driver.DeviceException;
@@ -50,6 +51,8 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin DataOptions data;
 
   @Mixin InitOptions init;
+
+  @Mixin GuideOptions guide;
 
   @Option(names = "--budget", defaultValue = "" + RunConfig.BUDGET, paramLabel = "QUERIES", description = "Loss queries sent to the device for training. Default: ${DEFAULT-VALUE}.")
   long budget;
@@ -143,6 +146,7 @@ final class TrainCommand implements Callable<Integer> {
     if (checkpointEvery < 0) throw new CommandLine.ParameterException(cl, "--checkpoint-every must be 0 (at the end only) or more: " + checkpointEvery);
     if (logEvery < 1) throw new CommandLine.ParameterException(cl, "--log-every must be at least 1: " + logEvery);
     if (init.problem() != null) throw new CommandLine.ParameterException(cl, init.problem());
+    if (guide.problem() != null) throw new CommandLine.ParameterException(cl, guide.problem());
     try {
       optimizer(OptimizerConfig.DEFAULT);
     } catch (IllegalArgumentException e) {
@@ -219,6 +223,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       runRecord = record != null ? RunManifest.resumed(record, typed, split, out) : RunManifest.started(spec, typed, started, split, d.uri(), hello, cfg);
       Trainer trainer = new Trainer(d, split, cfg, progress).calibrated(settings).stoppable(signals.request()).recording(runRecord);
+      if (guide.on()) trainer.guided(guide.config(), new TwinGradient(hello.layerSizes(), split.train(), guide.config().batch(), seed)).checkPlan();
       if (init.twin() && !resume) { // a resumed run continues from its checkpoint: the twin is never trained twice
         trainer.checkPlan(); // a budget below one step fails now, not after the twin's backprop
         TwinStart twin = TwinStart.train(hello, calibration, init.config(), split, cfg.optimizer().initScale(), seed, err::println);

@@ -113,7 +113,7 @@ public final class Guard {
       List<SeedTerm> undo = new ArrayList<>(p.terms().size());
       for (int i = p.terms().size() - 1; i >= 0; i--) {
         SeedTerm t = p.terms().get(i);
-        undo.add(new SeedTerm(t.seed(), -t.coefficient(), t.mask()));
+        undo.add(t.withCoefficient(-t.coefficient()));
       }
       UpdateRequest u = UpdateRequest.of(undo);
       return new Move(undo, u, shadow.update(undo), null, null);

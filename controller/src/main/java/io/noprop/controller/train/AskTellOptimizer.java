@@ -8,6 +8,9 @@ import io.noprop.controller.opt.estimator.Direction;
 import io.noprop.controller.opt.estimator.Estimate;
 import io.noprop.controller.opt.estimator.Estimator;
 import io.noprop.controller.opt.estimator.GainBlocks;
+import io.noprop.controller.opt.guide.GradientSource;
+import io.noprop.controller.opt.guide.GuideConfig;
+import io.noprop.controller.opt.guide.GuidedBasis;
 import io.noprop.controller.opt.rule.Move;
 import io.noprop.controller.opt.rule.StepGains;
 import io.noprop.controller.opt.rule.Updater;
@@ -65,8 +68,14 @@ public final class AskTellOptimizer {
    *
    * @param groups evaluated together on one chip: an antithetic pair, or MGD's unperturbed query and its K directions
    * @param scale the perturbation scale c of this step
+   * @param basis basis vectors of the GUIDED directions to store on the chip (BASIS_WRITE, vector j
+   *     as index j) before the step's queries, or null when the chip holds the right ones
    */
-  public record Step(Phase phase, long index, List<EvaluateRequest[]> groups, List<Direction> directions, double scale) {
+  public record Step(Phase phase, long index, List<EvaluateRequest[]> groups, List<Direction> directions, double scale, float[][] basis) {
+    public Step(Phase phase, long index, List<EvaluateRequest[]> groups, List<Direction> directions, double scale) {
+      this(phase, index, groups, directions, scale, null);
+    }
+
     public int queries() {
       int n = 0;
       for (EvaluateRequest[] g : groups) n += g.length;
@@ -114,6 +123,11 @@ public final class AskTellOptimizer {
   private final Guard guard;
   /** The measured learning rate of {@code +adaptive}, else null. */
   private final AdaptiveStepSize adaptive;
+  private final HelloInfo info;
+  /** Twin-guided directions ({@link #guideWith}), else null. */
+  private GuidedBasis guide;
+  /** The chip may not hold the guide's basis (a start, a resume): the next planned step sends it. */
+  private boolean basisUnsent;
 
   private long step;
   private long queries;
@@ -127,6 +141,7 @@ public final class AskTellOptimizer {
    */
   public AskTellOptimizer(HelloInfo info, int slot, Method method, OptimizerConfig cfg, long seed, long budget, int parallelism) {
     this.method = method;
+    this.info = info;
     this.estimator = method.estimator();
     this.cfg = cfg;
     this.slot = slot;
@@ -182,6 +197,32 @@ public final class AskTellOptimizer {
     shadow.set(weights);
   }
 
+  /**
+   * Guides the directions with the chip's stored basis, refreshed from {@code source} (the twin's
+   * gradient at the shadow weights): the estimator's whole-vector directions become GUIDED ones
+   * (PROTOCOL.md 9.2). Only before the first query, on a chip with DIRECTION_GUIDED and room for
+   * the basis, with a stateless seeded rule (sgd, sign) and whole-vector directions.
+   */
+  public void guideWith(GuideConfig cfg, GradientSource source) {
+    if (queries > 0 || step > 0 || calibration.taken() > 0) throw new IllegalStateException("the guide is set before the first query");
+    if (!info.has(Capability.DIRECTION_GUIDED) || info.maxBasis() < cfg.vectors()) {
+      throw new TrainingException(info.model() + " (firmware " + info.firmwareVersion() + ") stores " + info.maxBasis() + " basis vectors (HELLO max_basis"
+          + (info.has(Capability.DIRECTION_GUIDED) ? "" : ", no DIRECTION_GUIDED capability") + "); guided directions with " + cfg.vectors() + " need at least that many");
+    }
+    if (estimator.masked()) throw new TrainingException("guided directions cover the whole vector; " + method.id() + " perturbs blocks");
+    String rule = method.rule().id();
+    if (!rule.equals("sgd") && !rule.equals("sign")) {
+      throw new TrainingException("guided directions need a stateless seeded update rule (sgd or sign), not " + rule);
+    }
+    this.guide = new GuidedBasis(cfg, source, info.parameterCount());
+    this.basisUnsent = true;
+  }
+
+  /** The guide, or null without one. */
+  public GuidedBasis guide() {
+    return guide;
+  }
+
   // ---- ask ----------------------------------------------------------------------------------
 
   /** The next step's queries, or null when it would exceed the budget. */
@@ -211,7 +252,22 @@ public final class AskTellOptimizer {
     BatchSelector b = BatchSelector.seeded(seeds.batch(index), batch);
     List<Direction> dirs = new ArrayList<>(k);
     for (int j = 0; j < k; j++) dirs.add(estimator.direction(seeds.direction(index, j), forcedBlock, blocks));
-    return new Step(phase, index, estimator.plan(slot, b, dirs, (float) c), dirs, c);
+    float[][] send = null;
+    if (guide != null) {
+      if (guide.due(index)) {
+        float[][] fresh = guide.refresh(shadow.values(), index);
+        if (fresh != null) {
+          shadow.setBasis(fresh);
+          basisUnsent = true;
+        }
+      }
+      if (basisUnsent) {
+        send = guide.basis();
+        basisUnsent = false;
+      }
+      for (int j = 0; j < k; j++) dirs.set(j, dirs.get(j).guided(guide.mix()));
+    }
+    return new Step(phase, index, estimator.plan(slot, b, dirs, (float) c), dirs, c, send);
   }
 
   /** Training step {@code n}'s queries at the initial scale, leaving the state alone (tests of the estimators). */
@@ -368,7 +424,7 @@ public final class AskTellOptimizer {
   public OptimizerState state() {
     if (!atStepBoundary()) throw new IllegalStateException("state is taken between steps");
     return new OptimizerState(method.id(), step, queries, nanSteps, nanRun, guard.rejected(), calibration.gains(), guard.reference(), guard.noiseSigma(),
-        updater.state(), shadow.values(), adaptive == null ? null : adaptive.state());
+        updater.state(), shadow.values(), adaptive == null ? null : adaptive.state(), guide == null ? null : guide.state());
   }
 
   /** Continues from a {@link #state} taken by an optimiser of the same method, chip and seed. */
@@ -381,6 +437,19 @@ public final class AskTellOptimizer {
     calibration.restore(s.gains());
     guard.restore(s.guardReference(), s.guardSigma(), s.rejected());
     shadow.set(s.weights());
+    if (guide != null && s.guide() != null) {
+      try {
+        guide.restore(s.guide());
+      } catch (IllegalArgumentException e) {
+        throw new TrainingException("the checkpoint's guide does not fit this run: " + e.getMessage());
+      }
+      shadow.setBasis(guide.basis());
+      basisUnsent = true; // the chip may have been reset or rebooted since: send it with the next step
+    } else if (guide != null && s.step() > 0) {
+      throw new TrainingException("the checkpoint was made without guided directions; resume without --guide, or start anew");
+    } else if (guide == null && s.guide() != null) {
+      throw new TrainingException("the checkpoint was made with guided directions (--guide twin); resume with them");
+    }
     if (adaptive != null) {
       // a state without it (none before format 5 can name +adaptive) measures the floor again
       if (s.stepSize() != null) adaptive.restore(s.stepSize());

@@ -1,6 +1,7 @@
 package io.noprop.controller.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.noprop.controller.opt.guide.GuideState;
 import io.noprop.controller.opt.rule.RuleState;
 import io.noprop.controller.opt.schedule.StepSizeState;
 import io.noprop.protocol.msg.DirectionMask;
@@ -22,7 +23,7 @@ import java.util.zip.CRC32C;
 
 /**
  * The checkpoint file, versioned: it writes format {@link #FORMAT} and reads every format since the
- * optimiser state was saved (2 to 5); any other number is refused with what to do.
+ * optimiser state was saved (2 to 6); any other number is refused with what to do.
  *
  * <pre>
  *   "NPCK" | u32 format | u32 n | n bytes JSON metadata | u32 vectors |
@@ -30,7 +31,9 @@ import java.util.zip.CRC32C;
  *       u32 CRC32C of every byte before it (format 4 on)                         (big-endian)
  * </pre>
  *
- * Format 5 is format 4 with the measured learning rate of {@code +adaptive} ({@code "step_size":
+ * Format 6 is format 5 with the basis of twin-guided directions ({@code "guide": {"vectors",
+ * "refreshed_at", "refreshes"}} and the vectors {@code "guide_basis_0"}, ...; null for unguided
+ * runs); older formats load without it. Format 5 is format 4 with the measured learning rate of {@code +adaptive} ({@code "step_size":
  * {"multiplier", "reference", "sigma", "probed_at", "grown", "shrunk"}}, or null for other methods);
  * older formats load without it. Format 4 is format 3 with the checksum: flipped bytes inside a float vector used to load as
  * plausible-looking weights (-34.7, 90.7) and a resumed run went on with them. A file whose
@@ -47,7 +50,7 @@ import java.util.zip.CRC32C;
  */
 final class CheckpointCodec {
   static final int MAGIC = 0x4E50434B; // "NPCK"
-  static final int FORMAT = 5;
+  static final int FORMAT = 6;
   /** The first format with a checksum. */
   static final int CHECKSUMMED = 4;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,6 +81,7 @@ final class CheckpointCodec {
     vectors.put("weights", o.weights());
     opt.put("rule", ruleJson(o.rule(), vectors));
     opt.put("step_size", stepSizeJson(o.stepSize()));
+    opt.put("guide", guideJson(o.guide(), vectors));
     meta.put("optimizer", opt);
     byte[] json = JSON.writeValueAsBytes(meta);
 
@@ -132,6 +136,30 @@ final class CheckpointCodec {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(file, 0, length))) {
       return decode(in, length, name);
     }
+  }
+
+  private static Map<String, Object> guideJson(GuideState g, Map<String, float[]> vectors) {
+    if (g == null) return null;
+    Map<String, Object> m = new LinkedHashMap<>();
+    float[][] b = g.basis();
+    m.put("vectors", b.length);
+    m.put("refreshed_at", g.refreshedAt());
+    m.put("refreshes", g.refreshes());
+    for (int j = 0; j < b.length; j++) vectors.put("guide_basis_" + j, b[j]);
+    return m;
+  }
+
+  /** Format 6's guide; null when the run had none (and in older formats, which never hold one). */
+  private static GuideState guide(Object o, Map<String, float[]> vectors) {
+    if (!(o instanceof Map<?, ?> m)) return null;
+    int k = integer(m, "vectors");
+    if (k < 1 || k > 8) throw new IllegalArgumentException("guide of " + k + " vectors");
+    float[][] b = new float[k][];
+    for (int j = 0; j < k; j++) {
+      b[j] = vectors.get("guide_basis_" + j);
+      if (b[j] == null || b[j].length != vectors.get("weights").length) throw new IllegalArgumentException("guide basis vector " + j + " missing or of the wrong length");
+    }
+    return new GuideState(b, lng(m, "refreshed_at"), lng(m, "refreshes"));
   }
 
   private static Map<String, Object> stepSizeJson(StepSizeState s) {
@@ -269,7 +297,8 @@ final class CheckpointCodec {
       default -> throw new IllegalArgumentException("unknown update rule state '" + rule.get("kind") + "'");
     };
     return new OptimizerState((String) s.get("method"), lng(s, "step"), lng(s, "queries"), lng(s, "nan_steps"), integer(s, "nan_run"), lng(s, "rejected"),
-        doubles(s.get("gains")), num(s, "guard_reference"), num(s, "guard_sigma"), r, vectors.get("weights"), stepSize(s.get("step_size")));
+        doubles(s.get("gains")), num(s, "guard_reference"), num(s, "guard_sigma"), r, vectors.get("weights"), stepSize(s.get("step_size")),
+        guide(s.get("guide"), vectors));
   }
 
   /** Format 2: one loose map with every rule's fields; momentum terms as {seed, coefficient bits, offset, length or -1 for whole, density}. */

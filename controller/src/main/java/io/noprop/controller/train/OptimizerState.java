@@ -1,5 +1,6 @@
 package io.noprop.controller.train;
 
+import io.noprop.controller.opt.guide.GuideState;
 import io.noprop.controller.opt.rule.RuleState;
 import io.noprop.controller.opt.schedule.StepSizeState;
 
@@ -19,12 +20,19 @@ import io.noprop.controller.opt.schedule.StepSizeState;
  * @param rule the update rule's own state
  * @param weights the shadow weights: what the chip holds
  * @param stepSize the measured learning rate of {@code +adaptive}, or null (other methods, and checkpoints before format 5)
+ * @param guide the basis of twin-guided directions, or null (unguided runs, and checkpoints before format 6)
  */
 public record OptimizerState(String method, long step, long queries, long nanSteps, int nanRun, long rejected, double[] gains, double guardReference,
-    double guardSigma, RuleState rule, float[] weights, StepSizeState stepSize) {
+    double guardSigma, RuleState rule, float[] weights, StepSizeState stepSize, GuideState guide) {
   public OptimizerState {
     gains = gains.clone();
     weights = weights.clone();
+  }
+
+  /** A state without a guide. */
+  public OptimizerState(String method, long step, long queries, long nanSteps, int nanRun, long rejected, double[] gains, double guardReference,
+      double guardSigma, RuleState rule, float[] weights, StepSizeState stepSize) {
+    this(method, step, queries, nanSteps, nanRun, rejected, gains, guardReference, guardSigma, rule, weights, stepSize, null);
   }
 
   /** A state without a measured learning rate. */

@@ -15,6 +15,8 @@ public final class ShadowWeights {
   private final float[] w;
   private final float lo;
   private final float hi;
+  /** The basis the device stores for GUIDED directions (what BASIS_WRITE sent), or null. */
+  private float[][] basis;
 
   public ShadowWeights(float[] weights, float lo, float hi) {
     this.w = weights.clone();
@@ -42,7 +44,15 @@ public final class ShadowWeights {
    * returns the number of clipped weights, which the device's reply must match.
    */
   public long update(List<SeedTerm> terms) {
-    return UpdateRequest.apply(w, terms, lo, hi); // the one implementation, shared with the drivers and the simulator
+    return UpdateRequest.apply(w, terms, basis, lo, hi); // the one implementation, shared with the drivers and the simulator
+  }
+
+  /** The basis vectors the device was sent (BASIS_WRITE): guided terms move along them. Kept by reference: never changed after. */
+  public void setBasis(float[][] vectors) {
+    for (float[] v : vectors) {
+      if (v.length != w.length) throw new IllegalArgumentException("a basis vector of " + v.length + " entries for a " + w.length + "-weight shadow");
+    }
+    this.basis = vectors.clone();
   }
 
   /** Replaces the weights by a vector written with WRITE_WEIGHTS, clipped to the range as the chip does. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noprop.controller.data.DatasetSplit;
 import io.noprop.controller.opt.Method;
 import io.noprop.controller.opt.OptimizerConfig;
+import io.noprop.controller.opt.guide.GradientSource;
+import io.noprop.controller.opt.guide.GuideConfig;
 import io.noprop.driver.Device;
 import io.noprop.driver.WireStats;
 import io.noprop.driver.fleet.FleetChipStatus;
@@ -54,6 +56,8 @@ public final class Trainer {
   private Map<String, Object> record;
   private float[] start;
   private Evaluation programmed;
+  private GuideConfig guide;
+  private GradientSource guideSource;
 
   /**
    * Writes {@code runRecord} as the run directory's {@link RunDirectory#RECORD} once the directory
@@ -81,6 +85,16 @@ public final class Trainer {
     return this;
   }
 
+  /**
+   * Guides the directions with a basis refreshed from {@code source} (the twin's gradient at the
+   * shadow weights) and stored on the chip with BASIS_WRITE ({@link AskTellOptimizer#guideWith}).
+   */
+  public Trainer guided(GuideConfig cfg, GradientSource source) {
+    this.guide = cfg;
+    this.guideSource = source;
+    return this;
+  }
+
   /** Uses what a calibration profile provides (today: the gain a0; c and the rest come in through the config). */
   public Trainer calibrated(CalibrationSettings settings) {
     this.calibration = settings;
@@ -100,7 +114,8 @@ public final class Trainer {
    */
   public Trainer checkPlan() {
     checkCompatible(device.info());
-    new AskTellOptimizer(device.info(), TRAIN_SLOT, cfg.method(), cfg.optimizer(), cfg.seed(), cfg.budget(), device.parallelism());
+    AskTellOptimizer opt = new AskTellOptimizer(device.info(), TRAIN_SLOT, cfg.method(), cfg.optimizer(), cfg.seed(), cfg.budget(), device.parallelism());
+    if (guide != null) opt.guideWith(guide, guideSource);
     return this;
   }
 
@@ -134,6 +149,7 @@ public final class Trainer {
     OptimizerConfig settings = cfg.optimizer();
     Method method = cfg.method();
     AskTellOptimizer opt = new AskTellOptimizer(info, TRAIN_SLOT, method, settings, cfg.seed(), cfg.budget(), device.parallelism());
+    if (guide != null) opt.guideWith(guide, guideSource);
 
     listener.onMessage("uploading " + data.train().rows() + " training and " + data.test().rows() + " test rows to " + device.uri());
     device.uploadDataset(data.train().header(TRAIN_SLOT), data.train().packed());
@@ -175,11 +191,20 @@ public final class Trainer {
     double emaLoss = Double.NaN;
     double emaAcc = Double.NaN;
     long clipped = 0;
+    long basisBytes = 0;
+    long basisWrites = 0;
     double lastEstimate = 0;
     long lastSaved = opt.step();
     try (MetricsLog metrics = new MetricsLog(cfg.out(), cfg.resume() ? opt.step() : -1)) {
       stop.arm();
       for (AskTellOptimizer.Step s; (s = opt.ask()) != null; ) {
+        if (s.basis() != null) { // a refreshed (or not yet sent) guide basis, before the queries that use it
+          WireStats w0 = device.wireStats();
+          for (int j = 0; j < s.basis().length; j++) device.writeBasis(j, s.basis()[j]);
+          WireStats w1 = device.wireStats().minus(w0);
+          basisBytes += w1.bytesSent() + w1.bytesReceived();
+          basisWrites++;
+        }
         // a fleet runs the groups on its chips at once and may drop a group whose chip failed (null)
         List<EvalResult[]> answers = LossCheck.DEFAULT.screen(s.groups(), device.evaluateGroups(s.groups())); // implausible -> NaN: skipped, counted
         AskTellOptimizer.Told t = opt.tell(s, answers);
@@ -255,6 +280,19 @@ public final class Trainer {
     params.put("init_scale", settings.initScale());
     params.put("update_bytes_per_step", method.updateBytesPerStep(opt.directionsPerStep(), info.parameterCount()));
     params.put("rejected_steps", opt.rejectedSteps());
+    long sessionSteps = opt.step() - firstStep;
+    if (guide != null) { // bytes_per_step_sent/received count the basis writes too (amortised over the steps); here they are apart
+      Map<String, Object> g = new LinkedHashMap<>();
+      g.put("source", "twin");
+      g.put("vectors", guide.vectors());
+      g.put("alpha", guide.alpha());
+      g.put("refresh_every", guide.refreshEvery());
+      g.put("batch", guide.batch());
+      g.put("basis_writes", basisWrites);
+      g.put("basis_bytes", basisBytes);
+      g.put("basis_bytes_per_step", sessionSteps == 0 ? 0.0 : (double) basisBytes / sessionSteps);
+      params.put("guide", g);
+    }
     if (method.guardSigmas() > 0) params.put("noise_sigma", opt.noiseSigma());
     if (programmed != null) {
       params.put("programmed_accuracy", programmed.accuracy());

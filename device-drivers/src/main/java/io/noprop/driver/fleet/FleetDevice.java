@@ -101,7 +101,7 @@ public final class FleetDevice implements Device {
       close();
       throw new DeviceException(DeviceException.Kind.LINK_DOWN, "no chip of " + uri + " answered:" + errors);
     }
-    this.info = first;
+    this.info = first.withMaxBasis(0); // guided directions are not carried to a fleet's chips
     this.mirror = new ChipMirror(info.parameterCount(), info.weightMin(), info.weightMax());
     for (Member m : members) {
       Device d = m.device;

@@ -1,5 +1,6 @@
 package io.noprop.protocol.chip;
 
+import io.noprop.protocol.msg.BasisChunk;
 import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
@@ -42,6 +43,15 @@ public interface ChipBackend {
    * this and sets {@link io.noprop.protocol.msg.Capability#STATS} in HELLO; this default answers
    * NOT_SUPPORTED.
    */
+  /**
+   * BASIS_WRITE: a run of a basis vector of the GUIDED directions. A backend with a {@link BasisStore}
+   * overrides this and sets {@link io.noprop.protocol.msg.Capability#DIRECTION_GUIDED} and max_basis
+   * in HELLO; this default answers NOT_SUPPORTED.
+   */
+  default void writeBasis(BasisChunk chunk) {
+    throw new ChipException(ErrorCode.NOT_SUPPORTED, "this device stores no basis for guided directions (BASIS_WRITE)");
+  }
+
   default ChipStats stats() {
     throw new ChipException(ErrorCode.NOT_SUPPORTED, "this device keeps no cost counters (STATS)");
   }

@@ -1,9 +1,12 @@
 package io.noprop.protocol.chip;
 
 import io.noprop.protocol.frame.Frame;
+import io.noprop.protocol.msg.BasisChunk;
 import io.noprop.protocol.frame.FrameCodec;
+import io.noprop.protocol.msg.Capability;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
+import io.noprop.protocol.msg.Distribution;
 import io.noprop.protocol.msg.ErrorCode;
 import io.noprop.protocol.msg.ErrorReply;
 import io.noprop.protocol.msg.EvaluateRequest;
@@ -115,13 +118,25 @@ public final class ChipDispatcher {
           backend.writeRows(DataRows.decode(p));
           yield new byte[0];
         }
-        case EVALUATE -> backend.evaluate(EvaluateRequest.decode(p)).encode();
-        case UPDATE -> backend.update(UpdateRequest.decode(p)).encode();
+        case EVALUATE -> {
+          EvaluateRequest e = EvaluateRequest.decode(p);
+          if (e.perturbation().distribution() == Distribution.GUIDED) requireGuided("EVALUATE");
+          yield backend.evaluate(e).encode();
+        }
+        case UPDATE -> {
+          UpdateRequest u = UpdateRequest.decode(p);
+          if (u.distribution() == Distribution.GUIDED) requireGuided("UPDATE");
+          yield backend.update(u).encode();
+        }
         case WRITE_WEIGHTS -> {
           backend.writeWeights(WeightsChunk.decode(p));
           yield new byte[0];
         }
         case READ_WEIGHTS -> backend.readWeights(ReadWeightsRequest.decode(p)).encode();
+        case BASIS_WRITE -> {
+          backend.writeBasis(BasisChunk.decode(p));
+          yield new byte[0];
+        }
         case STATS -> {
           expectEmpty(p, "STATS");
           yield backend.stats().encode();
@@ -140,6 +155,11 @@ public final class ChipDispatcher {
     } catch (RuntimeException e) {
       return error(seq, ErrorCode.INTERNAL, type + " failed inside the device: " + e);
     }
+  }
+
+  /** Distribution 3 on a chip without DIRECTION_GUIDED is an unknown code, as for every firmware before it (PROTOCOL.md 9.2). */
+  private void requireGuided(String what) {
+    if (!backend.hello().has(Capability.DIRECTION_GUIDED)) throw new MalformedPayloadException(what + ": unknown distribution code 3 (no DIRECTION_GUIDED)");
   }
 
   private static void expectEmpty(byte[] p, String what) {

@@ -1,5 +1,6 @@
 package io.noprop.protocol.chip;
 
+import io.noprop.protocol.msg.BasisChunk;
 import io.noprop.protocol.msg.ChipStats;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.DatasetHeader;
@@ -61,6 +62,11 @@ public abstract class ForwardingChipBackend implements ChipBackend {
   @Override
   public WeightsChunk readWeights(ReadWeightsRequest request) {
     return inner.readWeights(request);
+  }
+
+  @Override
+  public void writeBasis(BasisChunk chunk) {
+    inner.writeBasis(chunk);
   }
 
   @Override

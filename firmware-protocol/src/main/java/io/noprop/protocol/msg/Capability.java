@@ -17,7 +17,9 @@ public enum Capability {
   /** STATS: the chip reports its cost counters (chip time, energy, operation counts). */
   STATS(1 << 7),
   /** Distribution MASKED (blocks, sparse directions) in EVALUATE and UPDATE. */
-  DIRECTION_MASKED(1 << 8);
+  DIRECTION_MASKED(1 << 8),
+  /** Distribution GUIDED (a seeded mix of the full space and a stored basis) and BASIS_WRITE; HELLO then carries max_basis. */
+  DIRECTION_GUIDED(1 << 9);
 
   public final int bit;
 

@@ -7,7 +7,9 @@ public enum Distribution {
   /** Each entry +1 or -1 with probability 1/2; see {@code PerturbationPrng}. */
   RADEMACHER(1),
   /** Rademacher entries on a block, optionally sparse: the direction carries a {@link DirectionMask}. */
-  MASKED(2);
+  MASKED(2),
+  /** A seeded mix of a Rademacher direction and the chip's stored basis: the direction carries a {@link GuideMix}. */
+  GUIDED(3);
 
   public final int code;
 

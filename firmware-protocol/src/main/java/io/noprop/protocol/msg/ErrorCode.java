@@ -20,7 +20,9 @@ public enum ErrorCode {
    * A request carried seq 0xFFFF, which is reserved for the chip's unsolicited errors; answered
    * with seq 0xFFFF and not executed, so no reply of an executed request ever looks unsolicited.
    */
-  RESERVED_SEQ(13);
+  RESERVED_SEQ(13),
+  /** A GUIDED direction names a basis vector that was not written since boot or RESET (BASIS_WRITE first). */
+  NO_BASIS(14);
 
   public final int code;
 

@@ -29,6 +29,8 @@ import java.util.Map;
  * @param bootCount changes every time the chip boots (power-up, reset pin, watchdog) and at no
  *     other time, so a controller that sees a new value knows the chip lost its weights, datasets
  *     and replay cache; 0 when the chip does not track boots (PROTOCOL.md, HELLO). Unsigned 32 bits.
+ * @param maxBasis basis vectors the chip stores for GUIDED directions, 1..32 with capability
+ *     {@link Capability#DIRECTION_GUIDED} (a trailing u8 on the wire), else 0 (absent)
  */
 public record HelloInfo(
     int protocolVersion,
@@ -45,12 +47,27 @@ public record HelloInfo(
     int datasetSlots,
     long maxDatasetBytes,
     Map<String, String> properties,
-    long bootCount) {
+    long bootCount,
+    int maxBasis) {
 
   public HelloInfo {
     layerSizes = layerSizes.clone();
     properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     if (bootCount < 0 || bootCount > 0xFFFFFFFFL) throw new IllegalArgumentException("boot count must fit a u32: " + bootCount);
+    if (((capabilities & Capability.DIRECTION_GUIDED.bit) != 0) != (maxBasis > 0) || maxBasis < 0 || maxBasis > GuideMix.MAX_VECTORS) {
+      throw new IllegalArgumentException("max basis " + maxBasis + " must be 1.." + GuideMix.MAX_VECTORS + " with DIRECTION_GUIDED, 0 without");
+    }
+  }
+
+  /**
+   * A chip without GUIDED directions (max basis 0): a DIRECTION_GUIDED bit in {@code capabilities}
+   * is dropped, so a description copied from another chip's HELLO stays consistent.
+   */
+  public HelloInfo(int protocolVersion, String firmwareVersion, String deviceId, String model, int[] layerSizes, float weightMin,
+      float weightMax, long weightLevels, int capabilities, int maxPayload, int maxBatch, int datasetSlots, long maxDatasetBytes,
+      Map<String, String> properties, long bootCount) {
+    this(protocolVersion, firmwareVersion, deviceId, model, layerSizes, weightMin, weightMax, weightLevels,
+        capabilities & ~Capability.DIRECTION_GUIDED.bit, maxPayload, maxBatch, datasetSlots, maxDatasetBytes, properties, bootCount, 0);
   }
 
   /** A chip that does not track boots (boot count 0). */
@@ -64,7 +81,14 @@ public record HelloInfo(
   /** The same description with another boot count (what the chip says after it boots again). */
   public HelloInfo withBootCount(long boot) {
     return new HelloInfo(protocolVersion, firmwareVersion, deviceId, model, layerSizes, weightMin, weightMax, weightLevels, capabilities,
-        maxPayload, maxBatch, datasetSlots, maxDatasetBytes, properties, boot);
+        maxPayload, maxBatch, datasetSlots, maxDatasetBytes, properties, boot, maxBasis);
+  }
+
+  /** The same description storing {@code vectors} basis vectors (0: without GUIDED directions). */
+  public HelloInfo withMaxBasis(int vectors) {
+    int caps = vectors > 0 ? capabilities | Capability.DIRECTION_GUIDED.bit : capabilities & ~Capability.DIRECTION_GUIDED.bit;
+    return new HelloInfo(protocolVersion, firmwareVersion, deviceId, model, layerSizes, weightMin, weightMax, weightLevels, caps,
+        maxPayload, maxBatch, datasetSlots, maxDatasetBytes, properties, bootCount, vectors);
   }
 
   /** True when both describe the same boot of the same chip, i.e. its weights and datasets survived in between. */
@@ -108,6 +132,7 @@ public record HelloInfo(
     w.u8(properties.size());
     for (Map.Entry<String, String> e : properties.entrySet()) w.str(e.getKey()).str(e.getValue());
     w.u32(bootCount);
+    if (maxBasis > 0) w.u8(maxBasis); // only with DIRECTION_GUIDED: older HELLOs stay byte for byte
     return w.toByteArray();
   }
 
@@ -136,8 +161,13 @@ public record HelloInfo(
     Map<String, String> props = new LinkedHashMap<>();
     for (int i = 0; i < np; i++) props.put(r.str("property key"), r.str("property value"));
     long boot = r.u32("boot count");
+    int maxBasis = 0;
+    if ((caps & Capability.DIRECTION_GUIDED.bit) != 0) {
+      maxBasis = r.u8("max basis");
+      if (maxBasis < 1 || maxBasis > GuideMix.MAX_VECTORS) throw new MalformedPayloadException("HELLO max basis must be 1.." + GuideMix.MAX_VECTORS + " with DIRECTION_GUIDED, got " + maxBasis);
+    }
     r.end("HELLO reply");
-    return new HelloInfo(version, fw, id, model, sizes, wmin, wmax, levels, caps, maxPayload, maxBatch, slots, maxData, props, boot);
+    return new HelloInfo(version, fw, id, model, sizes, wmin, wmax, levels, caps, maxPayload, maxBatch, slots, maxData, props, boot, maxBasis);
   }
 
   /** Capability names present in {@link #capabilities()}, for people. */

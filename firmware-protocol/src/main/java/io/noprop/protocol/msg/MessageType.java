@@ -14,6 +14,8 @@ public enum MessageType {
   READ_WEIGHTS(0x13),
   /** Reads the chip's cost counters (simulated or measured chip time, energy, operation counts). */
   STATS(0x14),
+  /** Stores a run of one basis vector of the GUIDED directions. */
+  BASIS_WRITE(0x15),
   DATA_DEFINE(0x20),
   DATA_WRITE(0x21),
   ERROR(0xFF);

@@ -24,6 +24,8 @@ public final class PerturbationPrng {
   public static final int DIRECTION = 0x44495231;
   /** Domain constant for the keep mask of sparse directions: ASCII "MSK1". */
   public static final int MASK = 0x4D534B31;
+  /** Domain constant for the basis signs of GUIDED directions: ASCII "GUI1". */
+  public static final int GUIDE = 0x47554931;
   /** Domain constant for batch sampling: ASCII "BAT1". */
   public static final int BATCH = 0x42415431;
 

@@ -34,10 +34,10 @@ import org.junit.jupiter.api.AfterAll;
  * </ul>
  */
 class ChipDispatcherFuzzTest {
-  private static final int[] TYPES = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14, 0x20, 0x21, 0xFF, 0x81, 0x00};
+  private static final int[] TYPES = {0x01, 0x02, 0x03, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x20, 0x21, 0xFF, 0x81, 0x00};
   private static final Set<ErrorCode> DOCUMENTED = EnumSet.of(ErrorCode.UNSUPPORTED_VERSION, ErrorCode.UNKNOWN_TYPE,
       ErrorCode.MALFORMED_PAYLOAD, ErrorCode.OUT_OF_RANGE, ErrorCode.NO_DATASET, ErrorCode.BATCH_TOO_LARGE,
-      ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.NOT_SUPPORTED, ErrorCode.SEQUENCE_REUSED, ErrorCode.RESERVED_SEQ);
+      ErrorCode.PAYLOAD_TOO_LARGE, ErrorCode.NOT_SUPPORTED, ErrorCode.SEQUENCE_REUSED, ErrorCode.RESERVED_SEQ, ErrorCode.NO_BASIS);
   private static long executions;
   private static long frames;
   private static long weightChanges;

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.noprop.protocol.frame.Frame;
 import io.noprop.protocol.frame.FrameCodec;
+import io.noprop.protocol.msg.BasisChunk;
 import io.noprop.protocol.msg.BatchSelector;
+import io.noprop.protocol.msg.DirectionMask;
 import io.noprop.protocol.msg.Distribution;
 import io.noprop.protocol.msg.ErrorCode;
 import io.noprop.protocol.msg.ErrorReply;
+import io.noprop.protocol.msg.GuideMix;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.MessageType;
@@ -50,6 +53,18 @@ class ChipDispatcherTest {
     HelloInfo h = HelloInfo.decode(reply.payload());
     assertEquals("fake-0001", h.deviceId());
     assertEquals(RecordingBackend.MAX_PAYLOAD, dispatcher.maxPayload());
+  }
+
+  @Test
+  void aChipWithoutDirectionGuidedRefusesGuidedRequestsAsUnknownAndBasisWritesAsNotSupported() {
+    GuideMix mix = GuideMix.of(1, 0.5);
+    byte[] eval = new EvaluateRequest(0, BatchSelector.range(0, 1), Perturbation.guided(3, mix, 1, 0.01f)).encode();
+    byte[] update = UpdateRequest.of(List.of(new SeedTerm(3, 0.1f, DirectionMask.WHOLE, mix))).encode();
+    assertEquals(ErrorCode.MALFORMED_PAYLOAD.code, error(dispatcher.dispatch(Frame.of(MessageType.EVALUATE.code, 1, eval))).code());
+    assertEquals(ErrorCode.MALFORMED_PAYLOAD.code, error(dispatcher.dispatch(Frame.of(MessageType.UPDATE.code, 2, update))).code());
+    byte[] basis = new BasisChunk(0, 0, new float[] {1f}).encode();
+    assertEquals(ErrorCode.NOT_SUPPORTED.code, error(dispatcher.dispatch(Frame.of(MessageType.BASIS_WRITE.code, 3, basis))).code());
+    assertTrue(backend.calls.isEmpty(), "nothing reached the backend: " + backend.calls);
   }
 
   @Test

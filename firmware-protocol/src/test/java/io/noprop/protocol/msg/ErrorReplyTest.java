@@ -31,8 +31,9 @@ class ErrorReplyTest {
   void errorCodeValuesAreTheWireContract() {
     ErrorCode[] all = ErrorCode.values();
     for (int i = 0; i < all.length; i++) assertEquals(i + 1, all[i].code, all[i].name());
-    assertEquals(13, all.length);
+    assertEquals(14, all.length);
     assertEquals(13, ErrorCode.RESERVED_SEQ.code);
+    assertEquals(14, ErrorCode.NO_BASIS.code);
   }
 
   /** Regression: 200 chars of 3-byte UTF-8 used to exceed the 255-byte string and throw. */

@@ -74,7 +74,7 @@ class HelloInfoTest {
 
   @Test
   void capabilityBitValuesAreTheWireContract() {
-    int[] want = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+    int[] want = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
     Capability[] all = Capability.values();
     assertEquals(want.length, all.length);
     for (int i = 0; i < want.length; i++) assertEquals(want[i], all[i].bit, all[i].name());

@@ -15,6 +15,7 @@ class MessageTypeTest {
         MessageType.EVALUATE, 0x10, MessageType.UPDATE, 0x11, MessageType.WRITE_WEIGHTS, 0x12, MessageType.READ_WEIGHTS, 0x13,
         MessageType.DATA_DEFINE, 0x20, MessageType.DATA_WRITE, 0x21, MessageType.ERROR, 0xFF));
     want.put(MessageType.STATS, 0x14);
+    want.put(MessageType.BASIS_WRITE, 0x15);
     assertEquals(want.size(), MessageType.values().length);
     want.forEach((t, code) -> assertEquals(code, t.code, t.name()));
   }

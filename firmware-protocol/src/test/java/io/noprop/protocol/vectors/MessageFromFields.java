@@ -1,6 +1,7 @@
 package io.noprop.protocol.vectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.noprop.protocol.msg.BasisChunk;
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.DataRows;
 import io.noprop.protocol.msg.ChipStats;
@@ -11,6 +12,7 @@ import io.noprop.protocol.msg.ErrorReply;
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.FeatureEncoding;
+import io.noprop.protocol.msg.GuideMix;
 import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.Perturbation;
 import io.noprop.protocol.msg.ReadWeightsRequest;
@@ -55,6 +57,8 @@ final class MessageFromFields {
             f.get("clipped").asLong()).encode() : evaluate(f).encode();
       case "UPDATE":
         return reply ? new UpdateResult(f.get("clipped").asLong()).encode() : update(f).encode();
+      case "BASIS_WRITE":
+        return reply ? new byte[0] : new BasisChunk(f.get("index").asInt(), f.get("offset").asInt(), TestVectors.f32s(f.get("values_bits"))).encode();
       case "STATS":
         return reply ? new ChipStats(Double.longBitsToDouble(Long.parseUnsignedLong(f.get("chip_seconds_bits").asText(), 16)),
             Double.longBitsToDouble(Long.parseUnsignedLong(f.get("joules_bits").asText(), 16)), f.get("evaluations").asLong(),
@@ -87,6 +91,8 @@ final class MessageFromFields {
         return reply ? EvalResult.decode(p).encode() : EvaluateRequest.decode(p).encode();
       case "UPDATE":
         return reply ? UpdateResult.decode(p).encode() : UpdateRequest.decode(p).encode();
+      case "BASIS_WRITE":
+        return reply ? p.clone() : BasisChunk.decode(p).encode();
       case "STATS":
         return reply ? ChipStats.decode(p).encode() : p.clone();
       case "ERROR":
@@ -117,18 +123,24 @@ final class MessageFromFields {
     BatchSelector batch = new BatchSelector(mode, TestVectors.u32(f.get("batch_start_or_seed")), f.get("batch_count").asInt());
     Distribution d = Distribution.of(f.get("distribution").asInt());
     Perturbation p = new Perturbation(d, TestVectors.u32(f.get("seed")), f.get("sign").asInt(), TestVectors.f32(f.get("scale_bits")),
-        d == Distribution.MASKED ? mask(f) : DirectionMask.WHOLE);
+        d == Distribution.MASKED ? mask(f) : DirectionMask.WHOLE, d == Distribution.GUIDED ? guide(f) : null);
     return new EvaluateRequest(f.get("slot").asInt(), batch, p);
   }
 
   private static UpdateRequest update(JsonNode f) {
     List<SeedTerm> terms = new ArrayList<>();
     Distribution d = Distribution.of(f.get("distribution").asInt());
+    GuideMix g = d == Distribution.GUIDED ? guide(f) : null;
     for (JsonNode t : f.get("terms")) {
       terms.add(new SeedTerm(TestVectors.u32(t.get("seed")), TestVectors.f32(t.get("coefficient_bits")),
-          d == Distribution.MASKED ? mask(t) : DirectionMask.WHOLE));
+          d == Distribution.MASKED ? mask(t) : DirectionMask.WHOLE, g));
     }
     return new UpdateRequest(d, terms);
+  }
+
+  /** The {@code vectors}, {@code full_bits} and {@code guided_bits} fields of a GUIDED direction. */
+  static GuideMix guide(JsonNode f) {
+    return new GuideMix(f.get("vectors").asInt(), TestVectors.f32(f.get("full_bits")), TestVectors.f32(f.get("guided_bits")));
   }
 
   /** The {@code offset}, {@code length} and {@code density} fields of a MASKED direction. */

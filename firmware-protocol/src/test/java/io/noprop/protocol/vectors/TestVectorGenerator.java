@@ -12,6 +12,7 @@ import io.noprop.protocol.chip.ChipDispatcher;
 import io.noprop.protocol.frame.Cobs;
 import io.noprop.protocol.frame.Frame;
 import io.noprop.protocol.frame.FrameCodec;
+import io.noprop.protocol.msg.BasisChunk;
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.Capability;
 import io.noprop.protocol.msg.ChipStats;
@@ -24,6 +25,7 @@ import io.noprop.protocol.msg.ErrorReply;
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
 import io.noprop.protocol.msg.FeatureEncoding;
+import io.noprop.protocol.msg.GuideMix;
 import io.noprop.protocol.msg.HelloInfo;
 import io.noprop.protocol.msg.MessageType;
 import io.noprop.protocol.msg.Perturbation;
@@ -32,6 +34,7 @@ import io.noprop.protocol.msg.SeedTerm;
 import io.noprop.protocol.msg.UpdateRequest;
 import io.noprop.protocol.msg.UpdateResult;
 import io.noprop.protocol.msg.WeightsChunk;
+import io.noprop.protocol.prng.GuidedDirection;
 import io.noprop.protocol.prng.PerturbationPrng;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -97,6 +100,8 @@ public final class TestVectorGenerator {
     root.set("updates", updates());
     root.set("masked_perturbed_reads", maskedPerturbedReads());
     root.set("masked_updates", maskedUpdates());
+    root.set("guided_perturbed_reads", guidedPerturbedReads());
+    root.set("guided_updates", guidedUpdates());
     root.set("spsa_step", spsaStep());
     root.set("forward", ForwardVectors.generate());
     root.set("mqtt_messages", MessageVectors.generate());
@@ -200,7 +205,7 @@ public final class TestVectorGenerator {
     props.put("preset", "rram");
     props.put("adc_bits", "8");
     int caps = 0;
-    for (Capability c : Capability.values()) caps |= c.bit;
+    for (Capability c : Capability.values()) if (c != Capability.DIRECTION_GUIDED) caps |= c.bit; // the HELLO of a chip before GUIDED, byte for byte
     return new HelloInfo(1, "fw 1.2.0", "chip-0042", "sim:rram", new int[] {4, 3, 2},
         -1f, 1f, 64, caps, 1024, 256, 4, 65536, props, 7);
   }
@@ -276,6 +281,18 @@ public final class TestVectorGenerator {
     a.add(frame("UPDATE request, MASKED, two terms", MessageType.UPDATE, false, 15, updateFields(um), um.encode()));
     UpdateResult umr = new UpdateResult(0);
     a.add(frame("UPDATE reply, MASKED", MessageType.UPDATE, true, 15, fields().put("clipped", umr.clippedWeights()), umr.encode()));
+
+    // Distribution GUIDED: a basis chunk, then a perturbation and an UPDATE that mix it in.
+    BasisChunk bc = new BasisChunk(1, 20, new float[] {0.75f, -1.5f, 2.25f});
+    a.add(frame("BASIS_WRITE request", MessageType.BASIS_WRITE, false, 16, fields().put("index", bc.index()).put("offset", bc.offset())
+        .set("values_bits", bitsArray(bc.values())), bc.encode()));
+    a.add(frame("BASIS_WRITE reply", MessageType.BASIS_WRITE, true, 16, fields(), new byte[0]));
+    GuideMix gm = GuideMix.of(2, 0.5);
+    EvaluateRequest eg = new EvaluateRequest(0, BatchSelector.seeded(9, 3), Perturbation.guided(0x2545f491, gm, 1, 0.01f));
+    a.add(frame("EVALUATE request, GUIDED perturbation", MessageType.EVALUATE, false, 17, evalFields(eg), eg.encode()));
+    UpdateRequest ug = UpdateRequest.of(List.of(
+        new SeedTerm(0x2545f491, -0.003f, DirectionMask.WHOLE, gm), new SeedTerm(0xfffffffe, 0.0015f, DirectionMask.WHOLE, gm)));
+    a.add(frame("UPDATE request, GUIDED, two terms", MessageType.UPDATE, false, 18, updateFields(ug), ug.encode()));
     return a;
   }
 
@@ -377,6 +394,7 @@ public final class TestVectorGenerator {
         .put("sign", r.perturbation().sign())
         .put("scale_bits", bits(r.perturbation().scale()));
     if (r.perturbation().distribution() == Distribution.MASKED) maskFields(o, r.perturbation().mask());
+    if (r.perturbation().distribution() == Distribution.GUIDED) guideFields(o, r.perturbation().guide());
     return o;
   }
 
@@ -402,6 +420,7 @@ public final class TestVectorGenerator {
 
   private static ObjectNode updateFields(UpdateRequest u) {
     ObjectNode o = fields().put("distribution", u.distribution().code);
+    if (u.distribution() == Distribution.GUIDED) guideFields(o, u.guide());
     ArrayNode terms = o.putArray("terms");
     for (SeedTerm t : u.terms()) {
       ObjectNode term = terms.addObject().put("seed", Integer.toUnsignedLong(t.seed())).put("coefficient_bits", bits(t.coefficient()));
@@ -609,6 +628,89 @@ public final class TestVectorGenerator {
     a.add(update("one weight moved: block [32, 33)", weights(33, -0.16f, 0.01f), -1f, 1f,
         List.of(new SeedTerm(3, -0.001f, DirectionMask.block(32, 1)))));
     return a;
+  }
+
+  /** A basis of k vectors over n entries with unit-scale entries of both signs (no subnormals). */
+  static float[][] basis(int k, int n) {
+    float[][] b = new float[k][n];
+    for (int j = 0; j < k; j++) for (int i = 0; i < n; i++) b[j][i] = (float) Math.sin(0.37 * (i + 1) * (j + 1) + j) * (1.25f + 0.5f * j);
+    return b;
+  }
+
+  /** Distribution GUIDED: the weights a perturbed EVALUATE reads (section 9.2). */
+  private static ArrayNode guidedPerturbedReads() {
+    ArrayNode a = F.arrayNode();
+    float[] w = weights(40, -0.2f, 0.01f);
+    Object[][] cases = {
+        {"k = 1, alpha 0.5", GuideMix.of(1, 0.5), 0x2545f491, 1},
+        {"k = 1, alpha 0.5, sign -1", GuideMix.of(1, 0.5), 0x2545f491, -1},
+        {"k = 2, alpha 0.25", GuideMix.of(2, 0.25), 0xdeadbeef, 1},
+        {"k = 3 of 3, alpha 0.9, sign -1", GuideMix.of(3, 0.9), 7, -1},
+        {"full 1, guided 0: the plain Rademacher read", new GuideMix(2, 1f, 0f), 0x2545f491, 1},
+        {"k = 1 of 3 stored (the rest ignored)", GuideMix.of(1, 0.3), 12345, 1},
+    };
+    float[][] basis = basis(3, w.length);
+    for (Object[] c : cases) {
+      GuideMix m = (GuideMix) c[1];
+      int seed = (Integer) c[2];
+      int sign = (Integer) c[3];
+      Perturbation p = Perturbation.guided(seed, m, sign, 0.01f);
+      float[] out = new float[w.length];
+      GuidedDirection.perturbInto(w, out, w.length, seed, p.amplitude(), m.vectors(), m.full(), m.guided(), basis);
+      ObjectNode o = a.addObject();
+      o.put("name", "40 weights, " + c[0]);
+      o.put("seed", Integer.toUnsignedLong(seed));
+      o.put("guide_signs", word(GuidedDirection.basisSigns(seed)));
+      o.put("sign", sign);
+      o.put("scale_bits", bits(p.scale()));
+      guideFields(o, m);
+      ArrayNode bs = o.putArray("basis_bits");
+      for (float[] v : basis) bs.add(bitsArray(v));
+      o.set("weights_bits", bitsArray(w));
+      o.set("expected_bits", bitsArray(out));
+    }
+    return a;
+  }
+
+  private static ArrayNode guidedUpdates() {
+    ArrayNode a = F.arrayNode();
+    a.add(guidedUpdate("one term, k = 1", weights(40, -0.2f, 0.01f), -1f, 1f, basis(1, 40), GuideMix.of(1, 0.5),
+        List.of(new int[] {5}), new float[] {0.125f}));
+    a.add(guidedUpdate("three terms in order, k = 2", weights(40, -0.2f, 0.01f), -1f, 1f, basis(2, 40), GuideMix.of(2, 0.25),
+        List.of(new int[] {1}, new int[] {2}, new int[] {1}), new float[] {0.05f, -0.02f, -0.05f}));
+    a.add(guidedUpdate("large step clips at both bounds, k = 3", weights(33, -0.16f, 0.01f), -0.5f, 0.5f, basis(3, 33), GuideMix.of(3, 0.6),
+        List.of(new int[] {0xdeadbeef}), new float[] {0.3f}));
+    float[] near = new float[16];
+    java.util.Arrays.fill(near, 0.4f);
+    a.add(guidedUpdate("excursion outside the range is not clipped between terms", near, -0.5f, 0.5f, basis(1, 16), GuideMix.of(1, 0.5),
+        List.of(new int[] {9}, new int[] {9}), new float[] {0.3f, -0.3f}));
+    return a;
+  }
+
+  private static ObjectNode guidedUpdate(String name, float[] w, float lo, float hi, float[][] basis, GuideMix m, List<int[]> seeds, float[] coefficients) {
+    List<SeedTerm> terms = new java.util.ArrayList<>();
+    for (int i = 0; i < seeds.size(); i++) terms.add(new SeedTerm(seeds.get(i)[0], coefficients[i], DirectionMask.WHOLE, m));
+    float[] out = w.clone();
+    long clipped = UpdateRequest.apply(out, terms, basis, lo, hi);
+    ObjectNode o = F.objectNode();
+    o.put("name", name);
+    o.put("weight_min_bits", bits(lo));
+    o.put("weight_max_bits", bits(hi));
+    guideFields(o, m);
+    ArrayNode bs = o.putArray("basis_bits");
+    for (float[] v : basis) bs.add(bitsArray(v));
+    o.set("weights_bits", bitsArray(w));
+    ArrayNode t = o.putArray("terms");
+    for (SeedTerm s : terms) t.addObject().put("seed", Integer.toUnsignedLong(s.seed())).put("coefficient_bits", bits(s.coefficient()));
+    o.set("expected_bits", bitsArray(out));
+    o.put("clipped", clipped);
+    return o;
+  }
+
+  private static void guideFields(ObjectNode o, GuideMix m) {
+    o.put("vectors", m.vectors());
+    o.put("full_bits", bits(m.full()));
+    o.put("guided_bits", bits(m.guided()));
   }
 
   private static ObjectNode update(String name, float[] w, float lo, float hi, List<SeedTerm> terms) {

@@ -6,19 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.noprop.protocol.chip.BasisStore;
 import io.noprop.protocol.frame.Cobs;
 import io.noprop.protocol.frame.Frame;
 import io.noprop.protocol.frame.FrameCodec;
 import io.noprop.protocol.frame.FrameDecoder;
 import io.noprop.protocol.frame.FrameException;
+import io.noprop.protocol.msg.BasisChunk;
+import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.DirectionMask;
+import io.noprop.protocol.msg.Distribution;
+import io.noprop.protocol.msg.EvaluateRequest;
+import io.noprop.protocol.msg.GuideMix;
 import io.noprop.protocol.msg.MessageType;
+import io.noprop.protocol.msg.Perturbation;
+import io.noprop.protocol.msg.SeedTerm;
+import io.noprop.protocol.msg.UpdateRequest;
+import io.noprop.protocol.prng.GuidedDirection;
 import io.noprop.protocol.prng.PerturbationPrng;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -266,6 +277,70 @@ class TestVectorsTest {
         w[n] = Math.min(hi, Math.max(lo, w[n]));
       }
       assertBitsEqual(TestVectors.f32s(c.get("expected_bits")), w, c.get("name").asText());
+      assertEquals(c.get("clipped").asLong(), clipped, c.get("name").asText());
+    }
+  }
+
+  private static float[][] basis(JsonNode c) {
+    float[][] b = new float[c.get("basis_bits").size()][];
+    for (int j = 0; j < b.length; j++) b[j] = TestVectors.f32s(c.get("basis_bits").get(j));
+    return b;
+  }
+
+  private static GuideMix guide(JsonNode c) {
+    return new GuideMix(c.get("vectors").asInt(), TestVectors.f32(c.get("full_bits")), TestVectors.f32(c.get("guided_bits")));
+  }
+
+  /** A chip's store holding {@code basis}, written in chunks of 7 as BASIS_WRITE would. */
+  private static BasisStore store(float[][] basis) {
+    BasisStore s = new BasisStore(basis.length, basis[0].length);
+    for (int j = 0; j < basis.length; j++) {
+      for (int off = 0; off < basis[j].length; off += 7) {
+        s.write(BasisChunk.decode(new BasisChunk(j, off, Arrays.copyOfRange(basis[j], off, Math.min(basis[j].length, off + 7))).encode()));
+      }
+    }
+    return s;
+  }
+
+  @Test
+  void guidedPerturbedReadsMatchEveryVector() {
+    JsonNode cases = V.get("guided_perturbed_reads");
+    assertTrue(cases.size() >= 5);
+    for (JsonNode c : cases) {
+      float[] w = TestVectors.f32s(c.get("weights_bits"));
+      float[] want = TestVectors.f32s(c.get("expected_bits"));
+      int seed = TestVectors.u32(c.get("seed"));
+      GuideMix m = guide(c);
+      float[][] basis = basis(c);
+      assertEquals(c.get("guide_signs").asText(), String.format("%08x", GuidedDirection.basisSigns(seed)), c.get("name").asText());
+      Perturbation p = Perturbation.guided(seed, m, c.get("sign").asInt(), TestVectors.f32(c.get("scale_bits")));
+      // through the wire form of EVALUATE and a chip's store
+      Perturbation sent = EvaluateRequest.decode(new EvaluateRequest(0, BatchSelector.range(0, 1), p).encode()).perturbation();
+      float[] got = new float[w.length];
+      store(basis).perturbInto(w, got, sent);
+      assertBitsEqual(want, got, c.get("name").asText());
+      for (int n = 0; n < w.length; n++) got[n] = w[n] + p.amplitude() * GuidedDirection.entry(seed, n, m.vectors(), m.full(), m.guided(), basis);
+      assertBitsEqual(want, got, c.get("name").asText() + " (elementwise)");
+    }
+  }
+
+  @Test
+  void guidedUpdatesMatchEveryVector() {
+    JsonNode cases = V.get("guided_updates");
+    assertTrue(cases.size() >= 4);
+    for (JsonNode c : cases) {
+      float[] w = TestVectors.f32s(c.get("weights_bits"));
+      float lo = TestVectors.f32(c.get("weight_min_bits"));
+      float hi = TestVectors.f32(c.get("weight_max_bits"));
+      GuideMix m = guide(c);
+      float[][] basis = basis(c);
+      List<SeedTerm> terms = new ArrayList<>();
+      for (JsonNode t : c.get("terms")) terms.add(new SeedTerm(TestVectors.u32(t.get("seed")), TestVectors.f32(t.get("coefficient_bits")), DirectionMask.WHOLE, m));
+      UpdateRequest sent = UpdateRequest.decode(UpdateRequest.of(terms).encode());
+      assertEquals(Distribution.GUIDED, sent.distribution());
+      float[] got = w.clone();
+      long clipped = UpdateRequest.apply(got, sent.terms(), store(basis).vectors(), lo, hi);
+      assertBitsEqual(TestVectors.f32s(c.get("expected_bits")), got, c.get("name").asText());
       assertEquals(c.get("clipped").asLong(), clipped, c.get("name").asText());
     }
   }

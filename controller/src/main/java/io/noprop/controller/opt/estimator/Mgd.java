@@ -29,7 +29,7 @@ public record Mgd() implements Estimator {
     int k = directions.size();
     EvaluateRequest[] g = new EvaluateRequest[k + 1];
     g[0] = new EvaluateRequest(slot, batch, Perturbation.NONE);
-    for (int j = 0; j < k; j++) g[j + 1] = new EvaluateRequest(slot, batch, Perturbation.of(directions.get(j).seed(), directions.get(j).mask(), 1, c));
+    for (int j = 0; j < k; j++) g[j + 1] = new EvaluateRequest(slot, batch, directions.get(j).perturbation(1, c));
     List<EvaluateRequest[]> groups = new ArrayList<>(1);
     groups.add(g);
     return groups;

@@ -3,7 +3,6 @@ package io.noprop.controller.opt.estimator;
 import io.noprop.protocol.msg.BatchSelector;
 import io.noprop.protocol.msg.EvalResult;
 import io.noprop.protocol.msg.EvaluateRequest;
-import io.noprop.protocol.msg.Perturbation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +16,8 @@ public interface TwoSided extends Estimator {
     List<EvaluateRequest[]> groups = new ArrayList<>(directions.size());
     for (Direction d : directions) {
       groups.add(new EvaluateRequest[] {
-          new EvaluateRequest(slot, batch, Perturbation.of(d.seed(), d.mask(), 1, c)),
-          new EvaluateRequest(slot, batch, Perturbation.of(d.seed(), d.mask(), -1, c))});
+          new EvaluateRequest(slot, batch, d.perturbation(1, c)),
+          new EvaluateRequest(slot, batch, d.perturbation(-1, c))});
     }
     return groups;
   }

@@ -47,7 +47,7 @@ public final class MomentumWindow {
     for (Iterator<List<SeedTerm>> it = moves.iterator(); it.hasNext(); f *= beta) {
       for (SeedTerm t : it.next()) {
         float c = (float) (f * t.coefficient());
-        if (c != 0f) out.add(new SeedTerm(t.seed(), c, t.mask()));
+        if (c != 0f) out.add(t.withCoefficient(c));
       }
     }
     return out;

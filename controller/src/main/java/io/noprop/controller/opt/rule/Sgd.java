@@ -30,7 +30,7 @@ public record Sgd() implements UpdateRule, Updater {
     for (Estimate e : estimates) {
       Direction d = directions.get(e.direction());
       double move = Math.max(-g.maxStep(), Math.min(g.maxStep(), -g.perBlock()[d.block()] * g.factor() * e.value()));
-      if ((float) move != 0f) moves.add(new SeedTerm(d.seed(), (float) move, d.mask()));
+      if ((float) move != 0f) moves.add(d.term((float) move));
     }
     return moves;
   }

@@ -25,7 +25,7 @@ public record Sign() implements UpdateRule, Updater {
     for (Estimate e : estimates) {
       Direction d = directions.get(e.direction());
       double move = -g.firstStep() * g.factor() * Math.signum(e.value());
-      if ((float) move != 0f) moves.add(new SeedTerm(d.seed(), (float) move, d.mask()));
+      if ((float) move != 0f) moves.add(d.term((float) move));
     }
     return Move.seeds(moves, shadow);
   }
