@@ -63,7 +63,8 @@ class ViewBrowserTest {
     }
     ChromeOptions o = new ChromeOptions();
     o.setBinary(CHROMIUM.toFile()); // the explicit browser and driver: Selenium Manager never goes to the network
-    o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1250");
+    o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1250",
+        "--user-data-dir=" + tmp.resolve("chromium-profile")); // the test's own directory: the profile Chromium makes itself stays in /tmp
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
     browser = new ChromeDriver(service, o);
   }
