@@ -23,6 +23,7 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
@@ -59,6 +60,8 @@ class MqttOneFramePerMessageTest {
     final MqttAsyncClient client;
     final String chip;
     final String id = MqttSettings.clientId("raw-ctl");
+    /** What the served chip saw, for a failure's message (this test failed once with no reply at all). */
+    Supplier<String> peer = () -> "";
 
     RawController(String chip) throws Exception {
       this.chip = chip;
@@ -91,7 +94,7 @@ class MqttOneFramePerMessageTest {
       List<byte[]> out = new ArrayList<>();
       while (true) {
         byte[] m = replies.poll(10, TimeUnit.SECONDS);
-        assertNotNull(m, "no reply message; got so far " + out.size());
+        assertNotNull(m, "no reply message; got so far " + out.size() + "; controller connected " + client.isConnected() + "; " + peer.get());
         out.add(m);
         List<Frame> f = frames(m);
         if (f.size() == 1 && f.get(0).type() == MessageType.PING.replyCode() && f.get(0).seq() == pingSeq) return out;
@@ -143,6 +146,8 @@ class MqttOneFramePerMessageTest {
   void sixtyKilobytesOfNoiseGetOneSmallCorruptFrame() throws Exception {
     FakeChip chip = FakeChip.small();
     try (MqttChipServer server = new MqttChipServer(settings, "one-frame-b", chip); RawController c = new RawController("one-frame-b")) {
+      c.peer = () -> "chip served " + server.served() + " messages, ignored " + server.ignored() + ", connected " + server.connected()
+          + ", subscribed " + server.subscribed();
       byte[] noise = new byte[60_000]; // under the embedded broker's 70 000-byte message limit
       new Random(3).nextBytes(noise);
       List<byte[]> replies = c.repliesTo(noise, 1);
